@@ -1,0 +1,18 @@
+/*
+ * What every part of the running service shares: its configuration, the
+ * database pool and the schema version it was built for. One instance lives in
+ * main.c for the life of the process.
+ */
+#ifndef ATTENDANCE_APP_H
+#define ATTENDANCE_APP_H
+
+#include "config.h"
+#include "db.h"
+
+struct app {
+    struct config cfg;
+    struct db_pool *pool;
+    int schema_version; /* the newest migration in sql/ */
+};
+
+#endif

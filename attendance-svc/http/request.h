@@ -1,0 +1,59 @@
+/*
+ * One HTTP request as the handlers see it, and the ways to answer it.
+ *
+ * The server reads the whole body (within the route's limit) before it calls
+ * the handler once; the handler answers with exactly one reply_* call. Path
+ * parameters are in params[] in the order of the route pattern.
+ */
+#ifndef ATTENDANCE_HTTP_REQUEST_H
+#define ATTENDANCE_HTTP_REQUEST_H
+
+#include "errors.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REQUEST_MAX_PARAMS 4
+
+struct app;
+struct route;
+
+struct request {
+    struct app *app;
+    struct MHD_Connection *connection;
+    const struct route *route;
+    const char *method;
+    char id[33];
+    uint64_t started_ns;
+
+    char *body;
+    size_t body_len, body_cap, body_limit;
+
+    char *path; /* a copy of the URL path that params[] point into */
+    const char *params[REQUEST_MAX_PARAMS];
+    unsigned nparams;
+
+    unsigned status;
+    struct MHD_Response *response;
+    enum error_code error; /* when status >= 400 */
+};
+
+void reply_json(struct request *req, unsigned status, json_t *body /* stolen */);
+/* The contract's error body; fmt describes the problem to a person. */
+void reply_error(struct request *req, enum error_code err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same with extra fields merged into the "error" object (stolen). */
+void reply_error_details(struct request *req, enum error_code err, json_t *details, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void reply_buffer(struct request *req, unsigned status, const char *content_type, void *data, size_t len,
+                  enum MHD_ResponseMemoryMode mode);
+/* A header to add to the reply already made (e.g. Location). */
+void reply_header(struct request *req, const char *name, const char *value);
+
+const char *request_header(struct request *req, const char *name);
+const char *request_query(struct request *req, const char *key);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * The routing table and path matching (see router.h).
+ */
+#include "router.h"
+
+#include "handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct route routes[] = {
+    {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0},
+    {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0},
+    {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0},
+};
+
+#define ROUTE_COUNT (sizeof routes / sizeof routes[0])
+
+const struct route *router_routes(size_t *count)
+{
+    *count = ROUTE_COUNT;
+    return routes;
+}
+
+size_t router_index(const struct route *route) { return (size_t)(route - routes); }
+
+/* Matches path against pattern segment by segment; records where each {param} starts. */
+static bool pattern_matches(const char *pattern, const char *path, const char **starts, unsigned *nparams)
+{
+    unsigned n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return false;
+        p++, s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (plen > 1 && p[0] == '{' && p[plen - 1] == '}') {
+            if (slen == 0 || n == REQUEST_MAX_PARAMS)
+                return false;
+            starts[n++] = s;
+        } else if (plen != slen || memcmp(p, s, plen) != 0) {
+            return false;
+        }
+        p += plen, s += slen;
+    }
+    if (*p || *s)
+        return false;
+    *nparams = n;
+    return true;
+}
+
+enum route_match router_match(const char *method, char *path, const struct route **route,
+                              const char **params, unsigned *nparams, char *allow, size_t allow_len)
+{
+    const char *starts[REQUEST_MAX_PARAMS];
+    unsigned n;
+    bool path_known = false;
+    size_t used = 0;
+    allow[0] = '\0';
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
+        if (!pattern_matches(routes[i].pattern, path, starts, &n))
+            continue;
+        if (strcmp(routes[i].method, method) != 0) {
+            int w = snprintf(allow + used, allow_len - used, "%s%s", path_known ? ", " : "", routes[i].method);
+            if (w > 0 && (size_t)w < allow_len - used)
+                used += (size_t)w;
+            path_known = true;
+            continue;
+        }
+        for (unsigned k = 0; k < n; k++) {
+            params[k] = starts[k];
+            char *end = (char *)starts[k] + strcspn(starts[k], "/");
+            *end = '\0'; /* cut the segment; the rest of the path is not needed any more */
+        }
+        *nparams = n;
+        *route = &routes[i];
+        return ROUTE_FOUND;
+    }
+    return path_known ? ROUTE_WRONG_METHOD : ROUTE_NOT_FOUND;
+}

@@ -1,0 +1,41 @@
+/*
+ * The routing table: every endpoint the service answers, with the method, the
+ * path pattern ("{name}" matches one segment), the handler, the roles admitted
+ * and the body limit. The table itself is in router.c; opening it shows the API.
+ */
+#ifndef ATTENDANCE_HTTP_ROUTER_H
+#define ATTENDANCE_HTTP_ROUTER_H
+
+#include "request.h"
+
+#include <stddef.h>
+
+typedef void (*handler_fn)(struct request *req);
+
+enum role_mask {
+    ROLES_PUBLIC = 0, /* no authentication */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;
+    handler_fn handler;
+    unsigned roles;
+    size_t max_body; /* 0: the configured default */
+};
+
+enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_WRONG_METHOD };
+
+/*
+ * Finds the route for method and path. On ROUTE_FOUND, *route is set and the
+ * pattern's parameters point into `path`, which is modified (segments are cut
+ * at '/'). On ROUTE_WRONG_METHOD, allow receives the methods the path accepts.
+ */
+enum route_match router_match(const char *method, char *path, const struct route **route,
+                              const char **params, unsigned *nparams, char *allow, size_t allow_len);
+
+/* The table, for metrics. */
+const struct route *router_routes(size_t *count);
+size_t router_index(const struct route *route);
+
+#endif

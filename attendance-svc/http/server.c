@@ -1,0 +1,377 @@
+/*
+ * The request lifecycle on libmicrohttpd.
+ *
+ * MHD calls on_request several times for one request: first when the headers
+ * are in (the route is found and the declared Content-Length checked against
+ * the route's limit, so an oversized body is refused before it is read), then
+ * once per piece of body (appended to a buffer within the limit), and last
+ * with no data, when the handler runs and its answer is queued. An answer
+ * decided early (404, 405, 413) is queued on the first call; MHD then closes
+ * the connection without reading the body. on_completed writes the request's
+ * log line, counts it in the metrics and frees it.
+ */
+#include "server.h"
+
+#include "app.h"
+#include "log.h"
+#include "metrics.h"
+#include "request.h"
+#include "router.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A body sent without Content-Length is read and dropped up to this multiple of
+ * the limit before the connection is cut: MHD can only answer once it is in. */
+#define OVERSIZE_DRAIN_FACTOR 4
+
+static atomic_int in_flight;
+static atomic_bool shutting_down;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- answers ---- */
+
+static void set_response(struct request *req, unsigned status, struct MHD_Response *response)
+{
+    if (!response) {
+        log_error("http: out of memory building a response");
+        return;
+    }
+    if (req->response)
+        MHD_destroy_response(req->response); /* a handler bug; the last answer wins */
+    req->response = response;
+    req->status = status;
+    MHD_add_response_header(response, "X-Request-Id", req->id);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "Cache-Control", "no-store");
+    if (status == 503)
+        MHD_add_response_header(response, "Retry-After", "1");
+    if (atomic_load(&shutting_down))
+        MHD_add_response_header(response, "Connection", "close");
+}
+
+void reply_buffer(struct request *req, unsigned status, const char *content_type, void *data, size_t len,
+                  enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, mode);
+    if (r && content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (!r && mode == MHD_RESPMEM_MUST_FREE)
+        free(data);
+    set_response(req, status, r);
+}
+
+void reply_json(struct request *req, unsigned status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(body);
+    if (!text) {
+        static const char oom[] = "{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
+        reply_buffer(req, 500, "application/json", (void *)oom, sizeof oom - 1, MHD_RESPMEM_PERSISTENT);
+        req->error = ERR_INTERNAL;
+        return;
+    }
+    reply_buffer(req, status, "application/json", text, strlen(text), MHD_RESPMEM_MUST_FREE);
+}
+
+static void reply_error_v(struct request *req, enum error_code err, json_t *details, const char *fmt, va_list ap)
+{
+    char message[512];
+    vsnprintf(message, sizeof message, fmt, ap);
+    json_t *error = json_pack("{s:s, s:s}", "code", error_code_name(err), "message", message);
+    if (error && details)
+        json_object_update_missing(error, details);
+    json_decref(details);
+    req->error = err;
+    reply_json(req, error_http_status(err), error ? json_pack("{s:o}", "error", error) : NULL);
+}
+
+void reply_error(struct request *req, enum error_code err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reply_error_v(req, err, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void reply_error_details(struct request *req, enum error_code err, json_t *details, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reply_error_v(req, err, details, fmt, ap);
+    va_end(ap);
+}
+
+void reply_header(struct request *req, const char *name, const char *value)
+{
+    if (req->response)
+        MHD_add_response_header(req->response, name, value);
+}
+
+const char *request_header(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
+const char *request_query(struct request *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* ---- the lifecycle ---- */
+
+static void assign_request_id(struct request *req)
+{
+    /* A proxy's id is kept so that one request can be followed across hops. */
+    const char *given = request_header(req, "X-Request-Id");
+    if (given) {
+        size_t n = strlen(given);
+        if (n >= 8 && n < sizeof req->id && strspn(given, "abcdefghijklmnopqrstuvwxyz"
+                                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n) {
+            memcpy(req->id, given, n + 1);
+            return;
+        }
+    }
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(req->id, sizeof req->id, raw, sizeof raw);
+}
+
+static void check_declared_length(struct request *req)
+{
+    const char *cl = request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (errno == ERANGE || n > req->body_limit)
+        reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the body may be at most %zu bytes", req->body_limit);
+}
+
+static void begin_request(struct app *app, struct request *req, const char *url)
+{
+    assign_request_id(req);
+    req->path = strdup(url);
+    if (!req->path) {
+        reply_error(req, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    char allow[64];
+    switch (router_match(req->method, req->path, &req->route, req->params, &req->nparams, allow, sizeof allow)) {
+    case ROUTE_NOT_FOUND:
+        reply_error(req, ERR_NOT_FOUND, "no such endpoint");
+        return;
+    case ROUTE_WRONG_METHOD:
+        reply_error(req, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here; use %s", req->method, allow);
+        reply_header(req, "Allow", allow);
+        return;
+    case ROUTE_FOUND:
+        break;
+    }
+    req->body_limit = req->route->max_body ? req->route->max_body : app->cfg.max_body_bytes;
+    check_declared_length(req);
+}
+
+static int append_body(struct request *req, const char *data, size_t size)
+{
+    if (req->response) {
+        /* Already answered (e.g. 413): drop the rest, within reason. */
+        req->body_len += size;
+        return req->body_len <= req->body_limit * OVERSIZE_DRAIN_FACTOR ? 0 : -1;
+    }
+    if (size > req->body_limit - req->body_len) {
+        free(req->body);
+        req->body = NULL;
+        req->body_len += size;
+        reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the body may be at most %zu bytes", req->body_limit);
+        return 0;
+    }
+    if (req->body_len + size + 1 > req->body_cap) {
+        size_t cap = req->body_cap ? req->body_cap : 4096;
+        while (cap < req->body_len + size + 1)
+            cap *= 2;
+        char *grown = realloc(req->body, cap);
+        if (!grown)
+            return -1;
+        req->body = grown;
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, data, size);
+    req->body_len += size;
+    req->body[req->body_len] = '\0'; /* handy for text bodies; body_len stays exact */
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct app *app = cls;
+    struct request *req = *con_cls;
+    if (!req) {
+        req = calloc(1, sizeof *req);
+        if (!req)
+            return MHD_NO;
+        *con_cls = req;
+        atomic_fetch_add(&in_flight, 1);
+        req->app = app;
+        req->connection = connection;
+        req->method = method;
+        req->started_ns = now_ns();
+        begin_request(app, req, url);
+        return req->response ? MHD_queue_response(connection, req->status, req->response) : MHD_YES;
+    }
+    if (*upload_data_size) {
+        int rc = append_body(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return rc == 0 ? MHD_YES : MHD_NO;
+    }
+    if (!req->response) {
+        req->route->handler(req);
+        if (!req->response)
+            reply_error(req, ERR_INTERNAL, "the handler gave no answer");
+    }
+    return MHD_queue_response(connection, req->status, req->response);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct request *req = *con_cls;
+    if (!req)
+        return;
+    uint64_t duration = now_ns() - req->started_ns;
+    size_t route_count;
+    router_routes(&route_count);
+    size_t route_index = req->route ? router_index(req->route) : route_count;
+    metrics_request_done(route_index, req->status, duration);
+
+    enum log_level level = req->status >= 500 || req->status == 0 ? LOG_LEVEL_WARN : LOG_LEVEL_INFO;
+    if (log_enabled(level)) {
+        json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f}", "request_id", req->id, "method", req->method, "route",
+                              req->route ? req->route->pattern : "unmatched", "status", (int)req->status,
+                              "duration_ms", (double)duration / 1e6);
+        if (f && req->status >= 400)
+            json_object_set_new(f, "error", json_string(error_code_name(req->error)));
+        if (f && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            json_object_set_new(f, "terminated", json_integer(toe));
+        log_fields(level, "request", f);
+    }
+    if (req->response)
+        MHD_destroy_response(req->response);
+    free(req->body);
+    free(req->path);
+    free(req);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_warn("libmicrohttpd: %s", msg);
+}
+
+/* ---- start and stop ---- */
+
+static int resolve_listen(const struct config *cfg, struct sockaddr_storage *addr, bool *ipv6)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res;
+    char port[8];
+    snprintf(port, sizeof port, "%u", cfg->listen_port);
+    int rc = getaddrinfo(cfg->listen_host, port, &hints, &res);
+    if (rc != 0) {
+        log_error("http: cannot resolve listen address %s: %s", cfg->listen_host, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    *ipv6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static void drain(unsigned grace_s)
+{
+    uint64_t deadline = now_ns() + (uint64_t)grace_s * 1000000000ull;
+    while (atomic_load(&in_flight) > 0 && now_ns() < deadline) {
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    int left = atomic_load(&in_flight);
+    if (left > 0)
+        log_warn("http: %d requests still in flight after %u s; stopping anyway", left, grace_s);
+}
+
+int server_run(struct app *app)
+{
+    const struct config *cfg = &app->cfg;
+    struct sockaddr_storage addr;
+    bool ipv6;
+    if (resolve_listen(cfg, &addr, &ipv6) != 0)
+        return 1;
+
+    /* Signals are taken by this thread alone, with sigwait; MHD's threads inherit the mask. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, app,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that MHD reports through it from the start */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connection_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (!daemon) {
+        log_error("http: cannot listen on %s:%u (address in use, or not allowed?)", cfg->listen_host,
+                  cfg->listen_port);
+        return 1;
+    }
+    log_fields(LOG_LEVEL_INFO, "listening",
+               json_pack("{s:s, s:i, s:i, s:i}", "host", cfg->listen_host, "port", (int)cfg->listen_port,
+                         "threads", (int)cfg->threads, "db_pool", (int)cfg->db_pool_size));
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_info("http: %s received: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    atomic_store(&shutting_down, true);
+    MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    drain(cfg->shutdown_grace_s);
+    MHD_stop_daemon(daemon);
+    log_info("http: stopped");
+    return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * attendance-svc: the attendance service and its subcommands.
+ *
+ *   serve (default)  the HTTP API, after checking that the schema is current
+ *   migrate          apply pending migrations from the SQL directory
+ *
+ * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration.
+ */
+#include "app.h"
+#include "http/server.h"
+#include "log.h"
+#include "migrate.h"
+#include "store/store.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define STARTUP_DB_WAIT_S 30
+
+static int usage(FILE *out)
+{
+    fprintf(out, "usage: attendance-svc [serve | migrate | help]\n"
+                 "  serve    run the HTTP API (the default)\n"
+                 "  migrate  apply pending database migrations\n"
+                 "Configuration is read from the environment: see docs/configuration.md.\n");
+    return out == stdout ? 0 : 2;
+}
+
+static int cmd_migrate(void)
+{
+    struct config cfg;
+    int rc = 2;
+    if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
+        rc = migrate_run(&cfg);
+    config_free(&cfg);
+    return rc;
+}
+
+static int cmd_serve(void)
+{
+    struct app app = {0};
+    if (config_load(&app.cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_JWT) != 0) {
+        config_free(&app.cfg);
+        return 2;
+    }
+    int rc = 1;
+    if (migrate_check_current(&app.cfg, STARTUP_DB_WAIT_S, &app.schema_version) != 0)
+        goto done;
+    struct db_pool_options opts = {
+        .conninfo = app.cfg.database_url,
+        .size = app.cfg.db_pool_size,
+        .acquire_timeout_ms = app.cfg.db_acquire_timeout_ms,
+        .statement_timeout_ms = app.cfg.db_statement_timeout_ms,
+        .statement_sets = store_statement_sets,
+    };
+    app.pool = db_pool_new(&opts);
+    if (!app.pool) {
+        log_error("serve: out of memory");
+        goto done;
+    }
+    if (db_pool_warm(app.pool) != 0) {
+        log_error("serve: cannot prepare the statements on a first connection; see above");
+        goto done;
+    }
+    rc = server_run(&app);
+done:
+    db_pool_free(app.pool);
+    config_free(&app.cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        log_error("libsodium cannot start");
+        return 1;
+    }
+    const char *cmd = argc > 1 ? argv[1] : "serve";
+    if (argc > 2)
+        return usage(stderr);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve();
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate();
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return usage(stdout);
+    fprintf(stderr, "attendance-svc: unknown command \"%s\"\n", cmd);
+    return usage(stderr);
+}

@@ -1,0 +1,159 @@
+/*
+ * In-memory Prometheus metrics (see metrics.h).
+ */
+#include "metrics.h"
+
+#include "db.h"
+#include "http/router.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTES 128
+#define STATUS_SLOTS 600
+
+static const double bucket_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+#define BUCKETS (sizeof bucket_bounds / sizeof bucket_bounds[0])
+
+struct route_metrics {
+    atomic_ullong by_status[STATUS_SLOTS];
+    atomic_ullong buckets[BUCKETS + 1]; /* the last one is +Inf */
+    atomic_ullong sum_ns;
+    atomic_ullong count;
+};
+
+static struct route_metrics route_metrics[MAX_ROUTES + 1];
+
+void metrics_request_done(size_t route_index, unsigned status, uint64_t duration_ns)
+{
+    if (route_index > MAX_ROUTES)
+        route_index = MAX_ROUTES;
+    struct route_metrics *m = &route_metrics[route_index];
+    atomic_fetch_add_explicit(&m->by_status[status < STATUS_SLOTS ? status : 0], 1, memory_order_relaxed);
+    double seconds = (double)duration_ns / 1e9;
+    size_t b = 0;
+    while (b < BUCKETS && seconds > bucket_bounds[b])
+        b++;
+    atomic_fetch_add_explicit(&m->buckets[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->sum_ns, duration_ns, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->count, 1, memory_order_relaxed);
+}
+
+struct text {
+    char *buf;
+    size_t len, cap;
+    int failed;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct text *t, const char *fmt, ...)
+{
+    if (t->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            t->failed = 1;
+            return;
+        }
+        if ((size_t)n < t->cap - t->len) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t cap = (t->cap + (size_t)n + 1) * 2;
+        char *grown = realloc(t->buf, cap);
+        if (!grown) {
+            t->failed = 1;
+            return;
+        }
+        t->buf = grown;
+        t->cap = cap;
+    }
+}
+
+static const char *route_label(size_t i, const struct route *routes, size_t count, char *buf, size_t n)
+{
+    if (i >= count)
+        return "unmatched";
+    snprintf(buf, n, "%s %s", routes[i].method, routes[i].pattern);
+    return buf;
+}
+
+char *metrics_render(struct db_pool *pool, size_t *len)
+{
+    size_t count;
+    const struct route *routes = router_routes(&count);
+    if (count > MAX_ROUTES)
+        count = MAX_ROUTES;
+    struct text t = {.buf = malloc(16384), .cap = 16384};
+    if (!t.buf)
+        return NULL;
+    t.buf[0] = '\0';
+    char label[192];
+
+    add(&t, "# HELP attendance_http_requests_total HTTP requests answered, by route and status.\n"
+            "# TYPE attendance_http_requests_total counter\n");
+    for (size_t i = 0; i <= count; i++) {
+        size_t r = i == count ? MAX_ROUTES : i;
+        for (unsigned s = 0; s < STATUS_SLOTS; s++) {
+            unsigned long long v = atomic_load_explicit(&route_metrics[r].by_status[s], memory_order_relaxed);
+            if (v)
+                add(&t, "attendance_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n",
+                    route_label(i, routes, count, label, sizeof label), s, v);
+        }
+    }
+
+    add(&t, "# HELP attendance_http_request_duration_seconds Time from the first byte read to the answer.\n"
+            "# TYPE attendance_http_request_duration_seconds histogram\n");
+    for (size_t i = 0; i <= count; i++) {
+        size_t r = i == count ? MAX_ROUTES : i;
+        struct route_metrics *m = &route_metrics[r];
+        unsigned long long total = atomic_load_explicit(&m->count, memory_order_relaxed);
+        if (!total)
+            continue;
+        const char *name = route_label(i, routes, count, label, sizeof label);
+        unsigned long long cumulative = 0;
+        for (size_t b = 0; b <= BUCKETS; b++) {
+            cumulative += atomic_load_explicit(&m->buckets[b], memory_order_relaxed);
+            if (b < BUCKETS)
+                add(&t, "attendance_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n", name,
+                    bucket_bounds[b], cumulative);
+            else
+                add(&t, "attendance_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n", name,
+                    cumulative);
+        }
+        add(&t, "attendance_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
+            (double)atomic_load_explicit(&m->sum_ns, memory_order_relaxed) / 1e9);
+        add(&t, "attendance_http_request_duration_seconds_count{route=\"%s\"} %llu\n", name, cumulative);
+    }
+
+    struct db_pool_stats st;
+    db_pool_stats(pool, &st);
+    add(&t,
+        "# HELP attendance_db_pool_connections Database pool slots by state.\n"
+        "# TYPE attendance_db_pool_connections gauge\n"
+        "attendance_db_pool_connections{state=\"in_use\"} %u\n"
+        "attendance_db_pool_connections{state=\"idle\"} %u\n"
+        "attendance_db_pool_connections{state=\"size\"} %u\n"
+        "# HELP attendance_db_connects_total Connections opened to the database, and failed attempts.\n"
+        "# TYPE attendance_db_connects_total counter\n"
+        "attendance_db_connects_total{result=\"attempt\"} %llu\n"
+        "attendance_db_connects_total{result=\"failure\"} %llu\n"
+        "# HELP attendance_db_acquire_timeouts_total Requests that found no free connection in time.\n"
+        "# TYPE attendance_db_acquire_timeouts_total counter\n"
+        "attendance_db_acquire_timeouts_total %llu\n",
+        st.in_use, st.idle_connected, st.size, st.connects, st.connect_failures, st.acquire_timeouts);
+
+    if (t.failed) {
+        free(t.buf);
+        return NULL;
+    }
+    *len = t.len;
+    return t.buf;
+}

@@ -1,0 +1,20 @@
+/*
+ * Prometheus metrics kept in memory with atomic counters: requests by route and
+ * status, a latency histogram per route, and named counters with one label
+ * (check-ins by result, violations by code). Rendered by GET /metrics.
+ */
+#ifndef ATTENDANCE_METRICS_H
+#define ATTENDANCE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db_pool;
+
+/* route_index: router_index() of the route, or the route count for "no route". */
+void metrics_request_done(size_t route_index, unsigned status, uint64_t duration_ns);
+
+/* Renders everything as Prometheus text; the caller frees the result. */
+char *metrics_render(struct db_pool *pool, size_t *len);
+
+#endif

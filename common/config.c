@@ -1,0 +1,200 @@
+/*
+ * Reads the environment into struct config (see config.h).
+ */
+#include "config.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ATTENDANCE_SQL_DIR
+#define ATTENDANCE_SQL_DIR "sql"
+#endif
+
+#define JWT_SECRET_MIN 32
+#define JWT_SECRET_MAX 4096
+
+static int bad(const char *name, const char *why)
+{
+    log_error("configuration: %s %s", name, why);
+    return -1;
+}
+
+static int env_unsigned(const char *name, unsigned long dflt, unsigned long min, unsigned long max,
+                        unsigned long *out)
+{
+    const char *text = getenv(name);
+    if (!text || !*text) {
+        *out = dflt;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || *end || text[0] == '-' || v < min || v > max) {
+        char why[128];
+        snprintf(why, sizeof why, "must be a whole number from %lu to %lu (got \"%.32s\")", min, max, text);
+        return bad(name, why);
+    }
+    *out = v;
+    return 0;
+}
+
+int config_parse_listen(const char *text, char *host, size_t host_len, unsigned *port)
+{
+    const char *colon;
+    const char *h = text;
+    size_t hlen;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (!close || close[1] != ':')
+            return -1;
+        h = text + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (!colon)
+            return -1;
+        hlen = (size_t)(colon - text);
+    }
+    if (hlen == 0 || hlen >= host_len)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (errno || *end || colon[1] == '\0' || colon[1] == '-' || p == 0 || p > 65535)
+        return -1;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (unsigned)p;
+    return 0;
+}
+
+static int read_secret_file(const char *path, struct config *cfg)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bad("ATTENDANCE_JWT_SECRET_FILE", "cannot be opened");
+    unsigned char *buf = malloc(JWT_SECRET_MAX + 1);
+    size_t n = buf ? fread(buf, 1, JWT_SECRET_MAX + 1, f) : 0;
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        free(buf);
+        return bad("ATTENDANCE_JWT_SECRET_FILE", "cannot be read");
+    }
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--; /* a trailing newline from an editor is not part of the secret */
+    if (n > JWT_SECRET_MAX) {
+        free(buf);
+        return bad("ATTENDANCE_JWT_SECRET_FILE", "is longer than 4096 bytes");
+    }
+    cfg->jwt_secret = buf;
+    cfg->jwt_secret_len = n;
+    return 0;
+}
+
+static int load_jwt_secret(struct config *cfg, unsigned needs)
+{
+    const char *secret = getenv("ATTENDANCE_JWT_SECRET");
+    const char *file = getenv("ATTENDANCE_JWT_SECRET_FILE");
+    if (secret && *secret && file && *file)
+        return bad("ATTENDANCE_JWT_SECRET", "and ATTENDANCE_JWT_SECRET_FILE are both set: choose one");
+    if (secret && *secret) {
+        size_t n = strlen(secret);
+        if (n > JWT_SECRET_MAX)
+            return bad("ATTENDANCE_JWT_SECRET", "is longer than 4096 bytes");
+        cfg->jwt_secret = (unsigned char *)strdup(secret);
+        cfg->jwt_secret_len = n;
+    } else if (file && *file) {
+        if (read_secret_file(file, cfg) != 0)
+            return -1;
+    } else if (needs & CONFIG_NEED_JWT) {
+        return bad("ATTENDANCE_JWT_SECRET", "is not set (nor ATTENDANCE_JWT_SECRET_FILE)");
+    } else {
+        return 0;
+    }
+    if (cfg->jwt_secret_len < JWT_SECRET_MIN)
+        return bad(secret && *secret ? "ATTENDANCE_JWT_SECRET" : "ATTENDANCE_JWT_SECRET_FILE",
+                   "must be at least 32 bytes");
+    return 0;
+}
+
+int config_load(struct config *cfg, unsigned needs)
+{
+    memset(cfg, 0, sizeof *cfg);
+
+    const char *level = getenv("ATTENDANCE_LOG_LEVEL");
+    if (level && *level) {
+        int l = log_level_parse(level);
+        if (l < 0)
+            return bad("ATTENDANCE_LOG_LEVEL", "must be debug, info, warn or error");
+        log_set_level((enum log_level)l);
+    }
+
+    const char *url = getenv("ATTENDANCE_DATABASE_URL");
+    if (url && *url)
+        cfg->database_url = strdup(url);
+    else if (needs & CONFIG_NEED_DATABASE)
+        return bad("ATTENDANCE_DATABASE_URL", "is not set (a libpq conninfo or postgresql:// URI)");
+
+    const char *listen = getenv("ATTENDANCE_LISTEN");
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
+    if (config_parse_listen(listen, cfg->listen_host, sizeof cfg->listen_host, &cfg->listen_port) != 0)
+        return bad("ATTENDANCE_LISTEN", "must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080");
+
+    if (load_jwt_secret(cfg, needs) != 0)
+        return -1;
+
+    const char *admin = getenv("ATTENDANCE_BOOTSTRAP_ADMIN");
+    if (admin && *admin) {
+        const char *colon = strchr(admin, ':');
+        if (!colon || colon == admin || colon[1] == '\0')
+            return bad("ATTENDANCE_BOOTSTRAP_ADMIN", "must be username:password");
+        cfg->bootstrap_admin = strdup(admin);
+    }
+
+    const char *sql_dir = getenv("ATTENDANCE_SQL_DIR");
+    cfg->sql_dir = strdup(sql_dir && *sql_dir ? sql_dir : ATTENDANCE_SQL_DIR);
+
+    unsigned long v;
+#define UNSIGNED_SETTING(field, name, dflt, min, max)          \
+    if (env_unsigned(name, dflt, min, max, &v) != 0)           \
+        return -1;                                             \
+    cfg->field = (unsigned)v;
+    UNSIGNED_SETTING(threads, "ATTENDANCE_THREADS", 16, 1, 256)
+    UNSIGNED_SETTING(db_pool_size, "ATTENDANCE_DB_POOL_SIZE", 16, 1, 256)
+    UNSIGNED_SETTING(db_acquire_timeout_ms, "ATTENDANCE_DB_ACQUIRE_TIMEOUT_MS", 2000, 10, 60000)
+    UNSIGNED_SETTING(db_statement_timeout_ms, "ATTENDANCE_DB_STATEMENT_TIMEOUT_MS", 10000, 100, 600000)
+    UNSIGNED_SETTING(connection_limit, "ATTENDANCE_CONNECTION_LIMIT", 1000, 4, 60000)
+    UNSIGNED_SETTING(per_ip_connection_limit, "ATTENDANCE_PER_IP_CONNECTION_LIMIT", 0, 0, 60000)
+    UNSIGNED_SETTING(connection_timeout_s, "ATTENDANCE_CONNECTION_TIMEOUT_S", 30, 1, 3600)
+    UNSIGNED_SETTING(shutdown_grace_s, "ATTENDANCE_SHUTDOWN_GRACE_S", 20, 0, 600)
+#undef UNSIGNED_SETTING
+    if (env_unsigned("ATTENDANCE_MAX_BODY_BYTES", 65536, 1024, 16u << 20, &v) != 0)
+        return -1;
+    cfg->max_body_bytes = v;
+
+    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL) {
+        log_error("configuration: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void config_free(struct config *cfg)
+{
+    free(cfg->database_url);
+    if (cfg->jwt_secret)
+        memset(cfg->jwt_secret, 0, cfg->jwt_secret_len);
+    free(cfg->jwt_secret);
+    free(cfg->bootstrap_admin);
+    free(cfg->sql_dir);
+    memset(cfg, 0, sizeof *cfg);
+}

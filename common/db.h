@@ -1,0 +1,80 @@
+/*
+ * A bounded pool of PostgreSQL connections.
+ *
+ * Each connection prepares every registered statement once, right after it
+ * connects; the program then runs statements only by name (db_exec), never by
+ * building SQL. The pool survives a database restart: a connection found dead
+ * when it is taken is reconnected, a failed statement marks its connection for
+ * reconnection, and while the database is unreachable callers get
+ * DB_UNAVAILABLE at once (the HTTP layer turns it into 503 with Retry-After)
+ * instead of waiting on a connect timeout per request.
+ */
+#ifndef COMMON_DB_H
+#define COMMON_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+struct db_statement {
+    const char *name;
+    const char *sql;
+};
+
+enum db_status {
+    DB_OK,
+    DB_UNAVAILABLE,      /* cannot connect, connection lost, or no free connection in time */
+    DB_UNIQUE_VIOLATION, /* 23505: see db_conn_constraint() */
+    DB_FOREIGN_KEY_VIOLATION,
+    DB_CHECK_VIOLATION,
+    DB_SERIALIZATION_FAILURE, /* 40001 or 40P01: the transaction may be retried */
+    DB_ERROR,                 /* anything else: a bug or a broken schema; logged */
+};
+
+struct db_pool;
+struct db_conn;
+
+struct db_pool_options {
+    const char *conninfo;
+    unsigned size;
+    unsigned acquire_timeout_ms;
+    unsigned statement_timeout_ms;
+    const struct db_statement *const *statement_sets; /* NULL-terminated; each set ends with {NULL, NULL} */
+};
+
+struct db_pool *db_pool_new(const struct db_pool_options *opts);
+void db_pool_free(struct db_pool *pool);
+
+/* Takes a connection, connecting it if needed. NULL with *status set when none can be had. */
+struct db_conn *db_acquire(struct db_pool *pool, enum db_status *status);
+void db_release(struct db_pool *pool, struct db_conn *conn);
+
+/*
+ * Runs a prepared statement with text parameters (NULL is SQL NULL). Returns the
+ * result (the caller PQclear()s it) with *status DB_OK, or NULL with *status
+ * saying why.
+ */
+PGresult *db_exec(struct db_conn *conn, const char *statement, int nparams, const char *const *values,
+                  enum db_status *status);
+/* The same with lengths and formats, for binary parameters (bytea). */
+PGresult *db_exec_binary(struct db_conn *conn, const char *statement, int nparams, const char *const *values,
+                         const int *lengths, const int *formats, enum db_status *status);
+
+/* BEGIN / COMMIT / ROLLBACK. */
+enum db_status db_begin(struct db_conn *conn);
+enum db_status db_commit(struct db_conn *conn);
+void db_rollback(struct db_conn *conn);
+
+/* The constraint named by the last failed statement ("" if none). */
+const char *db_conn_constraint(const struct db_conn *conn);
+PGconn *db_conn_pg(struct db_conn *conn);
+
+struct db_pool_stats {
+    unsigned size, in_use, idle_connected;
+    unsigned long long connects, connect_failures, acquire_timeouts;
+};
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
+
+/* Connects one connection and prepares every statement; 0 on success (used at start-up). */
+int db_pool_warm(struct db_pool *pool);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * The one list of error codes the service answers with, each mapped to its HTTP
+ * status and to the snake_case code of the contract's error body
+ * {"error": {"code", "message"}}. Clients and tests key on the code, never on
+ * the message.
+ */
+#ifndef COMMON_ERRORS_H
+#define COMMON_ERRORS_H
+
+#define ERROR_CODES(X)                                                                   \
+    X(ERR_MALFORMED_REQUEST, 400, "malformed_request")                                   \
+    X(ERR_MALFORMED_JSON, 400, "malformed_json")                                         \
+    X(ERR_INVALID_FIELD, 400, "invalid_field")                                           \
+    X(ERR_UNAUTHENTICATED, 401, "unauthenticated")                                       \
+    X(ERR_INVALID_TOKEN, 401, "invalid_token")                                           \
+    X(ERR_INVALID_CREDENTIALS, 401, "invalid_credentials")                               \
+    X(ERR_BAD_SIGNATURE, 401, "bad_signature")                                           \
+    X(ERR_FORBIDDEN, 403, "forbidden")                                                   \
+    X(ERR_DEVICE_NOT_BOUND, 403, "device_not_bound")                                     \
+    X(ERR_NOT_FOUND, 404, "not_found")                                                   \
+    X(ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed")                                 \
+    X(ERR_CONFLICT, 409, "conflict")                                                     \
+    X(ERR_ALREADY_EXISTS, 409, "already_exists")                                         \
+    X(ERR_DEVICE_ALREADY_BOUND, 409, "device_already_bound")                             \
+    X(ERR_NONCE_REUSED, 409, "nonce_reused")                                             \
+    X(ERR_VERSION_CONFLICT, 409, "version_conflict")                                     \
+    X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
+    X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
+    X(ERR_UNPROCESSABLE, 422, "unprocessable")                                           \
+    X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
+    X(ERR_INTERNAL, 500, "internal_error")                                               \
+    X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \
+    X(ERR_SCHEMA_BEHIND, 503, "schema_behind")                                           \
+    X(ERR_SHUTTING_DOWN, 503, "shutting_down")
+
+enum error_code {
+#define ERROR_ENUM(name, status, code) name,
+    ERROR_CODES(ERROR_ENUM)
+#undef ERROR_ENUM
+        ERROR_CODE_COUNT
+};
+
+unsigned error_http_status(enum error_code err);
+const char *error_code_name(enum error_code err);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * JSON request bodies: parsing with the limits the service needs, and field
+ * extraction through jansson's declarative json_unpack format strings, so every
+ * handler validates its input the same way and reports the same errors.
+ */
+#ifndef COMMON_JSON_H
+#define COMMON_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/*
+ * Parses a request body that must be one JSON object (UTF-8, no duplicate keys).
+ * Returns the object, or NULL with a human-readable reason in err.
+ */
+json_t *json_parse_object(const char *buf, size_t len, char *err, size_t err_len);
+
+/*
+ * json_unpack_ex on obj with fmt; returns 0, or -1 with the reason (naming the
+ * field) in err.
+ */
+int json_unpack_fields(json_t *obj, char *err, size_t err_len, const char *fmt, ...);
+
+/* A finite JSON number (integer or real) as a double; -1 if the value is not a number. */
+int json_number(const json_t *value, double *out);
+
+#endif

@@ -1,0 +1,123 @@
+/* Configuration from the environment: defaults, required settings, bad values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void clear_env(void)
+{
+    static const char *const names[] = {"ATTENDANCE_DATABASE_URL", "ATTENDANCE_LISTEN", "ATTENDANCE_JWT_SECRET",
+                                        "ATTENDANCE_JWT_SECRET_FILE", "ATTENDANCE_THREADS",
+                                        "ATTENDANCE_BOOTSTRAP_ADMIN", "ATTENDANCE_MAX_BODY_BYTES"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        unsetenv(names[i]);
+}
+
+static void listen_forms(void **state)
+{
+    char host[64];
+    unsigned port;
+    assert_int_equal(config_parse_listen("127.0.0.1:8080", host, sizeof host, &port), 0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 8080);
+    assert_int_equal(config_parse_listen("[::1]:9000", host, sizeof host, &port), 0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 9000);
+    assert_int_equal(config_parse_listen("localhost", host, sizeof host, &port), -1);
+    assert_int_equal(config_parse_listen(":8080", host, sizeof host, &port), -1);
+    assert_int_equal(config_parse_listen("h:0", host, sizeof host, &port), -1);
+    assert_int_equal(config_parse_listen("h:65536", host, sizeof host, &port), -1);
+    assert_int_equal(config_parse_listen("h:80x", host, sizeof host, &port), -1);
+    assert_int_equal(config_parse_listen("[::1]8080", host, sizeof host, &port), -1);
+}
+
+static void defaults_apply(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_string_equal(cfg.listen_host, "127.0.0.1");
+    assert_int_equal(cfg.listen_port, 8080);
+    assert_int_equal(cfg.threads, 16);
+    assert_null(cfg.jwt_secret);
+    config_free(&cfg);
+}
+
+static void missing_database_url_fails(void **state)
+{
+    clear_env();
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+    config_free(&cfg);
+}
+
+static void short_secret_fails(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    setenv("ATTENDANCE_JWT_SECRET", "too-short", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_JWT), -1);
+    config_free(&cfg);
+    setenv("ATTENDANCE_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_JWT), 0);
+    assert_int_equal(cfg.jwt_secret_len, 32);
+    config_free(&cfg);
+}
+
+static void secret_file_and_value_conflict(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    setenv("ATTENDANCE_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+    setenv("ATTENDANCE_JWT_SECRET_FILE", "/nonexistent", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_JWT), -1);
+    config_free(&cfg);
+}
+
+static void bad_numbers_fail(void **state)
+{
+    static const char *const bad[] = {"0", "-1", "abc", "257", "12x", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clear_env();
+        setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+        setenv("ATTENDANCE_THREADS", bad[i], 1);
+        struct config cfg;
+        assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+        config_free(&cfg);
+    }
+}
+
+static void bootstrap_admin_needs_both_parts(void **state)
+{
+    static const char *const bad[] = {"admin", ":pw", "admin:"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clear_env();
+        setenv("ATTENDANCE_BOOTSTRAP_ADMIN", bad[i], 1);
+        struct config cfg;
+        assert_int_equal(config_load(&cfg, 0), -1);
+        config_free(&cfg);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(listen_forms),
+        cmocka_unit_test(defaults_apply),
+        cmocka_unit_test(missing_database_url_fails),
+        cmocka_unit_test(short_secret_fails),
+        cmocka_unit_test(secret_file_and_value_conflict),
+        cmocka_unit_test(bad_numbers_fail),
+        cmocka_unit_test(bootstrap_admin_needs_both_parts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
