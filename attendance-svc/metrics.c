@@ -27,8 +27,9 @@ struct route_metrics {
 
 static struct route_metrics route_metrics[MAX_ROUTES + 1];
 
-void metrics_request_done(size_t route_index, unsigned status, uint64_t duration_ns)
+void metrics_request_done(const struct route *route, unsigned status, uint64_t duration_ns)
 {
+    size_t route_index = route ? router_index(route) : MAX_ROUTES;
     if (route_index > MAX_ROUTES)
         route_index = MAX_ROUTES;
     struct route_metrics *m = &route_metrics[route_index];

@@ -10,9 +10,10 @@
 #include <stdint.h>
 
 struct db_pool;
+struct route;
 
-/* route_index: router_index() of the route, or the route count for "no route". */
-void metrics_request_done(size_t route_index, unsigned status, uint64_t duration_ns);
+/* route: the route answered, or NULL when none matched. */
+void metrics_request_done(const struct route *route, unsigned status, uint64_t duration_ns);
 
 /* Renders everything as Prometheus text; the caller frees the result. */
 char *metrics_render(struct db_pool *pool, size_t *len);

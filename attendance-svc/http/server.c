@@ -166,9 +166,24 @@ static void check_declared_length(struct request *req)
         reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the body may be at most %zu bytes", req->body_limit);
 }
 
+/* The largest body any route takes: a declared length above it is refused before routing. */
+static size_t largest_body_limit(const struct app *app)
+{
+    size_t count, limit = app->cfg.max_body_bytes;
+    const struct route *routes = router_routes(&count);
+    for (size_t i = 0; i < count; i++)
+        if (routes[i].max_body > limit)
+            limit = routes[i].max_body;
+    return limit;
+}
+
 static void begin_request(struct app *app, struct request *req, const char *url)
 {
     assign_request_id(req);
+    req->body_limit = largest_body_limit(app);
+    check_declared_length(req);
+    if (req->response)
+        return;
     req->path = strdup(url);
     if (!req->path) {
         reply_error(req, ERR_INTERNAL, "out of memory");
@@ -259,10 +274,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (!req)
         return;
     uint64_t duration = now_ns() - req->started_ns;
-    size_t route_count;
-    router_routes(&route_count);
-    size_t route_index = req->route ? router_index(req->route) : route_count;
-    metrics_request_done(route_index, req->status, duration);
+    metrics_request_done(req->route, req->status, duration);
 
     enum log_level level = req->status >= 500 || req->status == 0 ? LOG_LEVEL_WARN : LOG_LEVEL_INFO;
     if (log_enabled(level)) {

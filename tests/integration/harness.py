@@ -1,0 +1,229 @@
+"""
+The integration-test harness: the real attendance-svc binary against a real
+PostgreSQL, spoken to over HTTP.
+
+Each test is a plain function decorated with @test in a tests/integration/test_*.py
+module; run.py runs them in order and prints TAP. A test gets what it needs from
+here: a fresh database (Database), a running service on it (Service), and HTTP
+helpers that return a Response with status, headers and body.
+"""
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SVC = os.environ.get("ATTENDANCE_SVC", os.path.join(REPO, "build", "attendance-svc", "attendance-svc"))
+SQL_DIR = os.environ.get("ATTENDANCE_SQL_DIR", os.path.join(REPO, "sql"))
+JWT_SECRET = "integration-test-secret-0123456789abcdef"
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+
+TESTS = []
+
+
+def test(fn):
+    """Registers fn as a test of its module, in definition order."""
+    TESTS.append(fn)
+    return fn
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, message="check failed"):
+    if not cond:
+        raise Failure(message)
+
+
+def eq(got, want, what="value"):
+    if got != want:
+        raise Failure(f"{what}: got {got!r}, want {want!r}")
+
+
+def maintenance_url():
+    url = os.environ.get("ATTENDANCE_TEST_DATABASE_URL")
+    if not url:
+        raise RuntimeError("ATTENDANCE_TEST_DATABASE_URL is not set (tests/run sets it)")
+    return url
+
+
+def psql(url, sql, *variables):
+    """Runs sql with psql; returns stdout rows as lists of fields. variables: name=value for :'name'."""
+    args = ["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", url]
+    for v in variables:
+        args += ["-v", v]
+    out = subprocess.run(args, input=sql, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"psql failed: {out.stderr.strip()}")
+    return [line.split("\t") for line in out.stdout.splitlines() if line != ""]
+
+
+def with_dbname(url, dbname):
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+class Database:
+    """A fresh, empty database, dropped by drop()."""
+
+    def __init__(self, admin_url=None):
+        self.admin_url = admin_url or maintenance_url()
+        self.name = "t_" + secrets.token_hex(6)
+        psql(self.admin_url, f'CREATE DATABASE "{self.name}"')
+        self.url = with_dbname(self.admin_url, self.name)
+
+    def sql(self, query, *variables):
+        return psql(self.url, query, *variables)
+
+    def drop(self):
+        psql(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(db_url, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTENDANCE_")}
+    env.update({
+        "ATTENDANCE_DATABASE_URL": db_url,
+        "ATTENDANCE_JWT_SECRET": JWT_SECRET,
+        "ATTENDANCE_SQL_DIR": SQL_DIR,
+        "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
+        "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+    })
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_svc(args, env, timeout=60):
+    """Runs attendance-svc with args to completion; returns (exit code, stderr lines)."""
+    out = subprocess.run([SVC] + args, env=env, capture_output=True, text=True, timeout=timeout)
+    check_sanitizers(out.stderr, " ".join(args))
+    return out.returncode, out.stderr.splitlines()
+
+
+def check_sanitizers(text, what):
+    for mark in SANITIZER_MARKS:
+        if mark in text:
+            raise Failure(f"sanitizer report from attendance-svc {what}:\n{text[-4000:]}")
+
+
+def log_records(lines):
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pass
+    return records
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def error_code(self):
+        return self.json()["error"]["code"]
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class Service:
+    """attendance-svc serve on a free port, on db_url; migrated first unless migrate=False."""
+
+    def __init__(self, db_url, migrate=True, **env):
+        self.port = free_port()
+        self.env = base_env(db_url, ATTENDANCE_LISTEN=f"127.0.0.1:{self.port}", **env)
+        if migrate:
+            code, lines = run_svc(["migrate"], self.env)
+            if code != 0:
+                raise RuntimeError("migrate failed:\n" + "\n".join(lines[-20:]))
+        self.log = tempfile.NamedTemporaryFile(prefix="svc-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([SVC, "serve"], env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"attendance-svc exited with {self.proc.returncode}:\n{self.log_text()[-3000:]}")
+            try:
+                if self.request("GET", "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("attendance-svc did not answer /healthz in time")
+
+    def log_text(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def log_records(self):
+        return log_records(self.log_text().splitlines())
+
+    def connect(self, timeout=30):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, token=None, timeout=30):
+        headers = dict(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = self.connect(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Stops the service and returns its exit code; a sanitizer report fails the test."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise Failure("attendance-svc did not stop within %ss of %s" % (timeout, sig))
+        self.log.close()
+        check_sanitizers(self.log_text(), "serve")
+        return self.proc.returncode
+
+    def close(self):
+        code = self.stop()
+        os.unlink(self.log.name)
+        if code != 0:
+            raise Failure(f"attendance-svc exited with {code} on SIGTERM")
+
+
+class Env:
+    """One database and one service for a module's tests that can share them."""
+
+    def __init__(self, **env):
+        self.db = Database()
+        self.svc = Service(self.db.url, **env)
+
+    def close(self):
+        try:
+            self.svc.close()
+        finally:
+            self.db.drop()
