@@ -6,13 +6,15 @@
 #ifndef ATTENDANCE_APP_H
 #define ATTENDANCE_APP_H
 
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 
 struct app {
     struct config cfg;
     struct db_pool *pool;
-    int schema_version; /* the newest migration in sql/ */
+    struct token_settings tokens; /* points into cfg */
+    int schema_version;           /* the newest migration in sql/ */
 };
 
 #endif

@@ -37,6 +37,45 @@ static int cmd_migrate(void)
     return rc;
 }
 
+/* ATTENDANCE_BOOTSTRAP_ADMIN=username:password: creates that admin once, if absent. */
+static int bootstrap_admin(struct app *app)
+{
+    const char *colon = strchr(app->cfg.bootstrap_admin, ':');
+    char username[65];
+    snprintf(username, sizeof username, "%.*s", (int)(colon - app->cfg.bootstrap_admin), app->cfg.bootstrap_admin);
+    char hash[128];
+    if (password_hash(colon + 1, hash) != 0) {
+        log_error("serve: cannot hash the bootstrap admin's password (out of memory?)");
+        return -1;
+    }
+    enum db_status st;
+    struct db_conn *db = db_acquire(app->pool, &st);
+    if (!db) {
+        log_error("serve: cannot create the bootstrap admin: the database is unavailable");
+        return -1;
+    }
+    long long created = 0;
+    json_t *after = json_pack("{s:s, s:s}", "username", username, "role", "admin");
+    char id[24] = "";
+    if ((st = db_begin(db)) == DB_OK && (st = store_bootstrap_admin(db, username, hash, &created)) == DB_OK &&
+        created) {
+        snprintf(id, sizeof id, "%lld", created);
+        st = store_audit(db, 0, "create", "account", id, NULL, after);
+    }
+    if (st == DB_OK)
+        st = db_commit(db);
+    db_rollback(db);
+    db_release(app->pool, db);
+    json_decref(after);
+    if (st != DB_OK) {
+        log_error("serve: cannot create the bootstrap admin (database status %d)", (int)st);
+        return -1;
+    }
+    if (created)
+        log_fields(LOG_LEVEL_INFO, "serve: bootstrap admin created", json_pack("{s:s}", "username", username));
+    return 0;
+}
+
 static int cmd_serve(void)
 {
     struct app app = {0};
@@ -63,6 +102,15 @@ static int cmd_serve(void)
         log_error("serve: cannot prepare the statements on a first connection; see above");
         goto done;
     }
+    app.tokens = (struct token_settings){
+        .secret = app.cfg.jwt_secret,
+        .secret_len = app.cfg.jwt_secret_len,
+        .issuer = app.cfg.jwt_issuer,
+        .audience = app.cfg.jwt_audience,
+        .ttl_s = app.cfg.token_ttl_s,
+    };
+    if (app.cfg.bootstrap_admin && bootstrap_admin(&app) != 0)
+        goto done;
     rc = server_run(&app);
 done:
     db_pool_free(app.pool);

@@ -176,7 +176,15 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(per_ip_connection_limit, "ATTENDANCE_PER_IP_CONNECTION_LIMIT", 0, 0, 60000)
     UNSIGNED_SETTING(connection_timeout_s, "ATTENDANCE_CONNECTION_TIMEOUT_S", 30, 1, 3600)
     UNSIGNED_SETTING(shutdown_grace_s, "ATTENDANCE_SHUTDOWN_GRACE_S", 20, 0, 600)
+    UNSIGNED_SETTING(token_ttl_s, "ATTENDANCE_TOKEN_TTL_S", 900, 60, 86400)
+    UNSIGNED_SETTING(login_max_failures, "ATTENDANCE_LOGIN_MAX_FAILURES", 5, 1, 1000)
+    UNSIGNED_SETTING(login_max_failures_per_address, "ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100000)
+    UNSIGNED_SETTING(login_window_s, "ATTENDANCE_LOGIN_WINDOW_S", 900, 1, 86400)
 #undef UNSIGNED_SETTING
+    const char *issuer = getenv("ATTENDANCE_JWT_ISSUER");
+    const char *audience = getenv("ATTENDANCE_JWT_AUDIENCE");
+    snprintf(cfg->jwt_issuer, sizeof cfg->jwt_issuer, "%s", issuer && *issuer ? issuer : "attendance-svc");
+    snprintf(cfg->jwt_audience, sizeof cfg->jwt_audience, "%s", audience && *audience ? audience : "attendance-api");
     if (env_unsigned("ATTENDANCE_MAX_BODY_BYTES", 65536, 1024, 16u << 20, &v) != 0)
         return -1;
     cfg->max_body_bytes = v;

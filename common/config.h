@@ -35,6 +35,13 @@ struct config {
     unsigned per_ip_connection_limit;
     unsigned connection_timeout_s;
     unsigned shutdown_grace_s;
+
+    char jwt_issuer[128];
+    char jwt_audience[128];
+    unsigned token_ttl_s;
+    unsigned login_max_failures;             /* per username, per window */
+    unsigned login_max_failures_per_address; /* per client address, per window */
+    unsigned login_window_s;
 };
 
 /* Fills cfg from the environment; returns 0, or -1 after logging the one bad setting. */

@@ -6,6 +6,9 @@
 
 #include "request.h"
 
+/* h_auth.c */
+void h_login(struct request *req);
+
 /* h_health.c */
 void h_healthz(struct request *req);
 void h_readyz(struct request *req);

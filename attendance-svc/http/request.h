@@ -8,7 +8,10 @@
 #ifndef ATTENDANCE_HTTP_REQUEST_H
 #define ATTENDANCE_HTTP_REQUEST_H
 
+#include "auth.h"
+#include "db.h"
 #include "errors.h"
+#include "ids.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -36,10 +39,25 @@ struct request {
     const char *params[REQUEST_MAX_PARAMS];
     unsigned nparams;
 
+    struct auth auth; /* the caller, on routes that need authentication */
+    struct db_conn *db; /* taken by request_db(), given back when the handler returns */
+
     unsigned status;
     struct MHD_Response *response;
     enum error_code error; /* when status >= 400 */
 };
+
+/*
+ * The request's database connection, taken on first use. NULL when none can be
+ * had: the 503 answer has then been made, and the handler just returns.
+ */
+struct db_conn *request_db(struct request *req);
+/* Gives the connection back early (before slow work that needs no database). */
+void request_db_release(struct request *req);
+/* Answers for a failed database call: 503 when unavailable, 500 otherwise. */
+void reply_db_error(struct request *req, enum db_status status);
+/* The client's address as text (for rate limits and logs). */
+const char *request_client_address(struct request *req, char *buf, size_t len);
 
 void reply_json(struct request *req, unsigned status, json_t *body /* stolen */);
 /* The contract's error body; fmt describes the problem to a person. */

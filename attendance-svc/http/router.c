@@ -12,6 +12,8 @@ static const struct route routes[] = {
     {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0},
     {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0},
     {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0},
+
+    {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0},
 };
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])

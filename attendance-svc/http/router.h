@@ -6,21 +6,20 @@
 #ifndef ATTENDANCE_HTTP_ROUTER_H
 #define ATTENDANCE_HTTP_ROUTER_H
 
+#include "auth.h"
 #include "request.h"
 
 #include <stddef.h>
 
 typedef void (*handler_fn)(struct request *req);
 
-enum role_mask {
-    ROLES_PUBLIC = 0, /* no authentication */
-};
+#define ROLES_PUBLIC 0 /* no authentication */
 
 struct route {
     const char *method;
     const char *pattern;
     handler_fn handler;
-    unsigned roles;
+    unsigned roles;  /* enum role bits admitted; ROLES_PUBLIC for none needed */
     size_t max_body; /* 0: the configured default */
 };
 

@@ -13,6 +13,7 @@
 #include "server.h"
 
 #include "app.h"
+#include "authn.h"
 #include "log.h"
 #include "metrics.h"
 #include "request.h"
@@ -135,6 +136,48 @@ const char *request_query(struct request *req, const char *key)
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, key);
 }
 
+struct db_conn *request_db(struct request *req)
+{
+    if (req->db)
+        return req->db;
+    enum db_status status;
+    req->db = db_acquire(req->app->pool, &status);
+    if (!req->db)
+        reply_db_error(req, status);
+    return req->db;
+}
+
+void request_db_release(struct request *req)
+{
+    if (req->db) {
+        db_release(req->app->pool, req->db);
+        req->db = NULL;
+    }
+}
+
+void reply_db_error(struct request *req, enum db_status status)
+{
+    if (status == DB_UNAVAILABLE)
+        reply_error(req, ERR_DATABASE_UNAVAILABLE, "the database is unavailable; retry shortly");
+    else
+        reply_error(req, ERR_INTERNAL, "a database error occurred (request %s)", req->id);
+}
+
+const char *request_client_address(struct request *req, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    buf[0] = '\0';
+    if (info && info->client_addr) {
+        const struct sockaddr *sa = info->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)len);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)len);
+    }
+    return buf;
+}
+
 /* ---- the lifecycle ---- */
 
 static void assign_request_id(struct request *req)
@@ -203,6 +246,18 @@ static void begin_request(struct app *app, struct request *req, const char *url)
     }
     req->body_limit = req->route->max_body ? req->route->max_body : app->cfg.max_body_bytes;
     check_declared_length(req);
+    if (!req->response && req->route->roles != ROLES_PUBLIC)
+        authn_check_token(req);
+}
+
+/* Runs the route's handler: the account check first where the route needs one. */
+static void dispatch(struct request *req)
+{
+    if (req->route->roles == ROLES_PUBLIC || authn_check_account(req))
+        req->route->handler(req);
+    request_db_release(req);
+    if (!req->response)
+        reply_error(req, ERR_INTERNAL, "the handler gave no answer");
 }
 
 static int append_body(struct request *req, const char *data, size_t size)
@@ -259,11 +314,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *upload_data_size = 0;
         return rc == 0 ? MHD_YES : MHD_NO;
     }
-    if (!req->response) {
-        req->route->handler(req);
-        if (!req->response)
-            reply_error(req, ERR_INTERNAL, "the handler gave no answer");
-    }
+    if (!req->response)
+        dispatch(req);
     return MHD_queue_response(connection, req->status, req->response);
 }
 

@@ -1,0 +1,64 @@
+/*
+ * Who is calling: password hashing (Argon2id via libsodium), access tokens
+ * (JWT, HS256 pinned, made and checked with libjwt), roles, and what each role
+ * may see. No I/O here: the account's current state is read by the caller.
+ */
+#ifndef ATTENDANCE_AUTH_H
+#define ATTENDANCE_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum role {
+    ROLE_EMPLOYEE = 1 << 0,
+    ROLE_SUPERVISOR = 1 << 1,
+    ROLE_REVIEWER = 1 << 2,
+    ROLE_ADMIN = 1 << 3,
+};
+#define ROLES_STAFF (ROLE_SUPERVISOR | ROLE_REVIEWER | ROLE_ADMIN)
+#define ROLES_ALL (ROLE_EMPLOYEE | ROLES_STAFF)
+
+/* "employee", ... for a single role; NULL otherwise. */
+const char *role_name(enum role role);
+/* The role named, or 0. */
+enum role role_parse(const char *name);
+
+/* The caller, once authenticated; ids are 0 when absent. */
+struct auth {
+    long long account_id;
+    enum role role;
+    long long unit_id;     /* supervisor: its unit; reviewer: its agency; employee: its unit */
+    long long agency_id;   /* the top-level unit of unit_id */
+    long long employee_id; /* the employee record, for employees (and staff who are employees) */
+};
+
+/* Whether a can see data of a unit whose top-level unit is unit_agency_id. */
+bool auth_sees_unit(const struct auth *a, long long unit_id, long long unit_agency_id);
+
+struct token_settings {
+    const unsigned char *secret;
+    size_t secret_len;
+    const char *issuer;
+    const char *audience;
+    unsigned ttl_s;
+};
+
+/* A signed access token for the account; the caller frees it. NULL on failure. */
+char *token_issue(const struct token_settings *ts, long long account_id, enum role role, time_t now);
+
+/* Checks the token's signature, algorithm and claims at time now. 0 and the claims, or -1. */
+int token_verify(const struct token_settings *ts, const char *token, time_t now, long long *account_id,
+                 enum role *role);
+
+/* Argon2id hash in libsodium's string form; the cost of an interactive login. 0 or -1. */
+int password_hash(const char *password, char out[128]);
+/* A cheap Argon2id hash for initial passwords set in bulk (CSV import): it is
+ * replaced by a full-cost one at the first successful login. 0 or -1. */
+int password_hash_initial(const char *password, char out[128]);
+/* Verifies in constant time; *needs_rehash is set when the stored cost is below the interactive one. */
+bool password_verify(const char *hash, const char *password, bool *needs_rehash);
+/* Spends the time of one verification against a hash of no account, so an unknown user costs the same. */
+void password_verify_dummy(const char *password);
+
+#endif
