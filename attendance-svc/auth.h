@@ -58,6 +58,8 @@ int password_hash(const char *password, char out[128]);
 int password_hash_initial(const char *password, char out[128]);
 /* Verifies in constant time; *needs_rehash is set when the stored cost is below the interactive one. */
 bool password_verify(const char *hash, const char *password, bool *needs_rehash);
+/* Makes the dummy hash below ahead of the first login (it takes one full hash). */
+void password_init(void);
 /* Spends the time of one verification against a hash of no account, so an unknown user costs the same. */
 void password_verify_dummy(const char *password);
 

@@ -102,6 +102,7 @@ static int cmd_serve(void)
         log_error("serve: cannot prepare the statements on a first connection; see above");
         goto done;
     }
+    password_init();
     app.tokens = (struct token_settings){
         .secret = app.cfg.jwt_secret,
         .secret_len = app.cfg.jwt_secret_len,

@@ -26,7 +26,7 @@
     X(ERR_VERSION_CONFLICT, 409, "version_conflict")                                     \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
-    X(ERR_UNPROCESSABLE, 422, "unprocessable")                                           \
+    X(ERR_INVALID_VALUE, 422, "invalid_value")                                           \
     X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
     X(ERR_INTERNAL, 500, "internal_error")                                               \
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \

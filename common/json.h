@@ -24,4 +24,10 @@ int json_unpack_fields(json_t *obj, char *err, size_t err_len, const char *fmt, 
 /* A finite JSON number (integer or real) as a double; -1 if the value is not a number. */
 int json_number(const json_t *value, double *out);
 
+/* True when s is min to max bytes long and holds no control characters (jansson has checked the UTF-8). */
+int json_text_ok(const char *s, size_t min, size_t max);
+
+/* The string value of an optional id field: 0 when absent or null, -1 when not a decimal id string. */
+long long json_id_field(const json_t *obj, const char *key);
+
 #endif

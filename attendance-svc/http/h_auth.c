@@ -29,12 +29,10 @@ static void reply_bad_pair(struct request *req)
 
 void h_login(struct request *req)
 {
-    char err[256];
-    json_t *body = json_parse_object(req->body, req->body_len, err, sizeof err);
-    if (!body) {
-        reply_error(req, ERR_MALFORMED_JSON, "%s", err);
+    json_t *body = request_json(req);
+    if (!body)
         return;
-    }
+    char err[256];
     const char *username, *password;
     if (json_unpack_fields(body, err, sizeof err, "{s:s, s:s}", "username", &username, "password", &password) != 0) {
         reply_error(req, ERR_INVALID_FIELD, "%s", err);

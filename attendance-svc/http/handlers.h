@@ -14,4 +14,9 @@ void h_healthz(struct request *req);
 void h_readyz(struct request *req);
 void h_metrics(struct request *req);
 
+/* h_units.c */
+void h_unit_create(struct request *req);
+void h_unit_get(struct request *req);
+void h_unit_list(struct request *req);
+
 #endif

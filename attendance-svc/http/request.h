@@ -56,6 +56,13 @@ struct db_conn *request_db(struct request *req);
 void request_db_release(struct request *req);
 /* Answers for a failed database call: 503 when unavailable, 500 otherwise. */
 void reply_db_error(struct request *req, enum db_status status);
+/*
+ * The body as a JSON object: Content-Type must be application/json (else 415)
+ * and the body one JSON object (else 400). NULL when it is not (the answer is
+ * made); the caller owns the result.
+ */
+json_t *request_json(struct request *req);
+
 /* The client's address as text (for rate limits and logs). */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 
@@ -68,6 +75,9 @@ void reply_error_details(struct request *req, enum error_code err, json_t *detai
     __attribute__((format(printf, 4, 5)));
 void reply_buffer(struct request *req, unsigned status, const char *content_type, void *data, size_t len,
                   enum MHD_ResponseMemoryMode mode);
+/* An error about one input field: the "error" object also names the field. */
+void reply_field_error(struct request *req, enum error_code err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* A header to add to the reply already made (e.g. Location). */
 void reply_header(struct request *req, const char *name, const char *value);
 

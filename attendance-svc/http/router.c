@@ -14,6 +14,10 @@ static const struct route routes[] = {
     {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0},
 
     {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0},
+
+    {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0},
+    {"GET", "/v1/units", h_unit_list, ROLES_STAFF, 0},
+    {"GET", "/v1/units/{unit_id}", h_unit_get, ROLES_STAFF, 0},
 };
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])

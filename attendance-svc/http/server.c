@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "authn.h"
+#include "json.h"
 #include "log.h"
 #include "metrics.h"
 #include "request.h"
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,6 +120,28 @@ void reply_error_details(struct request *req, enum error_code err, json_t *detai
     va_start(ap, fmt);
     reply_error_v(req, err, details, fmt, ap);
     va_end(ap);
+}
+
+void reply_field_error(struct request *req, enum error_code err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reply_error_v(req, err, json_pack("{s:s}", "field", field), fmt, ap);
+    va_end(ap);
+}
+
+json_t *request_json(struct request *req)
+{
+    const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!type || strncasecmp(type, "application/json", 16) != 0 || (type[16] && type[16] != ';' && type[16] != ' ')) {
+        reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+        return NULL;
+    }
+    char err[256];
+    json_t *body = json_parse_object(req->body ? req->body : "", req->body_len, err, sizeof err);
+    if (!body)
+        reply_error(req, ERR_MALFORMED_JSON, "%s", err);
+    return body;
 }
 
 void reply_header(struct request *req, const char *name, const char *value)

@@ -47,9 +47,13 @@ def eq(got, want, what="value"):
 
 
 def maintenance_url():
+    """The test cluster's URL: tests/run sets it; run by hand, var/pg-test is started."""
     url = os.environ.get("ATTENDANCE_TEST_DATABASE_URL")
     if not url:
-        raise RuntimeError("ATTENDANCE_TEST_DATABASE_URL is not set (tests/run sets it)")
+        pg = os.path.join(REPO, "deploy", "pg")
+        subprocess.run([pg, "start", "var/pg-test"], check=True, capture_output=True, timeout=120)
+        url = subprocess.run([pg, "url", "var/pg-test"], check=True, capture_output=True, text=True).stdout.strip()
+        os.environ["ATTENDANCE_TEST_DATABASE_URL"] = url
     return url
 
 
@@ -227,3 +231,67 @@ class Env:
             self.svc.close()
         finally:
             self.db.drop()
+
+
+# ---- accounts and tokens ----
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin-password-for-tests"
+
+
+def admin_env(**env):
+    """An Env whose service creates the test admin at start."""
+    return Env(ATTENDANCE_BOOTSTRAP_ADMIN=f"{ADMIN_USER}:{ADMIN_PASSWORD}", **env)
+
+
+def login(svc, username, password):
+    r = svc.request("POST", "/v1/auth/login", {"username": username, "password": password})
+    if r.status != 200:
+        raise Failure(f"login of {username} failed: {r}")
+    return r.json()["access_token"]
+
+
+def b64url(data):
+    import base64
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def make_jwt(claims, secret=JWT_SECRET, alg="HS256", header=None):
+    """A JWT signed the way the test wants (for the bad-token cases)."""
+    import hashlib
+    import hmac
+    head = header or {"alg": alg, "typ": "JWT"}
+    signing_input = b64url(json.dumps(head).encode()) + "." + b64url(json.dumps(claims).encode())
+    if alg == "none":
+        return signing_input + "."
+    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[alg]
+    sig = hmac.new(secret.encode() if isinstance(secret, str) else secret, signing_input.encode(), digest).digest()
+    return signing_input + "." + b64url(sig)
+
+
+def good_claims(sub, role, **override):
+    now = int(time.time())
+    claims = {"iss": "attendance-svc", "aud": "attendance-api", "sub": str(sub), "role": role, "iat": now,
+              "exp": now + 600, "jti": secrets.token_hex(8)}
+    claims.update(override)
+    return claims
+
+
+class Agency:
+    """A small agency made through the API: an agency unit, two units under it, an admin token."""
+
+    def __init__(self, svc, prefix=None):
+        self.svc = svc
+        self.prefix = prefix or secrets.token_hex(3).upper()
+        self.admin = login(svc, ADMIN_USER, ADMIN_PASSWORD)
+        self.top = self.unit(f"{self.prefix}-TOP", "administrative")
+        self.unit_a = self.unit(f"{self.prefix}-A", "administrative", parent_id=self.top["id"])
+        self.unit_b = self.unit(f"{self.prefix}-B", "direct_service", parent_id=self.top["id"])
+
+    def unit(self, code, category, timezone="Asia/Jakarta", **extra):
+        body = {"code": code, "name": f"Unit {code}", "category": category, "timezone": timezone}
+        body.update(extra)
+        r = self.svc.request("POST", "/v1/units", body, token=self.admin)
+        if r.status != 201:
+            raise Failure(f"creating unit {code}: {r}")
+        return r.json()

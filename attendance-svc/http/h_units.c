@@ -1,0 +1,166 @@
+/*
+ * Units (unit kerja): POST /v1/units (admin), GET /v1/units and
+ * GET /v1/units/{unit_id} (staff, within their scope; others get 404).
+ */
+#include "app.h"
+#include "handlers.h"
+#include "json.h"
+#include "paging.h"
+#include "rules/work_hours.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_category(const char *c)
+{
+    return strcmp(c, "administrative") == 0 || strcmp(c, "direct_service") == 0 || strcmp(c, "essential") == 0 ||
+           strcmp(c, "critical") == 0;
+}
+
+/* The shape of an IANA name; whether the zone exists is asked of the database. */
+static bool looks_like_timezone(const char *tz)
+{
+    size_t n = strlen(tz);
+    return n >= 1 && n <= 64 && strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") == n &&
+           !strstr(tz, "..") && tz[0] != '/';
+}
+
+static bool is_unit_code(const char *code)
+{
+    size_t n = strlen(code);
+    return n >= 1 && n <= 32 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* Decodes and checks the body of POST /v1/units; false after answering. */
+static bool decode_unit(struct request *req, json_t *body, struct unit_fields *u, json_t **work_hours)
+{
+    char err[256];
+    json_t *hours = NULL, *grace = NULL;
+    if (json_unpack_fields(body, err, sizeof err, "{s:s, s:s, s:s, s:s, s?o, s?o}", "code", &u->code, "name", &u->name,
+                           "category", &u->category, "timezone", &u->timezone, "work_hours", &hours,
+                           "grace_minutes", &grace) != 0) {
+        reply_error(req, ERR_INVALID_FIELD, "%s", err);
+        return false;
+    }
+    u->parent_id = json_id_field(body, "parent_id");
+    if (!is_unit_code(u->code))
+        reply_field_error(req, ERR_INVALID_VALUE, "code", "code must be 1 to 32 of A-Z a-z 0-9 . _ -");
+    else if (!json_text_ok(u->name, 1, 200))
+        reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to 200 bytes of text");
+    else if (!is_category(u->category))
+        reply_field_error(req, ERR_INVALID_VALUE, "category",
+                          "category must be administrative, direct_service, essential or critical");
+    else if (!looks_like_timezone(u->timezone))
+        reply_field_error(req, ERR_INVALID_VALUE, "timezone", "timezone must be an IANA name such as Asia/Jakarta");
+    else if (u->parent_id < 0)
+        reply_field_error(req, ERR_INVALID_FIELD, "parent_id", "parent_id must be a unit id (a string) or null");
+    else if (grace && !json_is_null(grace) &&
+             (!json_is_integer(grace) || json_integer_value(grace) < 0 || json_integer_value(grace) > 240))
+        reply_field_error(req, ERR_INVALID_VALUE, "grace_minutes", "grace_minutes must be a whole number from 0 to 240");
+    if (req->response)
+        return false;
+    u->grace_minutes = grace && json_is_integer(grace) ? (int)json_integer_value(grace) : 0;
+
+    struct work_week week;
+    if (hours && !json_is_null(hours)) {
+        if (work_week_from_json(hours, &week, err, sizeof err) != 0) {
+            reply_field_error(req, ERR_INVALID_VALUE, "work_hours", "%s", err);
+            return false;
+        }
+    } else {
+        work_week_default(&week);
+    }
+    *work_hours = work_week_to_json(&week);
+    return true;
+}
+
+void h_unit_create(struct request *req)
+{
+    json_t *body = request_json(req);
+    if (!body)
+        return;
+    struct unit_fields u = {0};
+    json_t *work_hours = NULL;
+    char *hours_text = NULL;
+    json_t *doc = NULL;
+    if (!decode_unit(req, body, &u, &work_hours))
+        goto done;
+    hours_text = json_dumps(work_hours, JSON_COMPACT);
+    u.work_hours_json = hours_text;
+
+    struct db_conn *db = request_db(req);
+    if (!db)
+        goto done;
+    bool tz_known = false;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK && u.parent_id)
+        st = store_unit_agency(db, u.parent_id, &u.parent_agency_id);
+    if (st == DB_OK)
+        st = store_timezone_known(db, u.timezone, &tz_known);
+    if (st == DB_OK && u.parent_id && !u.parent_agency_id) {
+        reply_field_error(req, ERR_INVALID_VALUE, "parent_id", "there is no unit %lld", u.parent_id);
+        goto done;
+    }
+    if (st == DB_OK && !tz_known) {
+        reply_field_error(req, ERR_INVALID_VALUE, "timezone", "%s is not a known IANA time zone", u.timezone);
+        goto done;
+    }
+    if (st == DB_OK)
+        doc = store_unit_insert(db, &u, &st);
+    if (st == DB_UNIQUE_VIOLATION) {
+        reply_field_error(req, ERR_ALREADY_EXISTS, "code", "a unit with code %s exists already", u.code);
+        goto done;
+    }
+    if (st == DB_OK)
+        st = store_audit(db, req->auth.account_id, "create", "unit", json_string_value(json_object_get(doc, "id")),
+                         NULL, doc);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    reply_json(req, 201, json_incref(doc));
+done:
+    if (req->db)
+        db_rollback(req->db);
+    json_decref(doc);
+    free(hours_text);
+    json_decref(work_hours);
+    json_decref(body);
+}
+
+void h_unit_get(struct request *req)
+{
+    long long id = id_parse(req->params[0]);
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st = DB_OK;
+    long long agency = 0;
+    json_t *doc = id ? store_unit_get(db, id, &agency, &st) : NULL;
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    else if (!doc || !auth_sees_unit(&req->auth, id, agency))
+        reply_error(req, ERR_NOT_FOUND, "no such unit");
+    else
+        reply_json(req, 200, json_incref(doc));
+    json_decref(doc);
+}
+
+void h_unit_list(struct request *req)
+{
+    struct page page;
+    if (!page_from_query(req, &page))
+        return;
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st;
+    json_t *items = store_unit_list(db, &req->auth, page.after, page.limit + 1, &st);
+    if (!items)
+        reply_db_error(req, st);
+    else
+        reply_page(req, &page, items);
+}

@@ -1,0 +1,30 @@
+/*
+ * List endpoints: ?limit= (default 50, at most 500) and ?cursor=, answered as
+ * {"items": [...], "next_cursor": "..." | null}. The cursor is opaque to
+ * clients; it is the id of the last item of the page, and lists are ordered by
+ * id, so paging is stable under concurrent inserts.
+ */
+#ifndef ATTENDANCE_HTTP_PAGING_H
+#define ATTENDANCE_HTTP_PAGING_H
+
+#include "request.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 500
+
+struct page {
+    int limit;
+    long long after; /* 0: from the start */
+};
+
+/* Reads limit and cursor; false after answering 400 when either is malformed. */
+bool page_from_query(struct request *req, struct page *page);
+
+/*
+ * Answers 200 with the page: items (stolen) were fetched with limit + 1 rows;
+ * the extra one, if present, is dropped and makes next_cursor the id of the
+ * last item kept.
+ */
+void reply_page(struct request *req, const struct page *page, json_t *items);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * Units: the agency tree.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* $1 role, $2 agency, $3 unit of the caller: which units it may see. */
+#define UNIT_SCOPE "($1 = 'admin' OR ($1 = 'reviewer' AND u.agency_id = $2) OR ($1 = 'supervisor' AND u.id = $3))"
+
+const struct db_statement store_units_statements[] = {
+    {"unit_agency", "SELECT agency_id FROM units WHERE id = $1"},
+    {"timezone_known", "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"},
+    /* A top-level unit is its own agency: its id is drawn first so agency_id can name it. */
+    {"unit_insert",
+     "WITH new AS (SELECT nextval(pg_get_serial_sequence('units', 'id')) AS id)"
+     " INSERT INTO units (id, parent_id, agency_id, code, name, category, timezone, work_hours, grace_minutes)"
+     " OVERRIDING SYSTEM VALUE"
+     " SELECT new.id, $1, coalesce($2, new.id), $3, $4, $5, $6, $7, $8 FROM new"
+     " RETURNING unit_doc(units)"},
+    {"unit_get", "SELECT unit_doc(u), u.agency_id FROM units u WHERE u.id = $1"},
+    {"unit_list",
+     "SELECT unit_doc(u) FROM units u WHERE " UNIT_SCOPE " AND u.id > $4 ORDER BY u.id LIMIT $5"},
+    {NULL, NULL},
+};
+
+enum db_status store_unit_agency(struct db_conn *db, long long unit_id, long long *agency_id)
+{
+    char id[24];
+    const char *params[] = {id_text(id, unit_id)};
+    enum db_status st;
+    PGresult *r = db_exec(db, "unit_agency", 1, params, &st);
+    if (!r)
+        return st;
+    *agency_id = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return DB_OK;
+}
+
+enum db_status store_timezone_known(struct db_conn *db, const char *timezone, bool *known)
+{
+    const char *params[] = {timezone};
+    enum db_status st;
+    PGresult *r = db_exec(db, "timezone_known", 1, params, &st);
+    if (!r)
+        return st;
+    *known = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return DB_OK;
+}
+
+json_t *store_unit_insert(struct db_conn *db, const struct unit_fields *u, enum db_status *status)
+{
+    char parent[24], agency[24], grace[16];
+    snprintf(grace, sizeof grace, "%d", u->grace_minutes);
+    const char *params[] = {id_text(parent, u->parent_id), id_text(agency, u->parent_agency_id), u->code, u->name,
+                            u->category, u->timezone, u->work_hours_json, grace};
+    return store_doc_exec(db, "unit_insert", 8, params, status);
+}
+
+json_t *store_unit_get(struct db_conn *db, long long unit_id, long long *agency_id, enum db_status *status)
+{
+    char id[24];
+    const char *params[] = {id_text(id, unit_id)};
+    PGresult *r = db_exec(db, "unit_get", 1, params, status);
+    if (!r)
+        return NULL;
+    json_t *doc = store_doc(r, 0, 0);
+    *agency_id = doc ? atoll(PQgetvalue(r, 0, 1)) : 0;
+    PQclear(r);
+    return doc;
+}
+
+/* Binds the caller's scope as $1..$3 of a statement using UNIT_SCOPE-like filters. */
+void store_scope_params(const struct auth *a, char agency[24], char unit[24], const char *out[3])
+{
+    out[0] = role_name(a->role);
+    snprintf(agency, 24, "%lld", a->agency_id);
+    snprintf(unit, 24, "%lld", a->unit_id);
+    out[1] = agency;
+    out[2] = unit;
+}
+
+json_t *store_unit_list(struct db_conn *db, const struct auth *a, long long after, int limit, enum db_status *status)
+{
+    char agency[24], unit[24], after_text[24], limit_text[16];
+    const char *params[5];
+    store_scope_params(a, agency, unit, params);
+    snprintf(after_text, sizeof after_text, "%lld", after);
+    snprintf(limit_text, sizeof limit_text, "%d", limit);
+    params[3] = after_text;
+    params[4] = limit_text;
+    return store_docs_exec(db, "unit_list", 5, params, status);
+}

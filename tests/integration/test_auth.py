@@ -1,0 +1,230 @@
+"""Login, tokens, the bootstrap admin, and units (the first admin endpoint)."""
+import time
+
+from harness import (ADMIN_PASSWORD, ADMIN_USER, JWT_SECRET, Agency, Database, Service, admin_env, check, eq,
+                     good_claims, login, make_jwt, test)
+
+
+def setup():
+    env = admin_env()
+    env.agency = Agency(env.svc)
+    env.admin_id = env.db.sql("SELECT id FROM accounts WHERE username = 'admin'")[0][0]
+    return env
+
+
+def teardown(env):
+    env.close()
+
+
+@test
+def bootstrap_admin_is_created_once(env):
+    eq(env.db.sql("SELECT count(*) FROM accounts WHERE role = 'admin'"), [["1"]], "admins")
+    eq(env.db.sql("SELECT count(*) FROM audit_log WHERE entity = 'account' AND action = 'create'"), [["1"]],
+       "audit entries for the admin")
+    # A second start with the same setting (and another password) changes nothing.
+    again = Service(env.db.url, ATTENDANCE_BOOTSTRAP_ADMIN=f"{ADMIN_USER}:another-password")
+    try:
+        eq(again.request("POST", "/v1/auth/login", {"username": ADMIN_USER, "password": "another-password"}).status,
+           401, "the existing admin's password is kept")
+    finally:
+        again.close()
+    eq(env.db.sql("SELECT count(*) FROM accounts WHERE role = 'admin'"), [["1"]], "admins after a restart")
+
+
+@test
+def login_answers_the_contract(env):
+    r = env.svc.request("POST", "/v1/auth/login", {"username": ADMIN_USER, "password": ADMIN_PASSWORD})
+    eq(r.status, 200, "status")
+    body = r.json()
+    eq(sorted(body), ["access_token", "expires_in", "role", "token_type"], "fields")
+    eq((body["token_type"], body["role"], body["expires_in"]), ("Bearer", "admin", 900), "values")
+    eq(body["access_token"].count("."), 2, "a JWT")
+
+
+@test
+def unknown_user_and_wrong_password_look_the_same(env):
+    timings = {"unknown": [], "wrong": []}
+    bodies = {}
+    for _ in range(3):
+        for name, user in (("unknown", "nobody-" + str(time.time())), ("wrong", ADMIN_USER)):
+            began = time.time()
+            r = env.svc.request("POST", "/v1/auth/login", {"username": user, "password": "not-the-password"})
+            timings[name].append(time.time() - began)
+            eq(r.status, 401, f"status for the {name} case")
+            bodies[name] = r.json()
+    timings = {k: sorted(v)[1] for k, v in timings.items()}  # medians
+    eq(bodies["unknown"], bodies["wrong"], "same body")
+    eq(bodies["wrong"]["error"]["code"], "invalid_credentials", "code")
+    check(timings["unknown"] > 0.4 * timings["wrong"] and timings["wrong"] > 0.4 * timings["unknown"],
+          f"similar time: {timings}")
+    env.svc.request("POST", "/v1/auth/login", {"username": ADMIN_USER, "password": ADMIN_PASSWORD})  # reset
+
+
+@test
+def login_rejects_bad_bodies(env):
+    cases = [(b"not json", "malformed_json", 400), (b"[]", "malformed_json", 400),
+             (b'{"username": 5, "password": "x"}', "invalid_field", 400),
+             (b'{"username": "a"}', "invalid_field", 400),
+             (b'{"username": "a", "username": "b", "password": "x"}', "malformed_json", 400)]
+    for body, code, status in cases:
+        r = env.svc.request("POST", "/v1/auth/login", body, headers={"Content-Type": "application/json"})
+        eq((r.status, r.error_code()), (status, code), f"for {body!r}")
+    r = env.svc.request("POST", "/v1/auth/login", b"username=a", headers={"Content-Type": "text/plain"})
+    eq((r.status, r.error_code()), (415, "unsupported_media_type"), "wrong content type")
+
+
+@test
+def repeated_failures_are_throttled_and_success_resets(env):
+    user, pw = "throttle-user", "throttle-password"
+    env.db.sql("INSERT INTO accounts (username, password_hash, role) SELECT :'u', password_hash, 'admin' "
+               "FROM accounts WHERE username = 'admin'", f"u={user}")
+    # Four failures, then a success (with the admin's password, which this copy shares) resets the count.
+    for _ in range(4):
+        eq(env.svc.request("POST", "/v1/auth/login", {"username": user, "password": "wrong"}).status, 401, "fail")
+    eq(env.svc.request("POST", "/v1/auth/login", {"username": user, "password": ADMIN_PASSWORD}).status, 200, "ok")
+    for _ in range(4):
+        eq(env.svc.request("POST", "/v1/auth/login", {"username": user, "password": "wrong"}).status, 401, "fail")
+    eq(env.svc.request("POST", "/v1/auth/login", {"username": user, "password": "wrong"}).status, 401, "fifth")
+    r = env.svc.request("POST", "/v1/auth/login", {"username": user, "password": ADMIN_PASSWORD})
+    eq((r.status, r.error_code()), (429, "rate_limited"), "blocked even with the right password")
+    retry = int(r.headers["retry-after"])
+    check(0 < retry <= 900, f"Retry-After {retry}")
+    eq(env.svc.request("POST", "/v1/auth/login", {"username": ADMIN_USER, "password": ADMIN_PASSWORD}).status, 200,
+       "another user is not blocked")
+    del pw
+
+
+@test
+def failures_per_address_are_limited(env):
+    db = Database()
+    svc = Service(db.url, ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS="6")
+    try:
+        for i in range(6):
+            eq(svc.request("POST", "/v1/auth/login", {"username": f"u{i}", "password": "x"}).status, 401, "fail")
+        r = svc.request("POST", "/v1/auth/login", {"username": "someone-else", "password": "x"})
+        eq(r.status, 429, "the address is blocked whatever the username")
+        check(r.headers.get("retry-after", "").isdigit(), "Retry-After")
+    finally:
+        svc.close()
+        db.drop()
+
+
+@test
+def bad_tokens_are_401(env):
+    sub = env.admin_id
+    tokens = {
+        "none header": None,
+        "not bearer": "Basic YWRtaW46YWRtaW4=",
+        "garbage": "Bearer not.a.token",
+        "alg none": "Bearer " + make_jwt(good_claims(sub, "admin"), alg="none"),
+        "alg none, empty signature": "Bearer " + make_jwt(good_claims(sub, "admin"), alg="none") + "x",
+        "HS512 with the secret": "Bearer " + make_jwt(good_claims(sub, "admin"), alg="HS512"),
+        "wrong audience": "Bearer " + make_jwt(good_claims(sub, "admin", aud="someone-else")),
+        "wrong issuer": "Bearer " + make_jwt(good_claims(sub, "admin", iss="evil")),
+        "bad signature": "Bearer " + make_jwt(good_claims(sub, "admin"), secret="x" * 40),
+        "expired": "Bearer " + make_jwt(good_claims(sub, "admin", exp=int(time.time()) - 5)),
+        "no exp": "Bearer " + make_jwt({k: v for k, v in good_claims(sub, "admin").items() if k != "exp"}),
+        "no jti": "Bearer " + make_jwt({k: v for k, v in good_claims(sub, "admin").items() if k != "jti"}),
+        "unknown role": "Bearer " + make_jwt(good_claims(sub, "root")),
+        "issued in the future": "Bearer " + make_jwt(good_claims(sub, "admin", iat=int(time.time()) + 3600,
+                                                                  exp=int(time.time()) + 4000)),
+        "aud as a list": "Bearer " + make_jwt(good_claims(sub, "admin", aud=["attendance-api"])),
+    }
+    for name, header in tokens.items():
+        headers = {"Authorization": header} if header else {}
+        r = env.svc.request("GET", "/v1/units", headers=headers)
+        eq(r.status, 401, f"{name}: status")
+        check(r.error_code() in ("unauthenticated", "invalid_token"), f"{name}: code {r.error_code()}")
+    good = "Bearer " + make_jwt(good_claims(sub, "admin"))
+    eq(env.svc.request("GET", "/v1/units", headers={"Authorization": good}).status, 200, "a well-made token works")
+    eq(JWT_SECRET != "x" * 40, True, "the bad-signature case used another secret")
+
+
+@test
+def a_token_whose_role_no_longer_matches_stops_working(env):
+    forged_role = "Bearer " + make_jwt(good_claims(env.admin_id, "reviewer"))
+    eq(env.svc.request("GET", "/v1/units", headers={"Authorization": forged_role}).status, 401,
+       "the account is an admin, not a reviewer")
+
+
+@test
+def a_disabled_accounts_tokens_stop_working(env):
+    env.db.sql("INSERT INTO accounts (username, password_hash, role) SELECT 'soon-disabled', password_hash, 'admin' "
+               "FROM accounts WHERE username = 'admin'")
+    token = login(env.svc, "soon-disabled", ADMIN_PASSWORD)
+    eq(env.svc.request("GET", "/v1/units", token=token).status, 200, "before")
+    env.db.sql("UPDATE accounts SET disabled = true WHERE username = 'soon-disabled'")
+    r = env.svc.request("GET", "/v1/units", token=token)
+    eq((r.status, r.error_code()), (401, "invalid_token"), "after")
+    eq(env.svc.request("POST", "/v1/auth/login", {"username": "soon-disabled", "password": ADMIN_PASSWORD}).status,
+       401, "no new token either")
+
+
+@test
+def units_are_created_with_defaults_and_validated(env):
+    a = env.agency
+    eq(a.top["agency_id"], a.top["id"], "a top-level unit is its own agency")
+    eq(a.unit_a["agency_id"], a.top["id"], "a child's agency")
+    eq(a.unit_a["work_hours"]["mon"], ["07:30", "16:00"], "default Monday")
+    eq(a.unit_a["work_hours"]["fri"], ["07:30", "16:30"], "default Friday")
+    check("sat" not in a.unit_a["work_hours"], "Saturday off")
+    eq(a.unit_a["grace_minutes"], 0, "default grace")
+    check(isinstance(a.unit_a["id"], str), "ids are strings")
+    wit = a.unit(a.prefix + "-WIT", "essential", timezone="Asia/Jayapura", grace_minutes=15,
+                 work_hours={"mon": ["08:00", "16:00"], "sat": ["08:00", "12:00"]})
+    eq((wit["timezone"], wit["grace_minutes"], wit["work_hours"]),
+       ("Asia/Jayapura", 15, {"mon": ["08:00", "16:00"], "sat": ["08:00", "12:00"]}), "explicit values")
+    bad = [
+        ({"timezone": "Asia/Atlantis"}, 422, "timezone"),
+        ({"timezone": "../../etc/passwd"}, 422, "timezone"),
+        ({"category": "military"}, 422, "category"),
+        ({"code": "has space"}, 422, "code"),
+        ({"name": ""}, 422, "name"),
+        ({"grace_minutes": 241}, 422, "grace_minutes"),
+        ({"grace_minutes": "5"}, 422, "grace_minutes"),
+        ({"work_hours": {"mon": ["16:00", "07:30"]}}, 422, "work_hours"),
+        ({"work_hours": {"funday": ["07:00", "08:00"]}}, 422, "work_hours"),
+        ({"work_hours": {"mon": ["7:30", "16:00"]}}, 422, "work_hours"),
+        ({"parent_id": "999999999"}, 422, "parent_id"),
+        ({"parent_id": 5}, 400, "parent_id"),
+    ]
+    for change, status, field in bad:
+        body = {"code": a.prefix + "-X", "name": "X", "category": "administrative", "timezone": "Asia/Jakarta"}
+        body.update(change)
+        r = env.svc.request("POST", "/v1/units", body, token=a.admin)
+        eq(r.status, status, f"{change}: status ({r})")
+        eq(r.json()["error"].get("field"), field, f"{change}: field")
+    r = env.svc.request("POST", "/v1/units", {"code": a.prefix + "-A", "name": "dup", "category": "critical",
+                                                "timezone": "Asia/Jakarta"}, token=a.admin)
+    eq((r.status, r.error_code()), (409, "already_exists"), "duplicate code")
+    eq(env.db.sql("SELECT count(*) FROM units WHERE code = :'c'", f"c={a.prefix}-X"), [["0"]], "nothing stored")
+
+
+@test
+def unit_changes_are_audited(env):
+    rows = env.db.sql("SELECT actor, action, entity, after->>'code' FROM audit_log WHERE entity = 'unit' "
+                      "AND entity_id = :'id'", f"id={env.agency.unit_a['id']}")
+    eq(rows, [["admin", "create", "unit", env.agency.unit_a["code"]]], "audit row")
+
+
+@test
+def units_read_back_and_page(env):
+    a = env.agency
+    r = env.svc.request("GET", f"/v1/units/{a.unit_a['id']}", token=a.admin)
+    eq((r.status, r.json()), (200, a.unit_a), "read back")
+    eq(env.svc.request("GET", "/v1/units/999999999", token=a.admin).status, 404, "unknown unit")
+    eq(env.svc.request("GET", "/v1/units/abc", token=a.admin).status, 404, "malformed id")
+    seen = []
+    cursor = None
+    while True:
+        path = "/v1/units?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = env.svc.request("GET", path, token=a.admin).json()
+        check(len(page["items"]) <= 2, "limit honoured")
+        seen += [u["id"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    eq(len(seen), len(set(seen)), "no unit twice")
+    check({a.top["id"], a.unit_a["id"], a.unit_b["id"]} <= set(seen), "all units seen")
+    for q in ("limit=0", "limit=501", "limit=x", "cursor=zz"):
+        eq(env.svc.request("GET", "/v1/units?" + q, token=a.admin).status, 400, q)
