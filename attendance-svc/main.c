@@ -11,6 +11,8 @@
 #include "log.h"
 #include "migrate.h"
 #include "store/store.h"
+#include "store/store_accounts.h"
+#include "store/store_audit.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -163,6 +163,9 @@ int config_load(struct config *cfg, unsigned needs)
     const char *sql_dir = getenv("ATTENDANCE_SQL_DIR");
     cfg->sql_dir = strdup(sql_dir && *sql_dir ? sql_dir : ATTENDANCE_SQL_DIR);
 
+    const char *selfie_dir = getenv("ATTENDANCE_SELFIE_DIR");
+    cfg->selfie_dir = strdup(selfie_dir && *selfie_dir ? selfie_dir : "var/selfies");
+
     unsigned long v;
 #define UNSIGNED_SETTING(field, name, dflt, min, max)          \
     if (env_unsigned(name, dflt, min, max, &v) != 0)           \
@@ -189,7 +192,7 @@ int config_load(struct config *cfg, unsigned needs)
         return -1;
     cfg->max_body_bytes = v;
 
-    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL) {
+    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL || cfg->selfie_dir == NULL) {
         log_error("configuration: out of memory");
         return -1;
     }
@@ -204,5 +207,6 @@ void config_free(struct config *cfg)
     free(cfg->jwt_secret);
     free(cfg->bootstrap_admin);
     free(cfg->sql_dir);
+    free(cfg->selfie_dir);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -25,6 +25,7 @@ struct config {
     size_t jwt_secret_len;
     char *bootstrap_admin; /* "username:password" or NULL */
     char *sql_dir;
+    char *selfie_dir;
 
     unsigned threads;
     unsigned db_pool_size;

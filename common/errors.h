@@ -27,11 +27,15 @@
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
     X(ERR_INVALID_VALUE, 422, "invalid_value")                                           \
+    X(ERR_INVALID_LOCATION, 422, "invalid_location")                                     \
+    X(ERR_SELFIE_HASH_MISMATCH, 422, "selfie_hash_mismatch")                             \
+    X(ERR_CLOCK_SKEW, 422, "clock_skew")                                                 \
     X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
     X(ERR_INTERNAL, 500, "internal_error")                                               \
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \
     X(ERR_SCHEMA_BEHIND, 503, "schema_behind")                                           \
-    X(ERR_SHUTTING_DOWN, 503, "shutting_down")
+    X(ERR_SHUTTING_DOWN, 503, "shutting_down")                                           \
+    X(ERR_STORAGE_UNAVAILABLE, 503, "storage_unavailable")
 
 enum error_code {
 #define ERROR_ENUM(name, status, code) name,

@@ -7,7 +7,7 @@
 
 #include "app.h"
 #include "router.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
 
 #include <string.h>
 #include <strings.h>

@@ -13,7 +13,7 @@
 #include "handlers.h"
 #include "json.h"
 #include "log.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include "app.h"
 #include "handlers.h"
 #include "metrics.h"
-#include "store/store.h"
+#include "store/store_health.h"
 
 #include <stdlib.h>
 

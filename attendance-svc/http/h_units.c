@@ -7,7 +7,8 @@
 #include "json.h"
 #include "paging.h"
 #include "rules/work_hours.h"
-#include "store/store.h"
+#include "store/store_units.h"
+#include "store/store_audit.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -19,4 +19,30 @@ void h_unit_create(struct request *req);
 void h_unit_get(struct request *req);
 void h_unit_list(struct request *req);
 
+/* h_offices.c */
+void h_office_create(struct request *req);
+void h_office_get(struct request *req);
+void h_office_list(struct request *req);
+
+/* h_employees.c */
+void h_employee_create(struct request *req);
+void h_employee_get(struct request *req);
+void h_employee_list(struct request *req);
+void h_employee_update(struct request *req);
+void h_employee_import(struct request *req);
+
+/* h_staff.c */
+void h_staff_create(struct request *req);
+void h_staff_get(struct request *req);
+void h_staff_list(struct request *req);
+void h_staff_update(struct request *req);
+
+/* h_policies.c */
+void h_policy_create(struct request *req);
+void h_policy_get(struct request *req);
+void h_policy_list(struct request *req);
+
+/* h_audit.c */
+void h_audit_list(struct request *req);
+
 #endif

@@ -54,7 +54,7 @@ struct request {
 struct db_conn *request_db(struct request *req);
 /* Gives the connection back early (before slow work that needs no database). */
 void request_db_release(struct request *req);
-/* Answers for a failed database call: 503 when unavailable, 500 otherwise. */
+/* Answers for a failed database call: 503 when unavailable or a retryable conflict, 500 otherwise. */
 void reply_db_error(struct request *req, enum db_status status);
 /*
  * The body as a JSON object: Content-Type must be application/json (else 415)

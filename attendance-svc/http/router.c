@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A CSV of 100,000 employees is about 6 MiB. */
+#define IMPORT_MAX_BODY (32u << 20)
+
 static const struct route routes[] = {
     {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0},
     {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0},
@@ -18,6 +21,28 @@ static const struct route routes[] = {
     {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0},
     {"GET", "/v1/units", h_unit_list, ROLES_STAFF, 0},
     {"GET", "/v1/units/{unit_id}", h_unit_get, ROLES_STAFF, 0},
+
+    {"POST", "/v1/offices", h_office_create, ROLE_ADMIN, 0},
+    {"GET", "/v1/offices", h_office_list, ROLES_STAFF, 0},
+    {"GET", "/v1/offices/{office_id}", h_office_get, ROLES_STAFF, 0},
+
+    {"POST", "/v1/employees", h_employee_create, ROLE_ADMIN, 0},
+    {"GET", "/v1/employees", h_employee_list, ROLES_STAFF, 0},
+    {"POST", "/v1/employees/import", h_employee_import, ROLE_ADMIN, IMPORT_MAX_BODY},
+    {"GET", "/v1/employees/{employee_id}", h_employee_get, ROLES_ALL, 0},
+    {"PATCH", "/v1/employees/{employee_id}", h_employee_update, ROLE_ADMIN, 0},
+
+    {"POST", "/v1/staff", h_staff_create, ROLE_ADMIN, 0},
+    {"GET", "/v1/staff", h_staff_list, ROLE_ADMIN, 0},
+    {"GET", "/v1/staff/{account_id}", h_staff_get, ROLE_ADMIN, 0},
+    {"PATCH", "/v1/staff/{account_id}", h_staff_update, ROLE_ADMIN, 0},
+
+    {"POST", "/v1/policies", h_policy_create, ROLE_ADMIN, 0},
+    {"GET", "/v1/policies", h_policy_list, ROLES_STAFF, 0},
+    {"GET", "/v1/policies/{policy_id}", h_policy_get, ROLES_STAFF, 0},
+
+    {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0},
+
 };
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])

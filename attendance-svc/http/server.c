@@ -183,6 +183,8 @@ void reply_db_error(struct request *req, enum db_status status)
 {
     if (status == DB_UNAVAILABLE)
         reply_error(req, ERR_DATABASE_UNAVAILABLE, "the database is unavailable; retry shortly");
+    else if (status == DB_SERIALIZATION_FAILURE) /* a concurrent change won: nothing was stored */
+        reply_error(req, ERR_DATABASE_UNAVAILABLE, "a concurrent change interfered; retry");
     else
         reply_error(req, ERR_INTERNAL, "a database error occurred (request %s)", req->id);
 }

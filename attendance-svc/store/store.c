@@ -6,14 +6,22 @@
 #include <stdio.h>
 
 extern const struct db_statement store_accounts_statements[];
+extern const struct db_statement store_employees_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
+extern const struct db_statement store_offices_statements[];
+extern const struct db_statement store_policies_statements[];
+extern const struct db_statement store_staff_statements[];
 extern const struct db_statement store_units_statements[];
 
 const struct db_statement *const store_statement_sets[] = {
     store_accounts_statements,
+    store_employees_statements,
     store_audit_statements,
     store_health_statements,
+    store_offices_statements,
+    store_policies_statements,
+    store_staff_statements,
     store_units_statements,
     NULL,
 };
@@ -62,3 +70,13 @@ json_t *store_docs_exec(struct db_conn *db, const char *statement, int nparams, 
     PQclear(r);
     return docs;
 }
+
+void store_scope_params(const struct auth *a, char agency[24], char unit[24], const char *out[3])
+{
+    out[0] = role_name(a->role);
+    snprintf(agency, 24, "%lld", a->agency_id);
+    snprintf(unit, 24, "%lld", a->unit_id);
+    out[1] = agency;
+    out[2] = unit;
+}
+

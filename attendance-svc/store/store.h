@@ -32,58 +32,14 @@ json_t *store_doc_exec(struct db_conn *db, const char *statement, int nparams, c
 json_t *store_docs_exec(struct db_conn *db, const char *statement, int nparams, const char *const *params,
                         enum db_status *status);
 
-/* store_health.c */
-/* The newest migration version applied, or -1 with *status set. */
-int store_schema_version(struct db_conn *conn, enum db_status *status);
-
-/* store_accounts.c */
-/* The account's current role, unit, agency and employee; *usable is false if it is missing or disabled. */
-enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable);
-
-struct login_account {
-    long long account_id;
-    char password_hash[128];
-    enum role role;
-    bool usable; /* not disabled, and (for employees) still active */
-};
-enum db_status store_login_lookup(struct db_conn *db, const char *username, struct login_account *out, bool *found);
-/* Seconds until neither key is over its limit in the window; 0 when login may be tried now. */
-enum db_status store_login_blocked_for(struct db_conn *db, const char *user_key, const char *address_key,
-                                       unsigned window_s, unsigned max_user, unsigned max_address, int *seconds);
-enum db_status store_login_failed(struct db_conn *db, const char *user_key, const char *address_key,
-                                  unsigned window_s);
-enum db_status store_login_succeeded(struct db_conn *db, const char *user_key);
-enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash);
-/* Creates the admin unless the username exists; *created_id is 0 when it did. */
-enum db_status store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash,
-                                     long long *created_id);
-
-/* store_units.c */
-/* The agency (top-level unit) of a unit; *agency_id is 0 when the unit does not exist. */
-enum db_status store_unit_agency(struct db_conn *db, long long unit_id, long long *agency_id);
-enum db_status store_timezone_known(struct db_conn *db, const char *timezone, bool *known);
-struct unit_fields {
-    long long parent_id, parent_agency_id; /* 0 for a top-level unit */
-    const char *code, *name, *category, *timezone;
-    const char *work_hours_json;
-    int grace_minutes;
-};
-/* The new unit's document; NULL on failure (DB_UNIQUE_VIOLATION: the code is taken). */
-json_t *store_unit_insert(struct db_conn *db, const struct unit_fields *u, enum db_status *status);
-/* The unit's document and agency; NULL with DB_OK when there is no such unit. */
-json_t *store_unit_get(struct db_conn *db, long long unit_id, long long *agency_id, enum db_status *status);
-/* The units the caller may see, after the cursor, limit + 1 of them at most. */
-json_t *store_unit_list(struct db_conn *db, const struct auth *a, long long after, int limit,
-                        enum db_status *status);
 /*
- * Binds the caller's scope as parameters $1 (role), $2 (agency id) and $3 (unit
- * id) for statements that filter with the pattern of UNIT_SCOPE in store_units.c.
+ * The units the caller may see, as an SQL condition on a units row aliased u,
+ * with the caller bound as $1 (role), $2 (agency id) and $3 (unit id) by
+ * store_scope_params: admins see every unit, reviewers their agency, and
+ * supervisors their own unit.
  */
+#define SCOPE_SQL(u) \
+    "($1 = 'admin' OR ($1 = 'reviewer' AND " u ".agency_id = $2) OR ($1 = 'supervisor' AND " u ".id = $3))"
 void store_scope_params(const struct auth *a, char agency[24], char unit[24], const char *out[3]);
-
-/* store_audit.c */
-/* Appends an audit entry; before/after may be NULL. Call it inside the change's transaction. */
-enum db_status store_audit(struct db_conn *db, long long actor_account_id, const char *action, const char *entity,
-                           const char *entity_id, const json_t *before, const json_t *after);
 
 #endif

@@ -2,7 +2,7 @@
  * Accounts and logins: the account behind a token, password checks, login
  * throttling and the bootstrap admin.
  */
-#include "store.h"
+#include "store_accounts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
 /*
  * The audit log: one row per change, written in the transaction of the change.
  */
-#include "store.h"
+#include "store_audit.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,6 +11,12 @@ const struct db_statement store_audit_statements[] = {
     {"audit_insert",
      "INSERT INTO audit_log (actor_account_id, actor, action, entity, entity_id, before, after)"
      " VALUES ($1, coalesce((SELECT username FROM accounts WHERE id = $1), 'system'), $2, $3, $4, $5, $6)"},
+    /* $1 and $2: the first and last instant wanted (both included), or NULL. */
+    {"audit_list",
+     "SELECT audit_doc(a) FROM audit_log a"
+     " WHERE ($1::bigint IS NULL OR a.at >= 'epoch'::timestamptz + $1::bigint * interval '1 microsecond')"
+     "   AND ($2::bigint IS NULL OR a.at <= 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')"
+     "   AND a.id > $3 ORDER BY a.id LIMIT $4"},
     {NULL, NULL},
 };
 
@@ -26,4 +33,16 @@ enum db_status store_audit(struct db_conn *db, long long actor_account_id, const
     free(before_text);
     free(after_text);
     return st;
+}
+
+json_t *store_audit_list(struct db_conn *db, const int64_t *from_us, const int64_t *to_us, long long after,
+                         int limit, enum db_status *status)
+{
+    char from[24], to[24], after_text[24], limit_text[16];
+    snprintf(from, sizeof from, "%" PRId64, from_us ? *from_us : 0);
+    snprintf(to, sizeof to, "%" PRId64, to_us ? *to_us : 0);
+    snprintf(after_text, sizeof after_text, "%lld", after);
+    snprintf(limit_text, sizeof limit_text, "%d", limit);
+    const char *params[] = {from_us ? from : NULL, to_us ? to : NULL, after_text, limit_text};
+    return store_docs_exec(db, "audit_list", 4, params, status);
 }

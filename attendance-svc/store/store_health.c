@@ -1,7 +1,7 @@
 /*
  * Statements for the health and readiness checks.
  */
-#include "store.h"
+#include "store_health.h"
 
 #include <stdlib.h>
 

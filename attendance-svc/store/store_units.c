@@ -1,13 +1,10 @@
 /*
  * Units: the agency tree.
  */
-#include "store.h"
+#include "store_units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-/* $1 role, $2 agency, $3 unit of the caller: which units it may see. */
-#define UNIT_SCOPE "($1 = 'admin' OR ($1 = 'reviewer' AND u.agency_id = $2) OR ($1 = 'supervisor' AND u.id = $3))"
 
 const struct db_statement store_units_statements[] = {
     {"unit_agency", "SELECT agency_id FROM units WHERE id = $1"},
@@ -21,7 +18,7 @@ const struct db_statement store_units_statements[] = {
      " RETURNING unit_doc(units)"},
     {"unit_get", "SELECT unit_doc(u), u.agency_id FROM units u WHERE u.id = $1"},
     {"unit_list",
-     "SELECT unit_doc(u) FROM units u WHERE " UNIT_SCOPE " AND u.id > $4 ORDER BY u.id LIMIT $5"},
+     "SELECT unit_doc(u) FROM units u WHERE " SCOPE_SQL("u") " AND u.id > $4 ORDER BY u.id LIMIT $5"},
     {NULL, NULL},
 };
 
@@ -38,9 +35,9 @@ enum db_status store_unit_agency(struct db_conn *db, long long unit_id, long lon
     return DB_OK;
 }
 
-enum db_status store_timezone_known(struct db_conn *db, const char *timezone, bool *known)
+enum db_status store_timezone_known(struct db_conn *db, const char *tz_name, bool *known)
 {
-    const char *params[] = {timezone};
+    const char *params[] = {tz_name};
     enum db_status st;
     PGresult *r = db_exec(db, "timezone_known", 1, params, &st);
     if (!r)
@@ -70,16 +67,6 @@ json_t *store_unit_get(struct db_conn *db, long long unit_id, long long *agency_
     *agency_id = doc ? atoll(PQgetvalue(r, 0, 1)) : 0;
     PQclear(r);
     return doc;
-}
-
-/* Binds the caller's scope as $1..$3 of a statement using UNIT_SCOPE-like filters. */
-void store_scope_params(const struct auth *a, char agency[24], char unit[24], const char *out[3])
-{
-    out[0] = role_name(a->role);
-    snprintf(agency, 24, "%lld", a->agency_id);
-    snprintf(unit, 24, "%lld", a->unit_id);
-    out[1] = agency;
-    out[2] = unit;
 }
 
 json_t *store_unit_list(struct db_conn *db, const struct auth *a, long long after, int limit, enum db_status *status)

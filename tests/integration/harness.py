@@ -152,7 +152,9 @@ class Service:
 
     def __init__(self, db_url, migrate=True, **env):
         self.port = free_port()
-        self.env = base_env(db_url, ATTENDANCE_LISTEN=f"127.0.0.1:{self.port}", **env)
+        self.selfie_dir = env.pop("ATTENDANCE_SELFIE_DIR", None) or tempfile.mkdtemp(prefix="selfies-")
+        self.env = base_env(db_url, ATTENDANCE_LISTEN=f"127.0.0.1:{self.port}",
+                            ATTENDANCE_SELFIE_DIR=self.selfie_dir, **env)
         if migrate:
             code, lines = run_svc(["migrate"], self.env)
             if code != 0:
@@ -295,3 +297,4 @@ class Agency:
         if r.status != 201:
             raise Failure(f"creating unit {code}: {r}")
         return r.json()
+

@@ -234,7 +234,10 @@ def sigterm_finishes_the_request_in_flight_and_exits_0(env):
 
 
 def pg(*args):
-    subprocess.run([os.path.join(REPO, "deploy", "pg")] + list(args), check=True, capture_output=True, timeout=120)
+    out = subprocess.run([os.path.join(REPO, "deploy", "pg")] + list(args), capture_output=True, text=True,
+                         timeout=120)
+    if out.returncode != 0:
+        raise Failure(f"deploy/pg {' '.join(args)} failed: {out.stderr.strip()[-2000:]}")
 
 
 def pg_url(cluster):

@@ -1,0 +1,218 @@
+/*
+ * WFH/WFO policies (the caps of circular letters, kept as data):
+ * POST /v1/policies (admin), GET /v1/policies and GET /v1/policies/{policy_id}
+ * (staff). Policies are agency rules, not personal data, so every staff role
+ * reads every policy; only the ?unit_id= filter is limited to the units the
+ * caller may see. Which policies govern a unit and day is decided by the roster.
+ */
+#include "dates.h"
+#include "handlers.h"
+#include "json.h"
+#include "paging.h"
+#include "store/store_audit.h"
+#include "store/store_policies.h"
+#include "store/store_units.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRIORITY_LIMIT 1000
+
+static const char *const categories[] = {"administrative", "direct_service", "essential", "critical", NULL};
+static const char *const modes[] = {"WFH", "WFO", NULL};
+
+/* YYYY-MM-DD naming a day of the calendar (year 1 onwards). */
+static bool is_one_of(const char *s, const char *const *allowed)
+{
+    for (; *allowed; allowed++)
+        if (strcmp(s, *allowed) == 0)
+            return true;
+    return false;
+}
+
+/* Whether array holds at least min distinct strings, each one of allowed. */
+static bool is_set_of(const json_t *array, const char *const *allowed, size_t min)
+{
+    size_t n = json_array_size(array);
+    if (n < min)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(array, i));
+        if (!s || !is_one_of(s, allowed))
+            return false;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s, json_string_value(json_array_get(array, j))) == 0)
+                return false;
+    }
+    return true;
+}
+
+/* An optional whole-number field: dflt when absent or null; false after answering when it breaks a rule. */
+static bool decode_int(struct request *req, const json_t *body, const char *key, int min, int max, int dflt,
+                       int *out)
+{
+    const json_t *v = json_object_get(body, key);
+    *out = dflt;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_number(v))
+        reply_field_error(req, ERR_INVALID_FIELD, key, "%s must be a number", key);
+    else if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        reply_field_error(req, ERR_INVALID_VALUE, key, "%s must be a whole number from %d to %d", key, min, max);
+    else
+        *out = (int)json_integer_value(v);
+    return !req->response;
+}
+
+/*
+ * Decodes and checks the body of POST /v1/policies (all but whether the unit
+ * exists); false after answering. The arrays are kept as JSON text (owned).
+ */
+static bool decode_policy(struct request *req, const json_t *body, struct policy_fields *p, char **applies_to,
+                          char **selfie_required_for)
+{
+    const json_t *name = json_object_get(body, "name");
+    const json_t *starts_on = json_object_get(body, "starts_on");
+    const json_t *ends_on = json_object_get(body, "ends_on");
+    const json_t *applies = json_object_get(body, "applies_to");
+    const json_t *selfie = json_object_get(body, "selfie_required_for");
+    p->unit_id = json_id_field(body, "unit_id");
+    if (!json_is_string(name))
+        reply_field_error(req, ERR_INVALID_FIELD, "name", "name is required: a string");
+    else if (!json_is_string(starts_on))
+        reply_field_error(req, ERR_INVALID_FIELD, "starts_on", "starts_on is required: a date YYYY-MM-DD");
+    else if (!json_is_string(ends_on))
+        reply_field_error(req, ERR_INVALID_FIELD, "ends_on", "ends_on is required: a date YYYY-MM-DD");
+    else if (!json_is_array(applies))
+        reply_field_error(req, ERR_INVALID_FIELD, "applies_to", "applies_to is required: an array of categories");
+    else if (selfie && !json_is_null(selfie) && !json_is_array(selfie))
+        reply_field_error(req, ERR_INVALID_FIELD, "selfie_required_for",
+                          "selfie_required_for must be an array of modes");
+    else if (p->unit_id < 0)
+        reply_field_error(req, ERR_INVALID_FIELD, "unit_id", "unit_id must be a unit id (a string) or null");
+    if (req->response)
+        return false;
+    p->name = json_string_value(name);
+    p->starts_on = json_string_value(starts_on);
+    p->ends_on = json_string_value(ends_on);
+    if (!json_text_ok(p->name, 1, 200))
+        reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to 200 bytes of text");
+    else if (date_parse(p->starts_on, NULL) != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "starts_on", "starts_on must be a real date YYYY-MM-DD");
+    else if (date_parse(p->ends_on, NULL) != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "ends_on", "ends_on must be a real date YYYY-MM-DD");
+    else if (strcmp(p->starts_on, p->ends_on) > 0) /* dates of this form order as text */
+        reply_field_error(req, ERR_INVALID_VALUE, "ends_on", "ends_on must not be before starts_on");
+    else if (!is_set_of(applies, categories, 1))
+        reply_field_error(req, ERR_INVALID_VALUE, "applies_to",
+                          "applies_to must name one or more distinct categories among administrative, "
+                          "direct_service, essential and critical");
+    else if (json_is_array(selfie) && !is_set_of(selfie, modes, 0))
+        reply_field_error(req, ERR_INVALID_VALUE, "selfie_required_for",
+                          "selfie_required_for must be [], [\"WFH\"], [\"WFO\"] or [\"WFH\", \"WFO\"]");
+    if (req->response || !decode_int(req, body, "priority", -PRIORITY_LIMIT, PRIORITY_LIMIT, 0, &p->priority) ||
+        !decode_int(req, body, "max_wfh_percent", 0, 100, -1, &p->max_wfh_percent) ||
+        !decode_int(req, body, "max_wfo_percent", 0, 100, -1, &p->max_wfo_percent))
+        return false;
+    if (p->max_wfh_percent < 0 && p->max_wfo_percent < 0) {
+        reply_error(req, ERR_INVALID_VALUE, "a policy needs at least one cap: max_wfh_percent or max_wfo_percent");
+        return false;
+    }
+    *applies_to = json_dumps(applies, JSON_COMPACT);
+    *selfie_required_for = json_is_array(selfie) ? json_dumps(selfie, JSON_COMPACT) : strdup("[]");
+    if (!*applies_to || !*selfie_required_for) {
+        reply_error(req, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    p->applies_to_json = *applies_to;
+    p->selfie_required_for_json = *selfie_required_for;
+    return true;
+}
+
+void h_policy_create(struct request *req)
+{
+    json_t *body = request_json(req);
+    if (!body)
+        return;
+    struct policy_fields p = {0};
+    char *applies_to = NULL, *selfie_required_for = NULL;
+    json_t *doc = NULL;
+    if (!decode_policy(req, body, &p, &applies_to, &selfie_required_for))
+        goto done;
+
+    struct db_conn *db = request_db(req);
+    if (!db)
+        goto done;
+    long long agency = 0;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK && p.unit_id)
+        st = store_unit_agency(db, p.unit_id, &agency);
+    if (st == DB_OK && p.unit_id && !agency) {
+        reply_field_error(req, ERR_INVALID_VALUE, "unit_id", "there is no unit %lld", p.unit_id);
+        goto done;
+    }
+    if (st == DB_OK)
+        doc = store_policy_insert(db, &p, &st);
+    if (st == DB_OK)
+        st = store_audit(db, req->auth.account_id, "create", "policy", json_string_value(json_object_get(doc, "id")),
+                         NULL, doc);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    reply_json(req, 201, json_incref(doc));
+done:
+    if (req->db)
+        db_rollback(req->db);
+    json_decref(doc);
+    free(selfie_required_for);
+    free(applies_to);
+    json_decref(body);
+}
+
+void h_policy_get(struct request *req)
+{
+    long long id = id_parse(req->params[0]);
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st = DB_OK;
+    json_t *doc = id ? store_policy_get(db, id, &st) : NULL;
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    else if (!doc)
+        reply_error(req, ERR_NOT_FOUND, "no such policy");
+    else
+        reply_json(req, 200, json_incref(doc));
+    json_decref(doc);
+}
+
+void h_policy_list(struct request *req)
+{
+    struct page page;
+    if (!page_from_query(req, &page))
+        return;
+    const char *date = request_query(req, "date");
+    const char *unit = request_query(req, "unit_id");
+    long long unit_id = unit ? id_parse(unit) : 0;
+    if (date && date_parse(date, NULL) != 0) {
+        reply_field_error(req, ERR_INVALID_FIELD, "date", "date must be a real date YYYY-MM-DD");
+        return;
+    }
+    if (unit && !unit_id) {
+        reply_field_error(req, ERR_INVALID_FIELD, "unit_id", "unit_id must be a unit id");
+        return;
+    }
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st;
+    json_t *items = store_policy_list(db, &req->auth, date, unit_id, page.after, page.limit + 1, &st);
+    if (!items)
+        reply_db_error(req, st);
+    else
+        reply_page(req, &page, items);
+}

@@ -1,0 +1,30 @@
+/*
+ * WFH/WFO policies (store_policies.c).
+ */
+#ifndef ATTENDANCE_STORE_POLICIES_H
+#define ATTENDANCE_STORE_POLICIES_H
+
+#include "store.h"
+
+struct policy_fields {
+    const char *name;
+    const char *starts_on, *ends_on; /* YYYY-MM-DD, checked */
+    const char *applies_to_json;     /* a JSON array of categories, checked */
+    const char *selfie_required_for_json; /* a JSON array of modes, checked */
+    long long unit_id;                    /* 0: every unit */
+    int priority;
+    int max_wfh_percent, max_wfo_percent; /* -1: no cap of that kind */
+};
+/* The new policy's document; NULL on failure. */
+json_t *store_policy_insert(struct db_conn *db, const struct policy_fields *p, enum db_status *status);
+/* The policy's document; NULL with DB_OK when there is none. */
+json_t *store_policy_get(struct db_conn *db, long long policy_id, enum db_status *status);
+/*
+ * Policies by id after the cursor, limit of them at most; date (YYYY-MM-DD or
+ * NULL) keeps those in force that day, and unit_id (0: no filter) those that
+ * cover that unit (see the statement), none if the caller cannot see it.
+ */
+json_t *store_policy_list(struct db_conn *db, const struct auth *a, const char *date, long long unit_id,
+                          long long after, int limit, enum db_status *status);
+
+#endif
