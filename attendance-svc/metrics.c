@@ -43,6 +43,42 @@ void metrics_request_done(const struct route *route, unsigned status, uint64_t d
     atomic_fetch_add_explicit(&m->count, 1, memory_order_relaxed);
 }
 
+/* Counters with one label from a fixed set; anything else counts as "other". */
+struct labelled {
+    const char *label;
+    atomic_ullong count;
+};
+
+static struct labelled checkin_results[] = {
+    {"accepted", 0}, {"replayed", 0}, {"invalid", 0}, {"bad_signature", 0}, {"device_not_bound", 0},
+    {"nonce_reused", 0}, {"clock_skew", 0}, {"other", 0},
+};
+
+static struct labelled violation_codes[] = {
+    {"OUTSIDE_GEOFENCE", 0}, {"OUTSIDE_HOME", 0}, {"NO_HOME_REGISTERED", 0}, {"NO_SELFIE", 0},
+    {"MOCK_LOCATION", 0}, {"LOW_ACCURACY", 0}, {"MODE_MISMATCH", 0}, {"LATE_ARRIVAL", 0},
+    {"EARLY_DEPARTURE", 0}, {"LATE_SYNC", 0}, {"IMPOSSIBLE_TRAVEL", 0}, {"ABSENT", 0}, {"NO_CHECKOUT", 0},
+    {"other", 0},
+};
+
+static void count_label(struct labelled *set, size_t n, const char *label)
+{
+    size_t i = 0;
+    while (i < n - 1 && !(label && strcmp(set[i].label, label) == 0))
+        i++;
+    atomic_fetch_add_explicit(&set[i].count, 1, memory_order_relaxed);
+}
+
+void metrics_checkin_result(const char *result)
+{
+    count_label(checkin_results, sizeof checkin_results / sizeof checkin_results[0], result);
+}
+
+void metrics_violation(const char *code)
+{
+    count_label(violation_codes, sizeof violation_codes / sizeof violation_codes[0], code);
+}
+
 struct text {
     char *buf;
     size_t len, cap;
@@ -133,6 +169,17 @@ char *metrics_render(struct db_pool *pool, size_t *len)
             (double)atomic_load_explicit(&m->sum_ns, memory_order_relaxed) / 1e9);
         add(&t, "attendance_http_request_duration_seconds_count{route=\"%s\"} %llu\n", name, cumulative);
     }
+
+    add(&t, "# HELP attendance_checkins_total Check-ins by result.\n"
+            "# TYPE attendance_checkins_total counter\n");
+    for (size_t i = 0; i < sizeof checkin_results / sizeof checkin_results[0]; i++)
+        add(&t, "attendance_checkins_total{result=\"%s\"} %llu\n", checkin_results[i].label,
+            atomic_load_explicit(&checkin_results[i].count, memory_order_relaxed));
+    add(&t, "# HELP attendance_violations_total Violations flagged, by code.\n"
+            "# TYPE attendance_violations_total counter\n");
+    for (size_t i = 0; i < sizeof violation_codes / sizeof violation_codes[0]; i++)
+        add(&t, "attendance_violations_total{code=\"%s\"} %llu\n", violation_codes[i].label,
+            atomic_load_explicit(&violation_codes[i].count, memory_order_relaxed));
 
     struct db_pool_stats st;
     db_pool_stats(pool, &st);

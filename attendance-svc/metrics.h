@@ -15,6 +15,11 @@ struct route;
 /* route: the route answered, or NULL when none matched. */
 void metrics_request_done(const struct route *route, unsigned status, uint64_t duration_ns);
 
+/* A check-in's outcome: accepted, replayed, invalid, bad_signature, device_not_bound, nonce_reused, clock_skew. */
+void metrics_checkin_result(const char *result);
+/* A violation flagged, by its code. */
+void metrics_violation(const char *code);
+
 /* Renders everything as Prometheus text; the caller frees the result. */
 char *metrics_render(struct db_pool *pool, size_t *len);
 

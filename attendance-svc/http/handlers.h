@@ -45,4 +45,17 @@ void h_policy_list(struct request *req);
 /* h_audit.c */
 void h_audit_list(struct request *req);
 
+/* h_checkins.c */
+void h_checkin_create(struct request *req);
+
+/* h_devices.c */
+void h_device_enrol(struct request *req);
+void h_device_list(struct request *req);
+void h_device_revoke(struct request *req);
+
+/* h_homes.c */
+void h_home_register(struct request *req);
+void h_home_list(struct request *req);
+void h_home_approve(struct request *req);
+
 #endif

@@ -11,6 +11,9 @@
 /* A CSV of 100,000 employees is about 6 MiB. */
 #define IMPORT_MAX_BODY (32u << 20)
 
+/* A 2 MiB selfie, the payload, the signature and the multipart framing. */
+#define CHECKIN_MAX_BODY ((2u << 20) + (64u << 10))
+
 static const struct route routes[] = {
     {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0},
     {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0},
@@ -43,6 +46,15 @@ static const struct route routes[] = {
 
     {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0},
 
+    {"POST", "/v1/devices", h_device_enrol, ROLE_EMPLOYEE, 0},
+    {"GET", "/v1/devices", h_device_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+    {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+
+    {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY},
+
+    {"POST", "/v1/homes", h_home_register, ROLE_EMPLOYEE, 0},
+    {"GET", "/v1/homes", h_home_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+    {"POST", "/v1/homes/{home_id}/approve", h_home_approve, ROLE_SUPERVISOR, 0},
 };
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])

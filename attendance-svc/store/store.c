@@ -6,9 +6,12 @@
 #include <stdio.h>
 
 extern const struct db_statement store_accounts_statements[];
+extern const struct db_statement store_checkins_statements[];
+extern const struct db_statement store_devices_statements[];
 extern const struct db_statement store_employees_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
+extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_policies_statements[];
 extern const struct db_statement store_staff_statements[];
@@ -16,9 +19,12 @@ extern const struct db_statement store_units_statements[];
 
 const struct db_statement *const store_statement_sets[] = {
     store_accounts_statements,
+    store_checkins_statements,
+    store_devices_statements,
     store_employees_statements,
     store_audit_statements,
     store_health_statements,
+    store_homes_statements,
     store_offices_statements,
     store_policies_statements,
     store_staff_statements,

@@ -298,3 +298,87 @@ class Agency:
             raise Failure(f"creating unit {code}: {r}")
         return r.json()
 
+
+# ---- phones: employees with enrolled devices, signing check-ins ----
+
+def rfc3339(ts):
+    """Unix time (float) as RFC 3339 UTC with milliseconds."""
+    whole = int(ts)
+    ms = int(round((ts - whole) * 1000))
+    if ms == 1000:
+        whole, ms = whole + 1, 0
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{ms:03d}Z"
+
+
+def make_employee(db, unit_id, nip=None, name="Pegawai"):
+    """An employee and its login (password harness.ADMIN_PASSWORD), made with SQL; returns (id, nip)."""
+    nip = nip or "19" + "".join(secrets.choice("0123456789") for _ in range(16))
+    emp = db.sql("INSERT INTO employees (nip, name, unit_id) VALUES (:'nip', :'name', :'unit') RETURNING id",
+                 f"nip={nip}", f"name={name}", f"unit={unit_id}")[0][0]
+    db.sql("INSERT INTO accounts (username, password_hash, role, unit_id, employee_id) "
+           "SELECT :'nip', password_hash, 'employee', :'unit', :'emp' FROM accounts WHERE username = 'admin'",
+           f"nip={nip}", f"unit={unit_id}", f"emp={emp}")
+    return emp, nip
+
+
+class Phone:
+    """An employee's phone: an Ed25519 key, its device row, the employee's token, and signed check-ins."""
+
+    def __init__(self, svc, db, unit_id, nip=None):
+        import nacl.signing
+        self.svc, self.db = svc, db
+        self.employee_id, self.nip = make_employee(db, unit_id, nip)
+        self.key = nacl.signing.SigningKey.generate()
+        pk = self.key.verify_key.encode().hex()
+        self.device_id = db.sql("INSERT INTO devices (employee_id, public_key, label) "
+                                "VALUES (:'emp', decode(:'pk', 'hex'), 'test phone') RETURNING id",
+                                f"emp={self.employee_id}", f"pk={pk}")[0][0]
+        self.token = login(svc, self.nip, ADMIN_PASSWORD)
+
+    def payload(self, type="in", mode="WFO", lat=-6.1818, lon=106.8283, accuracy=10.0, captured_at=None,
+                mock=False, selfie=None, nonce=None, device_id=None, **override):
+        import hashlib
+        body = {"device_id": str(device_id or self.device_id), "type": type, "mode": mode,
+                "captured_at": captured_at or rfc3339(time.time()), "lat": lat, "lon": lon, "accuracy_m": accuracy,
+                "mock_location": mock, "nonce": nonce or b64url(secrets.token_bytes(16)),
+                "selfie_sha256": hashlib.sha256(selfie).hexdigest() if selfie is not None else None}
+        body.update(override)
+        return json.dumps(body).encode()
+
+    def sign(self, payload, key=None):
+        return b64url((key or self.key).sign(payload).signature)
+
+    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type="image/jpeg"):
+        """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type)."""
+        if parts is None:
+            parts = [("payload", payload, "application/json"),
+                     ("signature", (signature or self.sign(payload)).encode(), "text/plain")]
+            if selfie is not None:
+                parts.append(("selfie", selfie, selfie_type))
+        body, ctype = multipart(parts)
+        return self.svc.request("POST", "/v1/checkins", body, headers={"Content-Type": ctype},
+                                token=token or self.token)
+
+    def checkin(self, selfie=None, **fields):
+        payload = self.payload(selfie=selfie, **fields)
+        return self.post(payload, selfie=selfie)
+
+
+def multipart(parts):
+    boundary = "----attendance" + secrets.token_hex(8)
+    out = b""
+    for name, data, ctype in parts:
+        disposition = f'form-data; name="{name}"' + ('; filename="selfie.jpg"' if name == "selfie" else "")
+        out += (f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: {ctype}\r\n\r\n").encode()
+        out += data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def jpeg(size=2000):
+    """Bytes that are a JPEG by their magic bytes (the service checks no more)."""
+    return b"\xff\xd8\xff\xe0" + secrets.token_bytes(size - 4)
+
+
+def png(size=2000):
+    return b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(size - 8)

@@ -1,0 +1,108 @@
+/*
+ * Decoding of the signed check-in payload (see payload.h).
+ */
+#include "payload.h"
+
+#include "dates.h"
+#include "ids.h"
+#include "json.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *checkin_type_name(enum checkin_type t) { return t == CHECKIN_IN ? "in" : "out"; }
+
+const char *work_mode_name(enum work_mode m) { return m == MODE_WFO ? "WFO" : "WFH"; }
+
+static bool is_lower_hex(const char *s, size_t n)
+{
+    return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+}
+
+enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct checkin_payload *out, char *err,
+                                           size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    if (len > PAYLOAD_MAX_BYTES) {
+        snprintf(err, err_len, "payload is longer than %d bytes", PAYLOAD_MAX_BYTES);
+        return PAYLOAD_MALFORMED;
+    }
+    char why[200];
+    json_t *root = json_parse_object(bytes, len, why, sizeof why);
+    if (!root) {
+        snprintf(err, err_len, "payload: %s", why);
+        return PAYLOAD_MALFORMED;
+    }
+    enum payload_result result = PAYLOAD_MALFORMED;
+    const char *device_id, *type, *mode, *captured_at, *nonce;
+    json_t *lat, *lon, *accuracy, *selfie;
+    int mock;
+    if (json_unpack_fields(root, why, sizeof why, "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o}", "device_id",
+                           &device_id, "type", &type, "mode", &mode, "captured_at", &captured_at, "lat", &lat,
+                           "lon", &lon, "accuracy_m", &accuracy, "mock_location", &mock, "nonce", &nonce,
+                           "selfie_sha256", &selfie) != 0) {
+        snprintf(err, err_len, "payload: %s", why);
+        goto done;
+    }
+    if (!(out->device_id = id_parse(device_id))) {
+        snprintf(err, err_len, "payload.device_id must be a device id");
+        goto done;
+    }
+    if (strcmp(type, "in") == 0 || strcmp(type, "out") == 0) {
+        out->type = type[0] == 'i' ? CHECKIN_IN : CHECKIN_OUT;
+    } else {
+        snprintf(err, err_len, "payload.type must be \"in\" or \"out\"");
+        goto done;
+    }
+    if (strcmp(mode, "WFO") == 0 || strcmp(mode, "WFH") == 0) {
+        out->mode = mode[2] == 'O' ? MODE_WFO : MODE_WFH;
+    } else {
+        snprintf(err, err_len, "payload.mode must be \"WFO\" or \"WFH\"");
+        goto done;
+    }
+    int64_t captured_us;
+    if (rfc3339_parse_us(captured_at, &captured_us) != 0 || captured_us < 0) {
+        snprintf(err, err_len, "payload.captured_at must be an RFC 3339 time with an offset");
+        goto done;
+    }
+    out->captured_at_ms = captured_us / 1000;
+    if (!json_is_number(lat) || !json_is_number(lon) || !json_is_number(accuracy)) {
+        snprintf(err, err_len, "payload.lat, lon and accuracy_m must be numbers");
+        goto done;
+    }
+    size_t nonce_len = strlen(nonce);
+    unsigned char raw[NONCE_MAX_BYTES];
+    size_t raw_len = 0;
+    if (nonce_len >= sizeof out->nonce ||
+        sodium_base642bin(raw, sizeof raw, nonce, nonce_len, NULL, &raw_len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        raw_len < NONCE_MIN_BYTES) {
+        snprintf(err, err_len, "payload.nonce must be base64url (no padding) of %d to %d random bytes",
+                 NONCE_MIN_BYTES, NONCE_MAX_BYTES);
+        goto done;
+    }
+    memcpy(out->nonce, nonce, nonce_len + 1);
+    if (json_is_string(selfie) && is_lower_hex(json_string_value(selfie), 64)) {
+        out->has_selfie_sha256 = true;
+        memcpy(out->selfie_sha256, json_string_value(selfie), 65);
+    } else if (!json_is_null(selfie)) {
+        snprintf(err, err_len, "payload.selfie_sha256 must be 64 lowercase hex digits or null");
+        goto done;
+    }
+    out->mock_location = mock != 0;
+    out->lat = json_number_value(lat);
+    out->lon = json_number_value(lon);
+    out->accuracy_m = json_number_value(accuracy);
+    if (!isfinite(out->lat) || !isfinite(out->lon) || !isfinite(out->accuracy_m) || out->lat < -90 ||
+        out->lat > 90 || out->lon < -180 || out->lon > 180 || out->accuracy_m < 0) {
+        snprintf(err, err_len, "the location is invalid: lat -90..90, lon -180..180, accuracy_m >= 0");
+        result = PAYLOAD_INVALID_LOCATION;
+        goto done;
+    }
+    result = PAYLOAD_OK;
+done:
+    json_decref(root);
+    return result;
+}

@@ -1,0 +1,161 @@
+/*
+ * Devices (the phones whose Ed25519 keys sign check-ins): POST /v1/devices
+ * (an employee enrols its phone), GET /v1/devices (an employee its own,
+ * supervisors their unit's, admins all) and DELETE /v1/devices/{device_id}
+ * (the supervisor of the employee's unit, or an admin, revokes it).
+ */
+#include "handlers.h"
+#include "json.h"
+#include "paging.h"
+#include "store/store_audit.h"
+#include "store/store_devices.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/*
+ * Decodes base64url (unpadded, or padded) into exactly DEVICE_KEY_BYTES bytes;
+ * false for anything else: every character must belong to the encoding, and
+ * libsodium refuses text that decodes to more bytes than the key holds.
+ */
+static bool decode_public_key(const char *text, unsigned char key[DEVICE_KEY_BYTES])
+{
+    size_t len = strlen(text), key_len = 0;
+    if (sodium_base642bin(key, DEVICE_KEY_BYTES, text, len, NULL, &key_len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 &&
+        sodium_base642bin(key, DEVICE_KEY_BYTES, text, len, NULL, &key_len, NULL, sodium_base64_VARIANT_URLSAFE) != 0)
+        return false;
+    return key_len == DEVICE_KEY_BYTES;
+}
+
+/* Decodes and checks the body of POST /v1/devices; false after answering. */
+static bool decode_device(struct request *req, const json_t *body, unsigned char key[DEVICE_KEY_BYTES],
+                          const char **label)
+{
+    const json_t *key_value = json_object_get(body, "public_key");
+    const json_t *label_value = json_object_get(body, "label");
+    if (!json_is_string(key_value))
+        reply_field_error(req, ERR_INVALID_FIELD, "public_key", "public_key is required: a string");
+    else if (!json_is_string(label_value))
+        reply_field_error(req, ERR_INVALID_FIELD, "label", "label is required: a string");
+    else if (!decode_public_key(json_string_value(key_value), key))
+        reply_field_error(req, ERR_INVALID_VALUE, "public_key",
+                          "public_key must be an Ed25519 public key (32 bytes) in base64url");
+    else if (!json_text_ok(json_string_value(label_value), 1, 100))
+        reply_field_error(req, ERR_INVALID_VALUE, "label", "label must be 1 to 100 bytes of text");
+    if (req->response)
+        return false;
+    *label = json_string_value(label_value);
+    return true;
+}
+
+void h_device_enrol(struct request *req)
+{
+    json_t *body = request_json(req);
+    if (!body)
+        return;
+    unsigned char key[DEVICE_KEY_BYTES];
+    const char *label = NULL;
+    json_t *doc = NULL;
+    if (!decode_device(req, body, key, &label))
+        goto done;
+
+    struct db_conn *db = request_db(req);
+    if (!db)
+        goto done;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK)
+        doc = store_device_insert(db, req->auth.employee_id, key, label, &st);
+    /* The unique indexes decide, so two enrolments at once cannot both win. */
+    if (st == DB_UNIQUE_VIOLATION && strcmp(db_conn_constraint(db), "devices_active_key_idx") == 0) {
+        reply_field_error(req, ERR_ALREADY_EXISTS, "public_key", "this key is already bound to an active device");
+        goto done;
+    }
+    if (st == DB_UNIQUE_VIOLATION) {
+        reply_error(req, ERR_DEVICE_ALREADY_BOUND,
+                    "you have an active device already; your supervisor must revoke it before you enrol another");
+        goto done;
+    }
+    if (st == DB_OK)
+        st = store_audit(db, req->auth.account_id, "enrol", "device", json_string_value(json_object_get(doc, "id")),
+                         NULL, doc);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    /* The contract's {"device_id"}, then the rest of the device's document. */
+    json_t *created = json_pack("{s:O}", "device_id", json_object_get(doc, "id"));
+    json_object_update(created, doc);
+    reply_json(req, 201, created);
+done:
+    if (req->db)
+        db_rollback(req->db);
+    json_decref(doc);
+    json_decref(body);
+}
+
+void h_device_revoke(struct request *req)
+{
+    long long id = id_parse(req->params[0]);
+    if (!id) {
+        reply_error(req, ERR_NOT_FOUND, "no such device");
+        return;
+    }
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    json_t *before = NULL, *after = NULL;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK)
+        before = store_device_lock(db, &req->auth, id, &st);
+    if (st == DB_OK && !before) {
+        reply_error(req, ERR_NOT_FOUND, "no such device");
+        goto done;
+    }
+    /* Revoking again changes nothing and answers the same document (a retry is safe). */
+    if (st == DB_OK && !json_is_true(json_object_get(before, "active"))) {
+        reply_json(req, 200, json_incref(before));
+        goto done;
+    }
+    if (st == DB_OK)
+        after = store_device_revoke(db, id, req->auth.account_id, &st);
+    if (st == DB_OK)
+        st = store_audit(db, req->auth.account_id, "revoke", "device", json_string_value(json_object_get(after, "id")),
+                         before, after);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    reply_json(req, 200, json_incref(after));
+done:
+    if (req->db)
+        db_rollback(req->db);
+    json_decref(before);
+    json_decref(after);
+}
+
+void h_device_list(struct request *req)
+{
+    struct page page;
+    if (!page_from_query(req, &page))
+        return;
+    const char *employee_text = request_query(req, "employee_id");
+    long long employee_id = 0;
+    if (employee_text && *employee_text && !(employee_id = id_parse(employee_text))) {
+        reply_field_error(req, ERR_INVALID_FIELD, "employee_id", "employee_id must be an employee id");
+        return;
+    }
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st;
+    json_t *items = store_device_list(db, &req->auth, employee_id, page.after, page.limit + 1, &st);
+    if (!items)
+        reply_db_error(req, st);
+    else
+        reply_page(req, &page, items);
+}

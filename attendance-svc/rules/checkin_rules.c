@@ -1,0 +1,148 @@
+/*
+ * Check-in rules (see checkin_rules.h).
+ *
+ * GPS accuracy is honoured in the place rules: a point geometrically outside
+ * is a violation only when it lies farther outside than its reported accuracy
+ * (capped at RULE_LOW_ACCURACY_M, beyond which LOW_ACCURACY is flagged
+ * instead of being trusted). The geofence verdict itself stays geometric.
+ * Impossible travel likewise subtracts both points' accuracies from the
+ * distance before judging the speed, so GPS jitter is not travel.
+ */
+#include "checkin_rules.h"
+
+#include <math.h>
+
+struct place_verdict place_for_offices(const struct office_fence *offices, size_t n, double lat, double lon)
+{
+    struct place_verdict best = {.checked = false, .inside = false, .distance_m = 0, .office_id = 0};
+    for (size_t i = 0; i < n; i++) {
+        struct geofence_verdict v = geofence_check(&offices[i].fence, lat, lon);
+        if (!isfinite(v.distance_m))
+            continue;
+        if (!best.checked || (v.inside && !best.inside) || (!best.inside && v.distance_m < best.distance_m)) {
+            best = (struct place_verdict){true, v.inside, v.distance_m, offices[i].id};
+            if (v.inside)
+                break;
+        }
+    }
+    return best;
+}
+
+struct place_verdict place_for_home(const struct geofence *home, double lat, double lon)
+{
+    if (!home)
+        return (struct place_verdict){false, false, 0, 0};
+    struct geofence_verdict v = geofence_check(home, lat, lon);
+    return (struct place_verdict){isfinite(v.distance_m), v.inside, isfinite(v.distance_m) ? v.distance_m : 0, 0};
+}
+
+bool checkin_clock_skewed(const struct checkin_payload *p, int64_t received_at_ms)
+{
+    return p->captured_at_ms - received_at_ms > RULE_CLOCK_SKEW_MS;
+}
+
+static double round2(double x) { return round(x * 100.0) / 100.0; }
+
+static void flag(struct violation *out, size_t *n, const char *code, json_t *evidence)
+{
+    if (*n >= CHECKIN_VIOLATIONS_MAX) {
+        json_decref(evidence);
+        return;
+    }
+    out[*n].code = code;
+    out[*n].evidence = evidence ? evidence : json_object();
+    (*n)++;
+}
+
+/* Outside by more than the accuracy (capped) allows. */
+static bool beyond_tolerance(const struct checkin_facts *f)
+{
+    double tolerance = fmin(f->p->accuracy_m, RULE_LOW_ACCURACY_M);
+    return !f->place.inside && f->place.distance_m > tolerance;
+}
+
+static void place_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
+{
+    const struct checkin_payload *p = f->p;
+    if (p->mode == MODE_WFO) {
+        if (!f->place.checked)
+            flag(out, n, "OUTSIDE_GEOFENCE", json_pack("{s:s}", "reason", "the unit has no office geofence"));
+        else if (beyond_tolerance(f))
+            flag(out, n, "OUTSIDE_GEOFENCE",
+                 json_pack("{s:f, s:f, s:I}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m,
+                           "nearest_office_id", (json_int_t)f->place.office_id));
+    } else if (!f->place.checked) {
+        flag(out, n, "NO_HOME_REGISTERED", json_pack("{s:s}", "reason", "no approved home"));
+    } else if (beyond_tolerance(f)) {
+        flag(out, n, "OUTSIDE_HOME",
+             json_pack("{s:f, s:f}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m));
+    }
+}
+
+static void time_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
+{
+    const struct checkin_payload *p = f->p;
+    int d = f->local_weekday;
+    bool workday = f->week->works[d] && !f->holiday;
+    if (!workday)
+        return;
+    int start = f->roster_start_min >= 0 ? f->roster_start_min : f->week->start_min[d];
+    int end = f->roster_end_min >= 0 ? f->roster_end_min : f->week->end_min[d];
+    char local[16], at[16];
+    format_hhmm(f->local_second_of_day / 60, local);
+    if (p->type == CHECKIN_IN && f->first_in_of_day) {
+        /* Late once the minute after start + grace has begun: 07:30:59 is on time for 07:30. */
+        int late_seconds = f->local_second_of_day - (start + f->grace_minutes) * 60;
+        if (late_seconds >= 60)
+            flag(out, n, "LATE_ARRIVAL",
+                 json_pack("{s:s, s:s, s:i, s:i}", "local_time", local, "start", format_hhmm(start, at),
+                           "grace_minutes", f->grace_minutes, "late_minutes",
+                           (f->local_second_of_day - start * 60) / 60));
+    } else if (p->type == CHECKIN_OUT && f->local_second_of_day < end * 60) {
+        flag(out, n, "EARLY_DEPARTURE",
+             json_pack("{s:s, s:s, s:i}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
+                       (end * 60 - f->local_second_of_day + 59) / 60));
+    }
+}
+
+static void travel_rule(const struct checkin_facts *f, struct violation *out, size_t *n)
+{
+    if (!f->has_previous)
+        return;
+    const struct checkin_payload *p = f->p;
+    double distance = geo_distance_m(f->previous_lat, f->previous_lon, p->lat, p->lon);
+    double effective = distance - p->accuracy_m - f->previous_accuracy_m;
+    if (effective <= 0)
+        return;
+    double seconds = fabs((double)(p->captured_at_ms - f->previous_captured_at_ms)) / 1000.0;
+    double kmh = effective / fmax(seconds, 1.0) * 3.6;
+    if (kmh > RULE_MAX_SPEED_KMH)
+        flag(out, n, "IMPOSSIBLE_TRAVEL",
+             json_pack("{s:f, s:f, s:f}", "distance_m", round2(distance), "seconds", seconds, "speed_kmh",
+                       round2(kmh)));
+}
+
+size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
+{
+    const struct checkin_payload *p = f->p;
+    size_t n = 0;
+    place_rules(f, out, &n);
+    if (f->selfie_required && !f->selfie_attached)
+        flag(out, &n, "NO_SELFIE", json_pack("{s:s}", "mode", work_mode_name(p->mode)));
+    if (p->mock_location)
+        flag(out, &n, "MOCK_LOCATION", json_pack("{s:b}", "mock_location", 1));
+    if (p->accuracy_m > RULE_LOW_ACCURACY_M)
+        flag(out, &n, "LOW_ACCURACY", json_pack("{s:f, s:f}", "accuracy_m", p->accuracy_m, "limit_m",
+                                                RULE_LOW_ACCURACY_M));
+    enum work_mode rostered = f->rostered ? f->roster_mode : MODE_WFO;
+    if (p->mode != rostered)
+        flag(out, &n, "MODE_MISMATCH",
+             json_pack("{s:s, s:s, s:b}", "mode", work_mode_name(p->mode), "rostered", work_mode_name(rostered),
+                       "roster_entry", f->rostered));
+    time_rules(f, out, &n);
+    int64_t delay = f->received_at_ms - p->captured_at_ms;
+    if (delay > RULE_LATE_SYNC_MS)
+        flag(out, &n, "LATE_SYNC", json_pack("{s:I}", "delay_seconds", (json_int_t)(delay / 1000)));
+    travel_rule(f, out, &n);
+    return n;
+}

@@ -1,0 +1,82 @@
+/*
+ * The violations flagged at check-in (CONTRACT.md, "Check-in"): a pure
+ * function of the check-in and of what was known when it arrived: the place
+ * verdict, the unit's hours in its own time zone, the day's roster entry, the
+ * policy in force and the employee's previous check-in. Each violation comes
+ * with its evidence: the numbers that caused it.
+ */
+#ifndef ATTENDANCE_RULES_CHECKIN_RULES_H
+#define ATTENDANCE_RULES_CHECKIN_RULES_H
+
+#include "checkin/payload.h"
+#include "geo.h"
+#include "rules/work_hours.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The contract's thresholds. */
+#define RULE_LOW_ACCURACY_M 100.0
+#define RULE_LATE_SYNC_MS (15 * 60 * 1000)
+#define RULE_CLOCK_SKEW_MS (5 * 60 * 1000)
+#define RULE_MAX_SPEED_KMH 300.0
+
+/* Where the point was checked against: the nearest office or the approved home. */
+struct place_verdict {
+    bool checked;        /* false: nothing to check against (no office, no approved home) */
+    bool inside;         /* geometry only; accuracy is weighed by the rules */
+    double distance_m;   /* 0 inside, else metres outside the nearest geofence */
+    long long office_id; /* 0 for the home */
+};
+
+struct office_fence {
+    long long id;
+    struct geofence fence;
+};
+
+/* The verdict for WFO: inside any office, else the nearest. */
+struct place_verdict place_for_offices(const struct office_fence *offices, size_t n, double lat, double lon);
+/* The verdict for WFH against the approved home (NULL: none approved). */
+struct place_verdict place_for_home(const struct geofence *home, double lat, double lon);
+
+struct checkin_facts {
+    const struct checkin_payload *p;
+    int64_t received_at_ms;
+    bool selfie_attached;
+    struct place_verdict place;
+
+    /* The unit and its day, in the unit's time zone. */
+    int local_weekday;        /* enum weekday */
+    int local_second_of_day;  /* of captured_at */
+    bool holiday;
+    const struct work_week *week;
+    int grace_minutes;
+
+    /* The roster entry of the day, if any (none means WFO at the unit's hours). */
+    bool rostered;
+    enum work_mode roster_mode;
+    int roster_start_min, roster_end_min; /* -1: the unit's hours */
+
+    bool selfie_required; /* by the policy in force, for this check-in's mode */
+
+    bool first_in_of_day; /* no earlier "in" on this local day */
+    bool has_previous;
+    int64_t previous_captured_at_ms;
+    double previous_lat, previous_lon, previous_accuracy_m;
+};
+
+#define CHECKIN_VIOLATIONS_MAX 12
+
+struct violation {
+    const char *code;
+    json_t *evidence; /* owned by the caller after the call */
+};
+
+/* Fills out with the violations (at most CHECKIN_VIOLATIONS_MAX) and returns how many. */
+size_t checkin_violations(const struct checkin_facts *f, struct violation *out);
+
+/* True when the payload's time is more than RULE_CLOCK_SKEW_MS ahead of the server's. */
+bool checkin_clock_skewed(const struct checkin_payload *p, int64_t received_at_ms);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * Which WFH/WFO policies govern a unit on a day, and what they say together
+ * (CONTRACT.md, "Setup"): of the policies that cover the unit and the day,
+ * those of the highest priority govern; among them the lowest cap of each kind
+ * wins and a selfie is required for a mode if any of them requires it. A
+ * direct_service unit is WFO-only unless a governing policy names its category.
+ * Pure: the caller gives the policies already filtered by date, category and
+ * unit scope.
+ */
+#ifndef ATTENDANCE_RULES_POLICY_H
+#define ATTENDANCE_RULES_POLICY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define POLICY_NO_CAP (-1)
+
+struct policy {
+    long long id;
+    int priority;
+    int max_wfh_percent, max_wfo_percent; /* POLICY_NO_CAP when absent */
+    bool selfie_wfh, selfie_wfo;
+};
+
+struct policy_terms {
+    int max_wfh_percent, max_wfo_percent; /* POLICY_NO_CAP when none governs */
+    bool selfie_wfh, selfie_wfo;
+    bool wfo_only;         /* no WFH at all: a cap of 0%, or a direct_service unit not named */
+    size_t governing;      /* how many policies govern */
+    long long governing_ids[8]; /* the first few, for evidence */
+};
+
+void policy_combine(const struct policy *policies, size_t n, bool direct_service, struct policy_terms *out);
+
+/* Reads a policy_doc-shaped object (id, priority, caps, selfie_required_for). 0 or -1. */
+int policy_from_json(const json_t *doc, struct policy *out);
+
+#endif

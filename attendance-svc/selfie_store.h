@@ -1,0 +1,23 @@
+/*
+ * The selfie store: dress-code photos on disk, content-addressed by their
+ * SHA-256 (DIR/ab/abcdef...). A file is written under a temporary name,
+ * fsynced and renamed, then its directory fsynced, before the check-in that
+ * claims it is committed; so an acknowledged check-in never lacks its selfie,
+ * and a photo stored for a check-in that then failed is harmless (the retry
+ * finds it in place).
+ */
+#ifndef ATTENDANCE_SELFIE_STORE_H
+#define ATTENDANCE_SELFIE_STORE_H
+
+#include <stddef.h>
+
+/* "image/jpeg" or "image/png" by the magic bytes, or NULL. */
+const char *selfie_content_type(const unsigned char *data, size_t len);
+
+/* Stores data under sha256_hex in dir; 0, or -1 with errno set (ENOSPC, EROFS, EACCES, ...). */
+int selfie_store_put(const char *dir, const char *sha256_hex, const unsigned char *data, size_t len);
+
+/* The path of a stored selfie into out; 0, or -1 if it does not fit. */
+int selfie_store_path(const char *dir, const char *sha256_hex, char *out, size_t out_len);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * Check-ins (store_checkins.c): what a check-in needs to be judged, and its
+ * storage with its selfie record and violations in one statement.
+ */
+#ifndef ATTENDANCE_STORE_CHECKINS_H
+#define ATTENDANCE_STORE_CHECKINS_H
+
+#include "store.h"
+
+#include <stdint.h>
+
+/*
+ * Everything the rules need, as one JSON document: the unit (work hours, grace,
+ * category) and captured_at in its time zone (local_day, local_weekday 0 = Monday,
+ * local_second), the device (employee_id, active, public_key hex), whether this
+ * device's nonce is taken (existing: {id, same}), the unit's offices, the approved
+ * home, the roster entry, the policies in force, whether an "in" exists already
+ * that day, and the previous check-in. NULL with DB_OK when the employee is unknown.
+ */
+json_t *store_checkin_context(struct db_conn *db, long long employee_id, long long device_id, const char *nonce,
+                              int64_t captured_at_ms, const char *payload, size_t payload_len,
+                              const unsigned char *signature, size_t signature_len, enum db_status *status);
+
+struct checkin_row {
+    long long employee_id, unit_id, device_id;
+    const char *nonce, *type, *mode;
+    int64_t captured_at_ms, received_at_ms;
+    const char *local_day;
+    double lat, lon, accuracy_m;
+    bool mock_location, inside;
+    double distance_m;
+    const char *place; /* NULL */
+    const char *selfie_sha256, *selfie_content_type; /* NULL without a selfie */
+    size_t selfie_size;
+    const char *payload;
+    size_t payload_len;
+    const unsigned char *signature;
+    size_t signature_len;
+    const char *violations_json; /* [{"code", "evidence", "ord"}] */
+};
+
+/*
+ * Stores the check-in, its selfie record and its violations atomically. Returns
+ * [checkin_id, [{"violation_id", "code"}...]] as JSON, or NULL with DB_OK when
+ * nothing was stored: the nonce was taken meanwhile, or the device was revoked.
+ */
+json_t *store_checkin_insert(struct db_conn *db, const struct checkin_row *row, enum db_status *status);
+
+/*
+ * The stored answer facts of the check-in with this device and nonce if its
+ * payload and signature are these exact bytes: {"checkin_id", "inside",
+ * "distance_m", "place", "selfie_attached", "violations"}. NULL with DB_OK when
+ * there is none.
+ */
+json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char *nonce, const char *payload,
+                             size_t payload_len, const unsigned char *signature, size_t signature_len,
+                             enum db_status *status);
+
+#endif

@@ -1,0 +1,331 @@
+/* The check-in rules, the policy combination and the work week, with plain values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "rules/checkin_rules.h"
+#include "rules/policy.h"
+
+#include <math.h>
+#include <string.h>
+
+#define T0 1795500000000LL /* some instant, in ms */
+
+static struct work_week dki_week;
+
+static struct checkin_payload base_payload(void)
+{
+    struct checkin_payload p = {.device_id = 1, .type = CHECKIN_IN, .mode = MODE_WFO, .captured_at_ms = T0,
+                                .lat = -6.1818, .lon = 106.8283, .accuracy_m = 10};
+    return p;
+}
+
+/* A clean WFO check-in at 07:00 on a Monday, inside the office. */
+static struct checkin_facts base_facts(const struct checkin_payload *p)
+{
+    work_week_default(&dki_week);
+    struct checkin_facts f = {
+        .p = p, .received_at_ms = p->captured_at_ms + 1000, .place = {true, true, 0, 7},
+        .local_weekday = WD_MON, .local_second_of_day = 7 * 3600, .week = &dki_week,
+        .roster_start_min = -1, .roster_end_min = -1, .first_in_of_day = true,
+    };
+    return f;
+}
+
+/* The codes flagged, comma-separated, into buf. */
+static const char *codes(const struct checkin_facts *f, char *buf, size_t n)
+{
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    size_t count = checkin_violations(f, v);
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, v[i].code, n - strlen(buf) - 1);
+        json_decref(v[i].evidence);
+    }
+    return buf;
+}
+
+static void clean_check_in_has_no_violation(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void late_at_0731_not_at_073059(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.local_second_of_day = 7 * 3600 + 30 * 60 + 59;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.local_second_of_day = 7 * 3600 + 31 * 60;
+    assert_string_equal(codes(&f, buf, sizeof buf), "LATE_ARRIVAL");
+    /* The same instant read in WIT (UTC+9) is two hours later than in WIB: the caller passes local time. */
+    f.local_second_of_day = 5 * 3600 + 31 * 60; /* 07:31 WIT is 05:31 WIB */
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void late_minutes_count_from_the_start_and_grace_excuses(void **state)
+{
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.grace_minutes = 15;
+    f.local_second_of_day = 7 * 3600 + 45 * 60 + 30; /* 07:45:30: within grace */
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    assert_int_equal(checkin_violations(&f, v), 0);
+    f.local_second_of_day = 7 * 3600 + 50 * 60; /* 07:50 */
+    assert_int_equal(checkin_violations(&f, v), 1);
+    assert_string_equal(v[0].code, "LATE_ARRIVAL");
+    assert_int_equal(json_integer_value(json_object_get(v[0].evidence, "late_minutes")), 20);
+    json_decref(v[0].evidence);
+}
+
+static void only_the_first_in_can_be_late(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.local_second_of_day = 9 * 3600;
+    f.first_in_of_day = false;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void no_lateness_on_a_weekend_or_holiday(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.local_second_of_day = 9 * 3600;
+    f.local_weekday = WD_SAT;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.local_weekday = WD_TUE;
+    f.holiday = true;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    p.type = CHECKIN_OUT;
+    f.local_second_of_day = 12 * 3600;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void early_departure_before_the_end(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.type = CHECKIN_OUT;
+    struct checkin_facts f = base_facts(&p);
+    f.local_second_of_day = 15 * 3600 + 59 * 60;
+    assert_string_equal(codes(&f, buf, sizeof buf), "EARLY_DEPARTURE");
+    f.local_second_of_day = 16 * 3600;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.local_weekday = WD_FRI; /* Friday ends at 16:30 */
+    assert_string_equal(codes(&f, buf, sizeof buf), "EARLY_DEPARTURE");
+}
+
+static void a_roster_session_overrides_the_units_hours(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.rostered = true;
+    f.roster_mode = MODE_WFO;
+    f.roster_start_min = 12 * 60;
+    f.roster_end_min = 17 * 60;
+    f.local_second_of_day = 11 * 3600;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.local_second_of_day = 12 * 3600 + 5 * 60;
+    assert_string_equal(codes(&f, buf, sizeof buf), "LATE_ARRIVAL");
+}
+
+static void place_rules_honour_accuracy(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.place = (struct place_verdict){true, false, 8, 7};
+    assert_string_equal(codes(&f, buf, sizeof buf), ""); /* 8 m outside, accuracy 10 m */
+    f.place.distance_m = 400;
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE");
+    f.place = (struct place_verdict){false, false, 0, 0};
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE"); /* no office at all */
+    p.accuracy_m = 500;                                                  /* capped at 100 m */
+    f.place = (struct place_verdict){true, false, 150, 7};
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE,LOW_ACCURACY");
+}
+
+static void wfh_rules(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.mode = MODE_WFH;
+    struct checkin_facts f = base_facts(&p);
+    f.rostered = true;
+    f.roster_mode = MODE_WFH;
+    f.place = (struct place_verdict){false, false, 0, 0};
+    assert_string_equal(codes(&f, buf, sizeof buf), "NO_HOME_REGISTERED");
+    f.place = (struct place_verdict){true, false, 250, 0};
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_HOME");
+    f.place = (struct place_verdict){true, true, 0, 0};
+    f.rostered = false;
+    assert_string_equal(codes(&f, buf, sizeof buf), "MODE_MISMATCH");
+    f.selfie_required = true;
+    assert_string_equal(codes(&f, buf, sizeof buf), "NO_SELFIE,MODE_MISMATCH");
+    f.selfie_attached = true;
+    assert_string_equal(codes(&f, buf, sizeof buf), "MODE_MISMATCH");
+}
+
+static void mock_low_accuracy_and_late_sync(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.mock_location = true;
+    p.accuracy_m = 100.5;
+    struct checkin_facts f = base_facts(&p);
+    f.place = (struct place_verdict){true, true, 0, 7};
+    f.received_at_ms = p.captured_at_ms + 15 * 60 * 1000;
+    assert_string_equal(codes(&f, buf, sizeof buf), "MOCK_LOCATION,LOW_ACCURACY");
+    f.received_at_ms += 1;
+    assert_string_equal(codes(&f, buf, sizeof buf), "MOCK_LOCATION,LOW_ACCURACY,LATE_SYNC");
+}
+
+static void clock_skew_beyond_five_minutes(void **state)
+{
+    struct checkin_payload p = base_payload();
+    assert_false(checkin_clock_skewed(&p, p.captured_at_ms - 5 * 60 * 1000));
+    assert_true(checkin_clock_skewed(&p, p.captured_at_ms - 5 * 60 * 1000 - 1));
+}
+
+static void impossible_travel_over_300_kmh(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.first_in_of_day = false;
+    f.has_previous = true;
+    f.previous_lat = p.lat - 0.1; /* about 11.1 km south */
+    f.previous_lon = p.lon;
+    f.previous_accuracy_m = 10;
+    f.previous_captured_at_ms = p.captured_at_ms - 60 * 1000; /* a minute: ~667 km/h */
+    assert_string_equal(codes(&f, buf, sizeof buf), "IMPOSSIBLE_TRAVEL");
+    f.previous_captured_at_ms = p.captured_at_ms - 3600 * 1000; /* an hour: ~11 km/h */
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    /* Jitter within the accuracies is no travel, even at the same instant. */
+    f.previous_lat = p.lat + 0.0001;
+    f.previous_captured_at_ms = p.captured_at_ms;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void place_verdict_picks_the_nearest_office(void **state)
+{
+    struct office_fence offices[2] = {
+        {1, {.type = GEOFENCE_CIRCLE, .circle = {-6.0, 106.0, 100}}},
+        {2, {.type = GEOFENCE_CIRCLE, .circle = {-6.1818, 106.8283, 100}}},
+    };
+    struct place_verdict v = place_for_offices(offices, 2, -6.1818 + 500 / 111195.0, 106.8283);
+    assert_true(v.checked);
+    assert_false(v.inside);
+    assert_int_equal(v.office_id, 2);
+    assert_true(fabs(v.distance_m - 400) < 2);
+    v = place_for_offices(offices, 2, -6.1818, 106.8283);
+    assert_true(v.inside);
+    assert_int_equal(v.office_id, 2);
+    v = place_for_offices(offices, 0, -6.1818, 106.8283);
+    assert_false(v.checked);
+    v = place_for_home(NULL, 0, 0);
+    assert_false(v.checked);
+}
+
+static struct policy pol(long long id, int priority, int wfh, int wfo, bool selfie_wfh)
+{
+    return (struct policy){id, priority, wfh, wfo, selfie_wfh, false};
+}
+
+static void policies_combine_by_priority_then_lowest_cap(void **state)
+{
+    struct policy_terms t;
+    /* Jakarta 2023: 50% WFH all period (priority 0), 75% on 4-7 September (priority 1). */
+    struct policy jakarta[] = {pol(1, 0, 50, POLICY_NO_CAP, true), pol(2, 1, 75, POLICY_NO_CAP, false)};
+    policy_combine(jakarta, 1, false, &t);
+    assert_int_equal(t.max_wfh_percent, 50);
+    assert_true(t.selfie_wfh);
+    policy_combine(jakarta, 2, false, &t);
+    assert_int_equal(t.max_wfh_percent, 75);
+    assert_int_equal(t.governing, 1);
+    assert_int_equal(t.governing_ids[0], 2);
+    assert_false(t.selfie_wfh); /* the lower-priority policy does not govern */
+    /* Two of the same priority: the lowest cap of each kind wins, selfie if either asks. */
+    struct policy same[] = {pol(3, 0, 60, 80, false), pol(4, 0, 40, POLICY_NO_CAP, true)};
+    policy_combine(same, 2, false, &t);
+    assert_int_equal(t.max_wfh_percent, 40);
+    assert_int_equal(t.max_wfo_percent, 80);
+    assert_true(t.selfie_wfh);
+    assert_false(t.wfo_only);
+}
+
+static void direct_service_is_wfo_only_unless_named(void **state)
+{
+    struct policy_terms t;
+    policy_combine(NULL, 0, true, &t);
+    assert_int_equal(t.max_wfh_percent, 0);
+    assert_true(t.wfo_only);
+    struct policy named[] = {pol(5, 0, 30, POLICY_NO_CAP, false)};
+    policy_combine(named, 1, true, &t);
+    assert_int_equal(t.max_wfh_percent, 30);
+    assert_false(t.wfo_only);
+    policy_combine(NULL, 0, false, &t);
+    assert_int_equal(t.max_wfh_percent, POLICY_NO_CAP);
+    assert_false(t.wfo_only);
+    /* Malang 2021: non-essential units WFO 0% (all WFH). */
+    struct policy malang[] = {pol(6, 0, POLICY_NO_CAP, 0, false)};
+    policy_combine(malang, 1, false, &t);
+    assert_int_equal(t.max_wfo_percent, 0);
+}
+
+static void work_week_parses_and_refuses(void **state)
+{
+    char err[128];
+    struct work_week w;
+    json_t *ok = json_loads("{\"mon\": [\"07:30\", \"16:00\"], \"sat\": [\"08:00\", \"12:00\"]}", 0, NULL);
+    assert_int_equal(work_week_from_json(ok, &w, err, sizeof err), 0);
+    assert_true(w.works[WD_MON] && w.works[WD_SAT] && !w.works[WD_TUE]);
+    assert_int_equal(w.start_min[WD_MON], 450);
+    json_t *back = work_week_to_json(&w);
+    assert_true(json_equal(ok, back));
+    json_decref(back);
+    json_decref(ok);
+    static const char *const bad[] = {"{\"mon\": [\"16:00\", \"07:30\"]}", "{\"xyz\": [\"07:00\", \"08:00\"]}",
+                                      "{\"mon\": [\"7:30\", \"16:00\"]}", "{\"mon\": [\"24:00\", \"25:00\"]}",
+                                      "{\"mon\": \"07:30-16:00\"}", "[]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = json_loads(bad[i], JSON_DECODE_ANY, NULL);
+        assert_int_equal(work_week_from_json(j, &w, err, sizeof err), -1);
+        json_decref(j);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clean_check_in_has_no_violation),
+        cmocka_unit_test(late_at_0731_not_at_073059),
+        cmocka_unit_test(late_minutes_count_from_the_start_and_grace_excuses),
+        cmocka_unit_test(only_the_first_in_can_be_late),
+        cmocka_unit_test(no_lateness_on_a_weekend_or_holiday),
+        cmocka_unit_test(early_departure_before_the_end),
+        cmocka_unit_test(a_roster_session_overrides_the_units_hours),
+        cmocka_unit_test(place_rules_honour_accuracy),
+        cmocka_unit_test(wfh_rules),
+        cmocka_unit_test(mock_low_accuracy_and_late_sync),
+        cmocka_unit_test(clock_skew_beyond_five_minutes),
+        cmocka_unit_test(impossible_travel_over_300_kmh),
+        cmocka_unit_test(place_verdict_picks_the_nearest_office),
+        cmocka_unit_test(policies_combine_by_priority_then_lowest_cap),
+        cmocka_unit_test(direct_service_is_wfo_only_unless_named),
+        cmocka_unit_test(work_week_parses_and_refuses),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
