@@ -7,7 +7,6 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
-#include "store/store_audit.h"
 #include "store/store_devices.h"
 
 #include <sodium.h>
@@ -77,10 +76,7 @@ void h_device_enrol(struct request *req)
         goto done;
     }
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "enrol", "device", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "enrol", "device", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -122,10 +118,7 @@ void h_device_revoke(struct request *req)
     if (st == DB_OK)
         after = store_device_revoke(db, id, req->auth.account_id, &st);
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "revoke", "device", json_string_value(json_object_get(after, "id")),
-                         before, after);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "revoke", "device", before, after);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

@@ -15,7 +15,6 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
-#include "store/store_audit.h"
 #include "store/store_employees.h"
 #include "store/store_units.h"
 
@@ -143,10 +142,7 @@ void h_employee_create(struct request *req)
         goto done;
     }
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "create", "employee", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "create", "employee", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -293,10 +289,8 @@ void h_employee_update(struct request *req)
         audited = c.password_hash ? json_copy(doc) : json_incref(doc);
         if (c.password_hash)
             json_object_set_new(audited, "password_changed", json_true());
-        st = store_audit(db, req->auth.account_id, "update", "employee", req->params[0], before, audited);
+        st = request_commit_audited(req, "update", "employee", before, audited);
     }
-    if (st == DB_OK)
-        st = db_commit(db);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -586,10 +580,8 @@ void h_employee_import(struct request *req)
     if (st == DB_OK) {
         counts = json_pack("{s:I, s:I, s:I}", "created", (json_int_t)w.created, "updated", (json_int_t)w.updated,
                            "rejected", (json_int_t)json_array_size(ck.rejected));
-        st = store_audit(db, req->auth.account_id, "import", "employee", NULL, NULL, counts);
+        st = request_commit_audited(req, "import", "employee", NULL, counts);
     }
-    if (st == DB_OK)
-        st = db_commit(db);
     if (st == DB_UNIQUE_VIOLATION) {
         /* A login took one of the file's NIPs as its username after the check: nothing was written. */
         reply_error(req, ERR_CONFLICT, "a NIP of the file was taken meanwhile; nothing was imported, retry");

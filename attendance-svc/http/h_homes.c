@@ -56,10 +56,7 @@ void h_home_register(struct request *req)
     if (st == DB_OK)
         doc = store_home_insert(db, req->auth.employee_id, h.lat, h.lon, h.address, &st);
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "register", "home", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "register", "home", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -124,10 +121,7 @@ void h_home_approve(struct request *req)
     if (st == DB_OK)
         after = store_home_approve(db, id, req->auth.account_id, &st);
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "approve", "home", json_string_value(json_object_get(after, "id")),
-                         before, after);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "approve", "home", before, after);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

@@ -7,7 +7,6 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
-#include "store/store_audit.h"
 #include "store/store_offices.h"
 
 #include <stdlib.h>
@@ -77,10 +76,7 @@ void h_office_create(struct request *req)
         goto done;
     }
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "create", "office", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "create", "office", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

@@ -9,7 +9,6 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
-#include "store/store_audit.h"
 #include "store/store_policies.h"
 #include "store/store_units.h"
 
@@ -155,10 +154,7 @@ void h_policy_create(struct request *req)
     if (st == DB_OK)
         doc = store_policy_insert(db, &p, &st);
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "create", "policy", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "create", "policy", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

@@ -10,7 +10,6 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
-#include "store/store_audit.h"
 #include "store/store_staff.h"
 #include "store/store_units.h"
 
@@ -155,10 +154,7 @@ void h_staff_create(struct request *req)
         goto done;
     }
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "create", "account",
-                         json_string_value(json_object_get(doc, "id")), NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "create", "account", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -301,11 +297,8 @@ void h_staff_update(struct request *req)
         json_object_set_new(audited, "password_changed", json_true());
     if (st == DB_OK && !audited)
         st = DB_ERROR; /* out of memory: the row is locked, so it cannot have gone */
-    if (st == DB_OK && !json_equal(before, audited))
-        st = store_audit(db, req->auth.account_id, "update", "account", json_string_value(json_object_get(after, "id")),
-                         before, audited);
     if (st == DB_OK)
-        st = db_commit(db);
+        st = json_equal(before, audited) ? db_commit(db) : request_commit_audited(req, "update", "account", before, audited);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

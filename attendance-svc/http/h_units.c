@@ -8,7 +8,6 @@
 #include "paging.h"
 #include "rules/work_hours.h"
 #include "store/store_units.h"
-#include "store/store_audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -114,10 +113,7 @@ void h_unit_create(struct request *req)
         goto done;
     }
     if (st == DB_OK)
-        st = store_audit(db, req->auth.account_id, "create", "unit", json_string_value(json_object_get(doc, "id")),
-                         NULL, doc);
-    if (st == DB_OK)
-        st = db_commit(db);
+        st = request_commit_audited(req, "create", "unit", NULL, doc);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;

@@ -63,6 +63,13 @@ void reply_db_error(struct request *req, enum db_status status);
  */
 json_t *request_json(struct request *req);
 
+/*
+ * Writes the caller's audit entry for a change (the entity's id is that of
+ * after's document, else before's) and commits the request's transaction.
+ */
+enum db_status request_commit_audited(struct request *req, const char *action, const char *entity,
+                                      const json_t *before, const json_t *after);
+
 /* The client's address as text (for rate limits and logs). */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 

@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "request.h"
 #include "router.h"
+#include "store/store_audit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -177,6 +178,14 @@ void request_db_release(struct request *req)
         db_release(req->app->pool, req->db);
         req->db = NULL;
     }
+}
+
+enum db_status request_commit_audited(struct request *req, const char *action, const char *entity,
+                                      const json_t *before, const json_t *after)
+{
+    const char *id = json_string_value(json_object_get(after ? after : before, "id"));
+    enum db_status st = store_audit(req->db, req->auth.account_id, action, entity, id, before, after);
+    return st == DB_OK ? db_commit(req->db) : st;
 }
 
 void reply_db_error(struct request *req, enum db_status status)
