@@ -30,7 +30,7 @@ bool authn_check_token(struct request *req)
     }
     req->auth.role = role;
     if (!(req->route->roles & role)) {
-        reply_error(req, ERR_FORBIDDEN, "a %s may not do this", role_name(role));
+        reply_error(req, ERR_FORBIDDEN, "the role %s may not do this", role_name(role));
         return false;
     }
     return true;

@@ -86,8 +86,6 @@ void h_device_enrol(struct request *req)
     json_object_update(created, doc);
     reply_json(req, 201, created);
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     json_decref(body);
 }
@@ -125,8 +123,6 @@ void h_device_revoke(struct request *req)
     }
     reply_json(req, 200, json_incref(after));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(before);
     json_decref(after);
 }

@@ -42,7 +42,6 @@ static bool password_ok(const char *p)
  * A real date "YYYY-MM-DD" from 1900 up to today, where today is taken in the
  * zone furthest ahead (UTC+14) so that no caller's today is refused.
  */
-/* A real date from 1900 to today, wherever today is (UTC+14 is the earliest). */
 static bool is_birth_date(const char *s)
 {
     int64_t days;
@@ -149,8 +148,6 @@ void h_employee_create(struct request *req)
     }
     reply_json(req, 201, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     json_decref(body);
 }
@@ -297,8 +294,6 @@ void h_employee_update(struct request *req)
     }
     reply_json(req, 200, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(audited);
     json_decref(doc);
     json_decref(before);
@@ -594,8 +589,6 @@ void h_employee_import(struct request *req)
     reply_json(req, 200, json_pack("{s:I, s:I, s:O}", "created", (json_int_t)w.created, "updated",
                                    (json_int_t)w.updated, "rejected", ck.rejected));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(w.batch);
     json_decref(ck.nips);
     free(ck.accepted);

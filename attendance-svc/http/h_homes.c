@@ -66,8 +66,6 @@ void h_home_register(struct request *req)
     json_object_update(created, doc);
     reply_json(req, 201, created);
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     json_decref(body);
 }
@@ -128,8 +126,6 @@ void h_home_approve(struct request *req)
     }
     reply_json(req, 200, json_incref(after));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(before);
     json_decref(after);
 }

@@ -83,8 +83,6 @@ void h_office_create(struct request *req)
     }
     reply_json(req, 201, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     free(o.geofence_json);
     json_decref(body);
@@ -102,13 +100,7 @@ void h_office_get(struct request *req)
         return;
     enum db_status st;
     json_t *doc = store_office_get(db, &req->auth, id, &st);
-    if (st != DB_OK)
-        reply_db_error(req, st);
-    else if (!doc)
-        reply_error(req, ERR_NOT_FOUND, "no such office");
-    else
-        reply_json(req, 200, json_incref(doc));
-    json_decref(doc);
+    reply_found(req, st, doc, "no such office");
 }
 
 void h_office_list(struct request *req)

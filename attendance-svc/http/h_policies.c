@@ -21,7 +21,7 @@
 static const char *const categories[] = {"administrative", "direct_service", "essential", "critical", NULL};
 static const char *const modes[] = {"WFH", "WFO", NULL};
 
-/* YYYY-MM-DD naming a day of the calendar (year 1 onwards). */
+/* Whether s is one of the NULL-terminated allowed. */
 static bool is_one_of(const char *s, const char *const *allowed)
 {
     for (; *allowed; allowed++)
@@ -161,8 +161,6 @@ void h_policy_create(struct request *req)
     }
     reply_json(req, 201, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     free(selfie_required_for);
     free(applies_to);
@@ -177,13 +175,7 @@ void h_policy_get(struct request *req)
         return;
     enum db_status st = DB_OK;
     json_t *doc = id ? store_policy_get(db, id, &st) : NULL;
-    if (st != DB_OK)
-        reply_db_error(req, st);
-    else if (!doc)
-        reply_error(req, ERR_NOT_FOUND, "no such policy");
-    else
-        reply_json(req, 200, json_incref(doc));
-    json_decref(doc);
+    reply_found(req, st, doc, "no such policy");
 }
 
 void h_policy_list(struct request *req)

@@ -131,7 +131,8 @@ void h_staff_create(struct request *req)
     json_t *doc = NULL;
     if (!decode_staff(req, body, &s, &role))
         goto done;
-    /* Before taking a connection: the hash takes tens of milliseconds. */
+    /* The hash takes tens of milliseconds: do not hold a connection meanwhile. */
+    request_db_release(req);
     if (password_hash(json_string_value(json_object_get(body, "password")), hash) != 0) {
         reply_error(req, ERR_INTERNAL, "the password could not be hashed");
         goto done;
@@ -161,8 +162,6 @@ void h_staff_create(struct request *req)
     }
     reply_json(req, 201, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     json_decref(body);
 }
@@ -175,13 +174,7 @@ void h_staff_get(struct request *req)
         return;
     enum db_status st = DB_OK;
     json_t *doc = id ? store_staff_get(db, id, &st) : NULL;
-    if (st != DB_OK)
-        reply_db_error(req, st);
-    else if (!doc)
-        reply_error(req, ERR_NOT_FOUND, "no such staff account");
-    else
-        reply_json(req, 200, json_incref(doc));
-    json_decref(doc);
+    reply_found(req, st, doc, "no such staff account");
 }
 
 void h_staff_list(struct request *req)
@@ -265,6 +258,7 @@ void h_staff_update(struct request *req)
     if (!decode_staff_change(req, body, id, &change, &password))
         goto done;
     if (password) {
+        request_db_release(req); /* the hash takes tens of milliseconds */
         if (password_hash(password, hash) != 0) {
             reply_error(req, ERR_INTERNAL, "the password could not be hashed");
             goto done;
@@ -305,8 +299,6 @@ void h_staff_update(struct request *req)
     }
     reply_json(req, 200, json_incref(after));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(audited);
     json_decref(after);
     json_decref(before);

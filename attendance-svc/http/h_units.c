@@ -120,8 +120,6 @@ void h_unit_create(struct request *req)
     }
     reply_json(req, 201, json_incref(doc));
 done:
-    if (req->db)
-        db_rollback(req->db);
     json_decref(doc);
     free(hours_text);
     json_decref(work_hours);
@@ -137,13 +135,11 @@ void h_unit_get(struct request *req)
     enum db_status st = DB_OK;
     long long agency = 0;
     json_t *doc = id ? store_unit_get(db, id, &agency, &st) : NULL;
-    if (st != DB_OK)
-        reply_db_error(req, st);
-    else if (!doc || !auth_sees_unit(&req->auth, id, agency))
-        reply_error(req, ERR_NOT_FOUND, "no such unit");
-    else
-        reply_json(req, 200, json_incref(doc));
-    json_decref(doc);
+    if (doc && !auth_sees_unit(&req->auth, id, agency)) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    reply_found(req, st, doc, "no such unit");
 }
 
 void h_unit_list(struct request *req)

@@ -52,7 +52,7 @@ struct request {
  * had: the 503 answer has then been made, and the handler just returns.
  */
 struct db_conn *request_db(struct request *req);
-/* Gives the connection back early (before slow work that needs no database). */
+/* Gives the connection back early (before slow work that needs no database), rolling back what was not committed. */
 void request_db_release(struct request *req);
 /* Answers for a failed database call: 503 when unavailable or a retryable conflict, 500 otherwise. */
 void reply_db_error(struct request *req, enum db_status status);
@@ -85,6 +85,8 @@ void reply_buffer(struct request *req, unsigned status, const char *content_type
 /* An error about one input field: the "error" object also names the field. */
 void reply_field_error(struct request *req, enum error_code err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Answers a read: the database's error, 404 with not_found when doc is NULL, else 200 with doc (stolen). */
+void reply_found(struct request *req, enum db_status status, json_t *doc, const char *not_found);
 /* A header to add to the reply already made (e.g. Location). */
 void reply_header(struct request *req, const char *name, const char *value);
 

@@ -145,6 +145,17 @@ json_t *request_json(struct request *req)
     return body;
 }
 
+void reply_found(struct request *req, enum db_status status, json_t *doc, const char *not_found)
+{
+    if (status != DB_OK)
+        reply_db_error(req, status);
+    else if (!doc)
+        reply_error(req, ERR_NOT_FOUND, "%s", not_found);
+    else
+        reply_json(req, 200, json_incref(doc));
+    json_decref(doc);
+}
+
 void reply_header(struct request *req, const char *name, const char *value)
 {
     if (req->response)
@@ -175,6 +186,7 @@ struct db_conn *request_db(struct request *req)
 void request_db_release(struct request *req)
 {
     if (req->db) {
+        db_rollback(req->db); /* whatever the handler did not commit */
         db_release(req->app->pool, req->db);
         req->db = NULL;
     }
