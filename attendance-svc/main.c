@@ -15,6 +15,7 @@
 #include "store/store_audit.h"
 
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,24 +57,21 @@ static int bootstrap_admin(struct app *app)
         log_error("serve: cannot create the bootstrap admin: the database is unavailable");
         return -1;
     }
-    long long created = 0;
-    json_t *after = json_pack("{s:s, s:s}", "username", username, "role", "admin");
-    char id[24] = "";
-    if ((st = db_begin(db)) == DB_OK && (st = store_bootstrap_admin(db, username, hash, &created)) == DB_OK &&
-        created) {
-        snprintf(id, sizeof id, "%lld", created);
-        st = store_audit(db, 0, "create", "account", id, NULL, after);
-    }
+    json_t *created = NULL;
+    if ((st = db_begin(db)) == DB_OK && (created = store_bootstrap_admin(db, username, hash, &st)))
+        st = store_audit(db, 0, "create", "account", json_string_value(json_object_get(created, "id")), NULL,
+                         created);
     if (st == DB_OK)
         st = db_commit(db);
     db_rollback(db);
     db_release(app->pool, db);
-    json_decref(after);
+    bool made = created != NULL;
+    json_decref(created);
     if (st != DB_OK) {
         log_error("serve: cannot create the bootstrap admin (database status %d)", (int)st);
         return -1;
     }
-    if (created)
+    if (made)
         log_fields(LOG_LEVEL_INFO, "serve: bootstrap admin created", json_pack("{s:s}", "username", username));
     return 0;
 }

@@ -34,7 +34,7 @@ const struct db_statement store_accounts_statements[] = {
     {"account_set_password_hash", "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1"},
     {"bootstrap_admin",
      "INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, 'admin')"
-     " ON CONFLICT (username) DO NOTHING RETURNING id"},
+     " ON CONFLICT (username) DO NOTHING RETURNING account_doc(accounts)"},
     {NULL, NULL},
 };
 
@@ -124,14 +124,8 @@ enum db_status store_account_set_password_hash(struct db_conn *db, long long acc
     return st;
 }
 
-enum db_status store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash, long long *created_id)
+json_t *store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash, enum db_status *status)
 {
     const char *params[] = {username, hash};
-    enum db_status st;
-    PGresult *r = db_exec(db, "bootstrap_admin", 2, params, &st);
-    if (!r)
-        return st;
-    *created_id = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
-    return DB_OK;
+    return store_doc_exec(db, "bootstrap_admin", 2, params, status);
 }

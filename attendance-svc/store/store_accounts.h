@@ -23,8 +23,7 @@ enum db_status store_login_failed(struct db_conn *db, const char *user_key, cons
                                   unsigned window_s);
 enum db_status store_login_succeeded(struct db_conn *db, const char *user_key);
 enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash);
-/* Creates the admin unless the username exists; *created_id is 0 when it did. */
-enum db_status store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash,
-                                     long long *created_id);
+/* Creates the admin unless the username exists: its account document, or NULL with DB_OK when it did. */
+json_t *store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash, enum db_status *status);
 
 #endif
