@@ -1,0 +1,689 @@
+/*
+ * attendance-client: the reference phone client, a command-line stand-in for
+ * the phone app. It logs an employee in, enrols the phone's Ed25519 key,
+ * registers a home and sends signed check-ins that survive a flaky network:
+ * the payload is built and signed once, and every retry re-sends those exact
+ * bytes, which the service answers with the first check-in (200), never with
+ * a second one.
+ *
+ * State, in DIR (--state, else $ATTENDANCE_CLIENT_STATE, else
+ * ~/.attendance-client; made with mode 0700):
+ *   token       the access token of the last login (0600)
+ *   device.key  the device's Ed25519 secret key, libsodium's 64 bytes (0600)
+ *   device.id   the id the service gave the device
+ *
+ * Exit status: 0 done (200/201), 1 refused by the service or no answer after
+ * the retries, 2 bad usage (options, numbers, an unreadable selfie file).
+ */
+#include "api.h"
+#include "checkin.h"
+#include "dates.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+
+#define DEFAULT_URL "http://127.0.0.1:8080"
+#define DEFAULT_LABEL "attendance-client"
+#define CHECKIN_TRIES 5
+#define BACKOFF_BASE_MS 250L
+#define BACKOFF_MAX_MS 10000L
+#define SELFIE_READ_MAX (16u << 20) /* the service takes 2 MiB: let it say 413 for what lies between */
+#define STATE_TEXT_MAX 8192
+
+static const char usage_text[] =
+    "usage: attendance-client [--url URL] [--state DIR] [--json] COMMAND ...\n"
+    "  login NIP PASSWORD             log in; keeps the token in DIR/token\n"
+    "  enrol [--label L]              make this device's Ed25519 key and enrol it\n"
+    "  home --lat LAT --lon LON --address TEXT\n"
+    "                                 register a home (pending until the supervisor approves it)\n"
+    "  checkin --type in|out --mode WFO|WFH --lat LAT --lon LON --accuracy M\n"
+    "          [--selfie FILE] [--mock] [--captured-at RFC3339]\n"
+    "                                 sign and send a check-in (retried safely on network errors and 5xx)\n"
+    "--url      the service (default $ATTENDANCE_CLIENT_URL, else " DEFAULT_URL ")\n"
+    "--state    where the token and the device key live (default $ATTENDANCE_CLIENT_STATE,\n"
+    "           else ~/.attendance-client)\n"
+    "--json     print the service's raw answer instead of a sentence\n"
+    "Exit status: 0 done, 1 refused or no answer, 2 bad usage. Put -- before a password that begins with -.\n";
+
+enum option_id {
+    OPT_URL,
+    OPT_STATE,
+    OPT_JSON,
+    OPT_HELP,
+    OPT_LABEL,
+    OPT_LAT,
+    OPT_LON,
+    OPT_ADDRESS,
+    OPT_TYPE,
+    OPT_MODE,
+    OPT_ACCURACY,
+    OPT_SELFIE,
+    OPT_MOCK,
+    OPT_CAPTURED_AT,
+};
+#define BIT(o) (1u << (o))
+#define GLOBAL_OPTIONS (BIT(OPT_URL) | BIT(OPT_STATE) | BIT(OPT_JSON) | BIT(OPT_HELP))
+
+static const struct option long_options[] = {
+    {"url", required_argument, NULL, OPT_URL},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"label", required_argument, NULL, OPT_LABEL},
+    {"lat", required_argument, NULL, OPT_LAT},
+    {"lon", required_argument, NULL, OPT_LON},
+    {"address", required_argument, NULL, OPT_ADDRESS},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"accuracy", required_argument, NULL, OPT_ACCURACY},
+    {"selfie", required_argument, NULL, OPT_SELFIE},
+    {"mock", no_argument, NULL, OPT_MOCK},
+    {"captured-at", required_argument, NULL, OPT_CAPTURED_AT},
+    {NULL, 0, NULL, 0},
+};
+
+struct client {
+    const char *url;
+    char state_dir[PATH_MAX];
+    bool json;
+    const char *text[OPT_CAPTURED_AT + 1]; /* each option's argument as given */
+    double lat, lon, accuracy;
+    CURL *curl;
+};
+
+/* ---- usage ---- */
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fprintf(stderr, "attendance-client: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\n%s", usage_text);
+    return EXIT_USAGE;
+}
+
+static bool parse_number(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(text, &end);
+    return *text && !*end && errno == 0 && isfinite(*out);
+}
+
+/* ---- the state directory ---- */
+
+static int state_path(const struct client *c, const char *name, char *out, size_t len)
+{
+    int n = snprintf(out, len, "%s/%s", c->state_dir, name);
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/*
+ * Writes DIR/name with mode 0600: created with O_EXCL so it is private from
+ * its first byte. exclusive: name itself must not exist (a key is never
+ * replaced); otherwise a private temporary file is renamed over name. 0, or
+ * -1 with errno set.
+ */
+static int write_private_file(const struct client *c, const char *name, const void *data, size_t len, bool exclusive)
+{
+    char path[PATH_MAX], tmp[PATH_MAX + 8];
+    if (state_path(c, name, path, sizeof path) != 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    const char *target = exclusive ? path : tmp;
+    if (!exclusive)
+        unlink(tmp); /* a leftover of an interrupted run */
+    int fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int rc = write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    if (rc == 0 && !exclusive)
+        rc = rename(tmp, path);
+    else if (rc != 0)
+        unlink(target);
+    errno = rc == 0 ? 0 : saved;
+    return rc;
+}
+
+/* Reads DIR/name (at most cap - 1 bytes, NUL-terminated); its length, or -1 with errno set (ENOENT: absent). */
+static ssize_t read_state_file(const struct client *c, const char *name, void *buf, size_t cap)
+{
+    char path[PATH_MAX];
+    if (state_path(c, name, path, sizeof path) != 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    ssize_t n;
+    while (len < cap - 1 && ((n = read(fd, (char *)buf + len, cap - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+        len += n > 0 ? (size_t)n : 0;
+    close(fd);
+    ((char *)buf)[len] = '\0';
+    return (ssize_t)len;
+}
+
+/* A text file of the state (token, device id), without trailing white space; false after saying what is missing. */
+static bool read_state_text(const struct client *c, const char *name, char *buf, size_t cap, const char *missing)
+{
+    ssize_t n = read_state_file(c, name, buf, cap);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    if (n > 0)
+        return true;
+    if (n < 0 && errno != ENOENT)
+        fprintf(stderr, "attendance-client: cannot read %s/%s: %s\n", c->state_dir, name, strerror(errno));
+    else
+        fprintf(stderr, "attendance-client: %s\n", missing);
+    return false;
+}
+
+static bool read_token(const struct client *c, char *buf, size_t cap)
+{
+    return read_state_text(c, "token", buf, cap, "not logged in: run `attendance-client login NIP PASSWORD` first");
+}
+
+static bool state_exists(const struct client *c, const char *name)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    return state_path(c, name, path, sizeof path) == 0 && lstat(path, &st) == 0;
+}
+
+/* ---- answers ---- */
+
+/*
+ * After a call: prints the raw answer with --json, or why it failed.
+ * EXIT_DONE for a 2xx, else EXIT_REFUSED.
+ */
+static int report(const struct client *c, const struct api_call *call, const char *what)
+{
+    if (c->json && call->answer.len)
+        printf("%s\n", call->answer.data);
+    if (api_call_ok(call))
+        return EXIT_DONE;
+    char why[1024];
+    api_describe_failure(call, why, sizeof why);
+    fprintf(stderr, "%s %s: %s\n", what, call->status ? "rejected" : "failed", why);
+    if (call->status == 401)
+        fprintf(stderr, "(if the token has expired, log in again)\n");
+    return EXIT_REFUSED;
+}
+
+static int out_of_memory(void)
+{
+    fprintf(stderr, "attendance-client: out of memory\n");
+    return EXIT_REFUSED;
+}
+
+/* ---- login ---- */
+
+static int cmd_login(struct client *c, char **args)
+{
+    json_t *body = json_pack("{s:s, s:s}", "username", args[0], "password", args[1]);
+    struct api_call *call = body ? api_call_json("POST", NULL, body, "/v1/auth/login") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    int rc = report(c, call, "login");
+    const char *token = api_answer_string(call, "access_token");
+    if (rc == EXIT_DONE && !token) {
+        fprintf(stderr, "login: the answer has no access_token\n");
+        rc = EXIT_REFUSED;
+    }
+    if (rc == EXIT_DONE && write_private_file(c, "token", token, strlen(token), false) != 0) {
+        fprintf(stderr, "attendance-client: cannot write %s/token: %s\n", c->state_dir, strerror(errno));
+        rc = EXIT_REFUSED;
+    }
+    if (rc == EXIT_DONE && !c->json)
+        printf("logged in as %s (%s); the token lasts %lld s and is kept in %s/token\n", args[0],
+               api_answer_string(call, "role") ?: "?",
+               (long long)json_integer_value(json_object_get(call->json, "expires_in")), c->state_dir);
+    api_call_free(call);
+    return rc;
+}
+
+/* ---- enrol ---- */
+
+/* The id of the caller's active device with public_key, or NULL: an enrolment whose answer was lost. */
+static char *find_bound_device(struct client *c, const char *token, const char *public_key)
+{
+    struct api_call *call = api_call_json("GET", token, NULL, "/v1/devices?limit=500");
+    char *id = NULL;
+    if (call && api_call_perform(c->curl, c->url, call) == 0 && api_call_ok(call)) {
+        size_t i;
+        json_t *device;
+        json_array_foreach(json_object_get(call->json, "items"), i, device) {
+            const char *key = json_string_value(json_object_get(device, "public_key"));
+            if (key && strcmp(key, public_key) == 0 && json_is_true(json_object_get(device, "active")))
+                id = strdup(json_string_value(json_object_get(device, "id")) ?: "");
+        }
+    }
+    api_call_free(call);
+    return id;
+}
+
+/* Loads device.key, or makes a new key and writes it; false after saying why not. */
+static bool device_key(struct client *c, unsigned char sk[crypto_sign_SECRETKEYBYTES], bool *resumed)
+{
+    unsigned char buf[crypto_sign_SECRETKEYBYTES + 1];
+    ssize_t n = read_state_file(c, "device.key", buf, sizeof buf);
+    *resumed = n >= 0;
+    if (n == crypto_sign_SECRETKEYBYTES) {
+        /* A key with no device.id: an enrolment that was interrupted. Reusing the key finishes it. */
+        memcpy(sk, buf, crypto_sign_SECRETKEYBYTES);
+        sodium_memzero(buf, sizeof buf);
+        return true;
+    }
+    if (n >= 0) {
+        fprintf(stderr, "attendance-client: %s/device.key is not a key (%zd bytes); remove it to enrol again\n",
+                c->state_dir, n);
+        return false;
+    }
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    crypto_sign_keypair(pk, sk);
+    if (write_private_file(c, "device.key", sk, crypto_sign_SECRETKEYBYTES, true) != 0) {
+        fprintf(stderr, "attendance-client: cannot write %s/device.key: %s\n", c->state_dir, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static int cmd_enrol(struct client *c, char **args)
+{
+    char token[STATE_TEXT_MAX], id_text[64];
+    if (!read_token(c, token, sizeof token))
+        return EXIT_REFUSED;
+    if (state_exists(c, "device.id")) {
+        ssize_t n = read_state_file(c, "device.id", id_text, sizeof id_text);
+        fprintf(stderr, "attendance-client: already enrolled as device %s (its key is %s/device.key)\n",
+                n > 0 ? id_text : "?", c->state_dir);
+        return EXIT_REFUSED;
+    }
+    unsigned char sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+    bool resumed;
+    if (!device_key(c, sk, &resumed))
+        return EXIT_REFUSED;
+    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    char pk_text[sodium_base64_ENCODED_LEN(crypto_sign_PUBLICKEYBYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(pk_text, sizeof pk_text, pk, sizeof pk, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+
+    const char *label = c->text[OPT_LABEL] ? c->text[OPT_LABEL] : DEFAULT_LABEL;
+    json_t *body = json_pack("{s:s, s:s}", "public_key", pk_text, "label", label);
+    struct api_call *call = body ? api_call_json("POST", token, body, "/v1/devices") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    char *device_id = NULL;
+    if (call->status == 201)
+        device_id = strdup(api_answer_string(call, "device_id") ?: "");
+    else if (call->status == 409 && resumed)
+        device_id = find_bound_device(c, token, pk_text);
+    int rc;
+    if (device_id && *device_id) {
+        if (c->json && call->answer.len)
+            printf("%s\n", call->answer.data);
+        rc = write_private_file(c, "device.id", device_id, strlen(device_id), false) == 0 ? EXIT_DONE : EXIT_REFUSED;
+        if (rc != EXIT_DONE)
+            fprintf(stderr, "attendance-client: cannot write %s/device.id: %s\n", c->state_dir, strerror(errno));
+        else if (!c->json)
+            printf("device %s enrolled%s (label \"%s\"); its key is in %s/device.key\n", device_id,
+                   call->status == 201 ? "" : " earlier with this key (that answer was lost)", label, c->state_dir);
+    } else {
+        rc = report(c, call, "enrol");
+        char path[PATH_MAX];
+        /* Refused: the key is bound to nothing and goes. No answer: the service may have it; keep it. */
+        if (call->status != 0 && state_path(c, "device.key", path, sizeof path) == 0)
+            unlink(path);
+        else if (call->status == 0)
+            fprintf(stderr, "run enrol again to finish: the same key will be used\n");
+    }
+    free(device_id);
+    api_call_free(call);
+    return rc;
+}
+
+/* ---- home ---- */
+
+static int cmd_home(struct client *c, char **args)
+{
+    char token[STATE_TEXT_MAX];
+    if (!read_token(c, token, sizeof token))
+        return EXIT_REFUSED;
+    json_t *body = json_pack("{s:f, s:f, s:s}", "lat", c->lat, "lon", c->lon, "address", c->text[OPT_ADDRESS]);
+    struct api_call *call = body ? api_call_json("POST", token, body, "/v1/homes") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    int rc = report(c, call, "home");
+    if (rc == EXIT_DONE && !c->json)
+        printf("home %s registered (%s): it counts for WFH once your supervisor approves it\n",
+               api_answer_string(call, "home_id") ?: "?", api_answer_string(call, "status") ?: "?");
+    api_call_free(call);
+    return rc;
+}
+
+/* ---- checkin ---- */
+
+/* No answer for a reason that may pass: worth sending the same bytes again. */
+static bool transient(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Exponential backoff with jitter (half to all of the step), at least Retry-After, at most BACKOFF_MAX_MS. */
+static long backoff_ms(int attempt, long retry_after_s)
+{
+    long step = BACKOFF_BASE_MS << (attempt - 1);
+    long wait = step / 2 + (long)randombytes_uniform((uint32_t)(step / 2 + 1));
+    if (retry_after_s > 0 && retry_after_s * 1000 > wait)
+        wait = retry_after_s * 1000;
+    return wait < BACKOFF_MAX_MS ? wait : BACKOFF_MAX_MS;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Reads the selfie file into *data; false after saying why not. */
+static bool read_selfie(const char *path, unsigned char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "attendance-client: cannot open the selfie %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    struct buffer b = {0};
+    unsigned char chunk[65536];
+    size_t n;
+    const char *problem = NULL;
+    while (!problem && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > SELFIE_READ_MAX)
+            problem = "it is over 16 MiB";
+        else if (buffer_append(&b, chunk, n) != 0)
+            problem = "out of memory";
+    }
+    if (!problem && ferror(f))
+        problem = strerror(errno);
+    if (!problem && b.len == 0)
+        problem = "it is empty";
+    fclose(f);
+    if (problem) {
+        fprintf(stderr, "attendance-client: cannot use the selfie %s: %s\n", path, problem);
+        buffer_free(&b);
+        return false;
+    }
+    *data = (unsigned char *)b.data;
+    *len = b.len;
+    return true;
+}
+
+static void print_accepted(const struct api_call *call)
+{
+    const json_t *geofence = json_object_get(call->json, "geofence");
+    const char *place = json_string_value(json_object_get(geofence, "place"));
+    printf("check-in accepted (id %s%s): ", api_answer_string(call, "checkin_id") ?: "?",
+           call->status == 200 ? "; the service had it already" : "");
+    if (place)
+        printf("%s %s, %g m", json_is_true(json_object_get(geofence, "inside")) ? "inside" : "outside", place,
+               json_number_value(json_object_get(geofence, "distance_m")));
+    else
+        printf("no place to check against");
+    if (json_is_true(json_object_get(call->json, "selfie_attached")))
+        printf("; selfie attached");
+    printf("; violations: ");
+    size_t i;
+    json_t *v;
+    const json_t *violations = json_object_get(call->json, "violations");
+    json_array_foreach(violations, i, v) printf("%s%s", i ? ", " : "", json_string_value(json_object_get(v, "code")));
+    printf("%s\n", json_array_size(violations) ? "" : "none");
+}
+
+/* What every try of a check-in sends: the bytes signed once. */
+struct checkin_body {
+    const struct signed_checkin *signed_checkin;
+    const unsigned char *selfie;
+    size_t selfie_len;
+    const char *filename;
+};
+
+/* Sends the check-in until it is answered, refused, or out of tries; the same bytes every time. */
+static int send_with_retries(struct client *c, struct api_call *call, const struct checkin_body *body)
+{
+    for (int attempt = 1;; attempt++) {
+        /* A new multipart body of the same bytes for each try (see api_call.mime). */
+        curl_mime_free(call->mime);
+        call->mime = checkin_mime(c->curl, body->signed_checkin->payload, body->signed_checkin->payload_len,
+                                  body->signed_checkin->signature, body->selfie, body->selfie_len, body->filename);
+        if (!call->mime || api_call_perform(c->curl, c->url, call) != 0)
+            return out_of_memory();
+        bool retry = call->status >= 500 || (call->status == 0 && transient(call->transport));
+        if (!retry || attempt == CHECKIN_TRIES)
+            return report(c, call, "check-in");
+        long wait = backoff_ms(attempt, call->retry_after_s);
+        char why[1024];
+        api_describe_failure(call, why, sizeof why);
+        fprintf(stderr, "try %d of %d: %s; sending the same signed check-in again in %.2f s\n", attempt,
+                CHECKIN_TRIES, why, wait / 1000.0);
+        sleep_ms(wait);
+    }
+}
+
+static int cmd_checkin(struct client *c, char **args)
+{
+    unsigned char *selfie = NULL;
+    size_t selfie_len = 0;
+    char selfie_hex[crypto_hash_sha256_BYTES * 2 + 1];
+    if (c->text[OPT_SELFIE]) {
+        if (!read_selfie(c->text[OPT_SELFIE], &selfie, &selfie_len))
+            return EXIT_USAGE;
+        sha256_hex(selfie, selfie_len, selfie_hex);
+    }
+    char token[STATE_TEXT_MAX], device_id[64];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES + 1];
+    if (!read_token(c, token, sizeof token) ||
+        !read_state_text(c, "device.id", device_id, sizeof device_id,
+                         "no device: run `attendance-client enrol` first")) {
+        free(selfie);
+        return EXIT_REFUSED;
+    }
+    if (read_state_file(c, "device.key", sk, sizeof sk) != crypto_sign_SECRETKEYBYTES) {
+        fprintf(stderr, "attendance-client: %s/device.key is missing or not a key\n", c->state_dir);
+        sodium_memzero(sk, sizeof sk);
+        free(selfie);
+        return EXIT_REFUSED;
+    }
+    char now[RFC3339_MS_SIZE];
+    rfc3339_ms(wall_ms(), now);
+    struct checkin_fields fields = {
+        .device_id = device_id,
+        .type = c->text[OPT_TYPE],
+        .mode = c->text[OPT_MODE],
+        .captured_at = c->text[OPT_CAPTURED_AT] ? c->text[OPT_CAPTURED_AT] : now,
+        .lat = c->lat,
+        .lon = c->lon,
+        .accuracy_m = c->accuracy,
+        .mock_location = c->text[OPT_MOCK] != NULL,
+        .selfie_sha256 = selfie ? selfie_hex : NULL,
+    };
+    struct signed_checkin signed_checkin = {0};
+    int signed_ok = checkin_sign(&fields, sk, &signed_checkin);
+    sodium_memzero(sk, sizeof sk);
+    struct api_call *call = signed_ok == 0 ? api_call_json("POST", token, NULL, "/v1/checkins") : NULL;
+    const char *filename = c->text[OPT_SELFIE] ? strrchr(c->text[OPT_SELFIE], '/') : NULL;
+    struct checkin_body body = {&signed_checkin, selfie, selfie_len, filename ? filename + 1 : c->text[OPT_SELFIE]};
+    int rc = call ? send_with_retries(c, call, &body) : out_of_memory();
+    if (rc == EXIT_DONE && !c->json)
+        print_accepted(call);
+    api_call_free(call);
+    signed_checkin_free(&signed_checkin);
+    free(selfie);
+    return rc;
+}
+
+/* ---- main ---- */
+
+struct command {
+    const char *name;
+    int positional;
+    unsigned options;  /* the command's own options */
+    unsigned required; /* those it cannot do without */
+    int (*run)(struct client *c, char **args);
+};
+
+static const struct command commands[] = {
+    {"login", 2, 0, 0, cmd_login},
+    {"enrol", 0, BIT(OPT_LABEL), 0, cmd_enrol},
+    {"home", 0, BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS), BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS),
+     cmd_home},
+    {"checkin", 0,
+     BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY) | BIT(OPT_SELFIE) |
+         BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT),
+     BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY), cmd_checkin},
+};
+
+/* Checks the command's options and reads its numbers; EXIT_DONE, or EXIT_USAGE after saying why. */
+static int check_options(struct client *c, const struct command *cmd, unsigned given)
+{
+    for (int o = 0; o <= OPT_CAPTURED_AT; o++) {
+        if ((given & BIT(o)) && !((GLOBAL_OPTIONS | cmd->options) & BIT(o)))
+            return usage_error("--%s does not go with this command", long_options[o].name);
+        if ((cmd->required & BIT(o)) && !(given & BIT(o)))
+            return usage_error("--%s is required", long_options[o].name);
+    }
+    const struct {
+        enum option_id option;
+        double *out;
+    } numbers[] = {{OPT_LAT, &c->lat}, {OPT_LON, &c->lon}, {OPT_ACCURACY, &c->accuracy}};
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (c->text[numbers[i].option] && !parse_number(c->text[numbers[i].option], numbers[i].out))
+            return usage_error("--%s must be a finite number", long_options[numbers[i].option].name);
+    const char *type = c->text[OPT_TYPE], *mode = c->text[OPT_MODE];
+    if (type && strcmp(type, "in") != 0 && strcmp(type, "out") != 0)
+        return usage_error("--type must be in or out, not %s", type);
+    if (mode && strcmp(mode, "WFO") != 0 && strcmp(mode, "WFH") != 0)
+        return usage_error("--mode must be WFO or WFH, not %s", mode);
+    int64_t us;
+    if (c->text[OPT_CAPTURED_AT] && rfc3339_parse_us(c->text[OPT_CAPTURED_AT], &us) != 0)
+        return usage_error("--captured-at must be an RFC 3339 time with an offset, not %s", c->text[OPT_CAPTURED_AT]);
+    return EXIT_DONE;
+}
+
+/* --state, else $ATTENDANCE_CLIENT_STATE, else ~/.attendance-client; EXIT_USAGE after saying why not. */
+static int choose_state_dir(struct client *c)
+{
+    const char *dir = c->text[OPT_STATE] ? c->text[OPT_STATE] : getenv("ATTENDANCE_CLIENT_STATE");
+    const char *home = getenv("HOME");
+    int n = dir && *dir ? snprintf(c->state_dir, sizeof c->state_dir, "%s", dir)
+            : home && *home ? snprintf(c->state_dir, sizeof c->state_dir, "%s/.attendance-client", home)
+                            : -1;
+    if (n < 0 || (size_t)n >= sizeof c->state_dir)
+        return usage_error("%s", "no state directory: give --state DIR (or set HOME)");
+    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "attendance-client: cannot make %s: %s\n", c->state_dir, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_DONE;
+}
+
+int main(int argc, char **argv)
+{
+    umask(077); /* whatever this program creates is the user's alone */
+    struct client c = {0};
+    unsigned given = 0;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        if (opt == '?')
+            return usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        given |= BIT(opt);
+        c.text[opt] = optarg ? optarg : "";
+    }
+    if (given & BIT(OPT_HELP)) {
+        fputs(usage_text, stdout);
+        return EXIT_DONE;
+    }
+    if (optind >= argc)
+        return usage_error("%s", "a command is needed");
+    const struct command *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, argv[optind]) == 0)
+            cmd = &commands[i];
+    if (!cmd)
+        return usage_error("unknown command %s", argv[optind]);
+    if (argc - optind - 1 != cmd->positional)
+        return usage_error(cmd->positional ? "%s takes NIP PASSWORD" : "%s takes no arguments", cmd->name);
+    int rc = check_options(&c, cmd, given);
+    if (rc == EXIT_DONE)
+        rc = choose_state_dir(&c);
+    if (rc != EXIT_DONE)
+        return rc;
+    const char *env_url = getenv("ATTENDANCE_CLIENT_URL");
+    c.url = c.text[OPT_URL] ? c.text[OPT_URL] : env_url && *env_url ? env_url : DEFAULT_URL;
+    c.json = given & BIT(OPT_JSON);
+
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "attendance-client: cannot initialise libsodium or libcurl\n");
+        return EXIT_REFUSED;
+    }
+    c.curl = curl_easy_init();
+    rc = c.curl ? cmd->run(&c, argv + optind + 1) : out_of_memory();
+    curl_easy_cleanup(c.curl);
+    curl_global_cleanup();
+    return rc;
+}
