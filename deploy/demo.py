@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""
+The demo agency, made through the API the way an agency would: units in three
+time zones, offices around Jakarta's Balai Kota, employees imported from CSV,
+a supervisor and a reviewer, the real policies of Jakarta 2023 and Malang 2021,
+and then a morning of check-ins played with the reference phone client
+(attendance-client), so that flagged violations are there at once.
+
+    deploy/demo.py URL ADMIN_USER ADMIN_PASSWORD CLIENT STATE_DIR
+
+Idempotent: the agency is made once (unit DKI); the morning is played once a day.
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+URL, ADMIN_USER, ADMIN_PASSWORD, CLIENT, STATE = sys.argv[1:6]
+PASSWORD = "demo-pegawai-2026"  # the demo employees' and staff's password
+BALAI_KOTA = (-6.1818, 106.8283)
+
+
+def call(method, path, body=None, token=None, content_type="application/json"):
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(URL + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", content_type)
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def must(expected, result, what):
+    status, body = result
+    if status not in expected:
+        sys.exit(f"demo: {what} failed: {status} {body}")
+    return body
+
+
+def login(user, password):
+    return must((200,), call("POST", "/v1/auth/login", {"username": user, "password": password}),
+                f"login {user}")["access_token"]
+
+
+UNITS = [
+    # code, name, category, timezone, parent
+    ("DKI", "Pemerintah Provinsi DKI Jakarta", "administrative", "Asia/Jakarta", None),
+    ("DKI-BKD", "Badan Kepegawaian Daerah", "administrative", "Asia/Jakarta", "DKI"),
+    ("DKI-DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "direct_service", "Asia/Jakarta", "DKI"),
+    ("DKI-RSUD", "RSUD Tarakan", "critical", "Asia/Jakarta", "DKI"),
+    ("MLG", "Pemerintah Kota Malang", "administrative", "Asia/Jakarta", None),
+    ("MLG-SETDA", "Sekretariat Daerah Kota Malang", "administrative", "Asia/Jakarta", "MLG"),
+    ("MLG-DINKES", "Dinas Kesehatan Kota Malang", "essential", "Asia/Jakarta", "MLG"),
+    ("KALTIM", "Pemerintah Provinsi Kalimantan Timur", "administrative", "Asia/Makassar", None),
+    ("PAPUA", "Pemerintah Provinsi Papua", "administrative", "Asia/Jayapura", None),
+]
+
+EMPLOYEES = [
+    # nip, name, unit code
+    ("198503122010012001", "Siti Rahmawati, S.Kom", "DKI-BKD"),
+    ("197904252005011002", "Budi Santoso", "DKI-BKD"),
+    ("199001012015031003", "Dewi Lestari", "DKI-BKD"),
+    ("198811302012121004", "Agus Pratama", "DKI-BKD"),
+    ("199205172019032005", "Rina Wulandari", "DKI-BKD"),
+    ("198702142011011006", "Hendra Gunawan", "DKI-DUKCAPIL"),
+    ("199312092020122007", "Putri Ayu", "DKI-DUKCAPIL"),
+    ("198006062006041008", "dr. Yusuf Hakim", "DKI-RSUD"),
+    ("199108082016022009", "Intan Permata", "MLG-DINKES"),
+    ("198409092009031010", "Fajar Nugroho", "PAPUA"),
+]
+
+POLICIES = [
+    # SE Sekda DKI 34/2023: WFH at most 50% from 21 Aug to 21 Oct 2023, 75% on 4-7 Sep (ASEAN summit).
+    {"name": "SE Sekda DKI 34/2023: WFH paling banyak 50%", "starts_on": "2023-08-21", "ends_on": "2023-10-21",
+     "applies_to": ["administrative", "essential", "critical"], "unit": "DKI", "priority": 0,
+     "max_wfh_percent": 50, "selfie_required_for": ["WFH"]},
+    {"name": "SE Sekda DKI 34/2023: WFH 75% saat KTT ASEAN", "starts_on": "2023-09-04", "ends_on": "2023-09-07",
+     "applies_to": ["administrative", "essential", "critical"], "unit": "DKI", "priority": 1,
+     "max_wfh_percent": 75, "selfie_required_for": ["WFH"]},
+    # SE Menpan-RB 17/2023: services in direct contact with the public stay 100% WFO.
+    {"name": "SE Menpan-RB 17/2023: layanan langsung 100% WFO", "starts_on": "2023-08-28",
+     "ends_on": "2023-09-07", "applies_to": ["direct_service"], "unit": "DKI", "priority": 0,
+     "max_wfh_percent": 0, "selfie_required_for": []},
+    # SE Wali Kota Malang 36/2021 (PPKM Darurat).
+    {"name": "SE Wali Kota Malang 36/2021: non-esensial 100% WFH", "starts_on": "2021-07-03",
+     "ends_on": "2021-07-20", "applies_to": ["administrative"], "unit": "MLG", "priority": 0,
+     "max_wfo_percent": 0, "selfie_required_for": ["WFH"]},
+    {"name": "SE Wali Kota Malang 36/2021: esensial WFO paling banyak 25%", "starts_on": "2021-07-03",
+     "ends_on": "2021-07-20", "applies_to": ["essential"], "unit": "MLG", "priority": 0,
+     "max_wfo_percent": 25, "selfie_required_for": ["WFH"]},
+    {"name": "SE Wali Kota Malang 36/2021: kritikal WFO sampai 100%", "starts_on": "2021-07-03",
+     "ends_on": "2021-07-20", "applies_to": ["critical"], "unit": "MLG", "priority": 0,
+     "max_wfo_percent": 100, "selfie_required_for": []},
+]
+
+
+def make_agency():
+    admin = login(ADMIN_USER, ADMIN_PASSWORD)
+    status, units = call("GET", "/v1/units?limit=500", token=admin)
+    existing = {u["code"]: u for u in units["items"]} if status == 200 else {}
+    if "DKI" in existing:
+        return admin, existing
+    for code, name, category, tz, parent in UNITS:
+        body = {"code": code, "name": name, "category": category, "timezone": tz}
+        if parent:
+            body["parent_id"] = existing[parent]["id"]
+        existing[code] = must((201,), call("POST", "/v1/units", body, admin), f"unit {code}")
+    offices = [
+        ("DKI-BKD", "Balai Kota DKI Jakarta", {"type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1],
+                                               "radius_m": 100}),
+        ("DKI-DUKCAPIL", "Kantor Dukcapil DKI", {"type": "polygon", "coordinates": [
+            [106.8270, -6.1840], [106.8300, -6.1840], [106.8300, -6.1815], [106.8270, -6.1815]]}),
+        ("DKI-RSUD", "RSUD Tarakan", {"type": "circle", "lat": -6.1717, "lon": 106.8106, "radius_m": 150}),
+        ("MLG-DINKES", "Dinkes Kota Malang", {"type": "circle", "lat": -7.9666, "lon": 112.6326, "radius_m": 100}),
+        ("PAPUA", "Kantor Gubernur Papua", {"type": "circle", "lat": -2.5337, "lon": 140.7181, "radius_m": 150}),
+    ]
+    for unit, name, fence in offices:
+        must((201,), call("POST", "/v1/offices", {"unit_id": existing[unit]["id"], "name": name, "geofence": fence},
+                          admin), f"office {name}")
+    csv = "nip,name,unit_code,password\r\n" + "".join(
+        f'{nip},"{name}",{unit},{PASSWORD}\r\n' for nip, name, unit in EMPLOYEES)
+    result = must((200,), call("POST", "/v1/employees/import", csv.encode(), admin, "text/csv"), "import")
+    if result["rejected"]:
+        sys.exit(f"demo: import rejected rows: {result['rejected']}")
+    for username, role, unit in (("supervisor.bkd", "supervisor", "DKI-BKD"),
+                                 ("supervisor.dukcapil", "supervisor", "DKI-DUKCAPIL"),
+                                 ("reviewer.dki", "reviewer", "DKI"), ("reviewer.malang", "reviewer", "MLG")):
+        must((201,), call("POST", "/v1/staff", {"username": username, "password": PASSWORD, "role": role,
+                                                 "unit_id": existing[unit]["id"]}, admin), f"staff {username}")
+    today = datetime.date.today()
+    demo_policy = {"name": "Demo: swafoto pakaian dinas wajib untuk WFH", "applies_to": [
+        "administrative", "essential", "critical"], "unit": "DKI", "priority": 0, "max_wfh_percent": 50,
+        "selfie_required_for": ["WFH"], "starts_on": str(today - datetime.timedelta(days=30)),
+        "ends_on": str(today + datetime.timedelta(days=365))}
+    for p in POLICIES + [demo_policy]:
+        body = {k: v for k, v in p.items() if k != "unit"}
+        body["unit_id"] = existing[p["unit"]]["id"]
+        must((201,), call("POST", "/v1/policies", body, admin), f"policy {p['name']}")
+    print(f"demo: agency made: {len(UNITS)} units, {len(offices)} offices, {len(EMPLOYEES)} employees, "
+          f"{len(POLICIES) + 1} policies")
+    return admin, existing
+
+
+def client(state, *args):
+    out = subprocess.run([CLIENT, "--url", URL, "--state", state] + list(args), capture_output=True, text=True,
+                         timeout=120)
+    return out.returncode, (out.stdout + out.stderr).strip()
+
+
+def play_morning():
+    marker = os.path.join(STATE, "morning-" + datetime.date.today().isoformat())
+    if os.path.exists(marker):
+        return
+    near = (BALAI_KOTA[0] + 0.0003, BALAI_KOTA[1])   # about 33 m from the centre: inside
+    far = (BALAI_KOTA[0] + 0.0060, BALAI_KOTA[1])    # about 670 m: outside
+    home = (-6.2297, 106.8295)
+    selfie = os.path.join(STATE, "pakaian-dinas.jpg")
+    with open(selfie, "wb") as f:
+        f.write(b"\xff\xd8\xff\xe0" + os.urandom(20000))  # a JPEG by its magic bytes
+    # nip, check-in arguments
+    morning = [
+        (EMPLOYEES[0][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 8]),
+        (EMPLOYEES[1][0], ["--type", "in", "--mode", "WFO", "--lat", far[0], "--lon", far[1], "--accuracy", 12]),
+        (EMPLOYEES[2][0], ["--type", "in", "--mode", "WFH", "--lat", home[0], "--lon", home[1], "--accuracy", 10]),
+        (EMPLOYEES[3][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 9,
+                           "--mock"]),
+        (EMPLOYEES[4][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 240]),
+        (EMPLOYEES[5][0], ["--type", "in", "--mode", "WFO", "--lat", -6.1828, "--lon", 106.8285, "--accuracy", 6,
+                           "--selfie", selfie]),
+        (EMPLOYEES[9][0], ["--type", "in", "--mode", "WFO", "--lat", -2.5337, "--lon", 140.7181, "--accuracy", 7]),
+    ]
+    for nip, args in morning:
+        state = os.path.join(STATE, "phones", nip)
+        os.makedirs(state, mode=0o700, exist_ok=True)
+        if not os.path.exists(os.path.join(state, "device.key")):
+            for step in (("login", nip, PASSWORD), ("enrol", "--label", "HP demo")):
+                code, out = client(state, *step)
+                if code != 0:
+                    print(f"demo: {nip} {step[0]}: {out}")
+                    break
+        code, out = client(state, "checkin", *[str(a) for a in args])
+        print(f"demo: {nip}: {out}")
+    open(marker, "w").close()
+
+
+def main():
+    os.makedirs(STATE, mode=0o700, exist_ok=True)
+    make_agency()
+    play_morning()
+    print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, reviewer.dki, "
+          f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
+
+
+if __name__ == "__main__":
+    main()
