@@ -214,6 +214,7 @@ static int64_t now_ms(void)
 /* ---- the handler ---- */
 
 struct checkin_work {
+    long long employee_id; /* the caller's, from the context */
     struct parts parts;
     struct checkin_payload payload;
     unsigned char signature[crypto_sign_BYTES];
@@ -290,7 +291,7 @@ static bool verify_device(struct request *req, struct checkin_work *w)
 {
     const json_t *device = json_object_get(w->ctx, "device");
     long long owner = id_parse(json_string_value(json_object_get(device, "employee_id")));
-    if (!device || owner != req->auth.employee_id || !json_is_true(json_object_get(device, "active"))) {
+    if (!device || owner != w->employee_id || !json_is_true(json_object_get(device, "active"))) {
         metrics_checkin_result("device_not_bound");
         reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of this employee");
         return false;
@@ -371,7 +372,7 @@ static void answer_conflict(struct request *req, struct checkin_work *w, struct 
     } else if (w->stored) {
         reply_replay(req, w->stored);
     } else {
-        json_t *again = store_checkin_context(db, req->auth.employee_id, w->payload.device_id, w->payload.nonce,
+        json_t *again = store_checkin_context(db, req->auth.account_id, w->payload.device_id, w->payload.nonce,
                                               w->payload.captured_at_ms, (const char *)w->parts.payload.data,
                                               w->parts.payload.len, w->signature, sizeof w->signature, &st);
         if (st != DB_OK)
@@ -404,21 +405,22 @@ void h_checkin_create(struct request *req)
     if (!db)
         goto done;
     enum db_status st;
-    w.ctx = store_checkin_context(db, req->auth.employee_id, p->device_id, p->nonce, p->captured_at_ms,
+    w.ctx = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, p->captured_at_ms,
                                   (const char *)w.parts.payload.data, w.parts.payload.len, w.signature,
                                   sizeof w.signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
     }
-    if (!w.ctx) { /* the employee was deactivated after authentication */
-        reply_error(req, ERR_DEVICE_NOT_BOUND, "the employee is not active");
+    if (!w.ctx) { /* the account was disabled, or the employee deactivated, after the token was made */
+        reply_error(req, ERR_INVALID_TOKEN, "the account of this token is disabled or has changed");
         goto done;
     }
+    w.employee_id = id_parse(json_string_value(json_object_get(w.ctx, "employee_id")));
     /* A retry of the same bytes was verified the first time: answer it even if the device was revoked since. */
     const json_t *existing = json_object_get(w.ctx, "existing");
     bool own_device = id_parse(json_string_value(json_object_get(json_object_get(w.ctx, "device"), "employee_id"))) ==
-                      req->auth.employee_id;
+                      w.employee_id;
     if (json_is_object(existing) && own_device && json_is_true(json_object_get(existing, "same"))) {
         answer_conflict(req, &w, db);
         goto done;
@@ -464,7 +466,7 @@ void h_checkin_create(struct request *req)
         goto done;
     const char *local_day = json_string_value(json_object_get(w.ctx, "local_day"));
     struct checkin_row row = {
-        .employee_id = req->auth.employee_id,
+        .employee_id = w.employee_id,
         .unit_id = id_parse(json_string_value(json_object_get(w.ctx, "unit_id"))),
         .device_id = p->device_id,
         .nonce = p->nonce,

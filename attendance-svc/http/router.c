@@ -15,46 +15,46 @@
 #define CHECKIN_MAX_BODY ((2u << 20) + (64u << 10))
 
 static const struct route routes[] = {
-    {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0},
-    {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0},
-    {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0},
+    {"GET", "/healthz", h_healthz, ROLES_PUBLIC, 0, false},
+    {"GET", "/readyz", h_readyz, ROLES_PUBLIC, 0, false},
+    {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0, false},
 
-    {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0},
+    {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0, false},
 
-    {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0},
-    {"GET", "/v1/units", h_unit_list, ROLES_STAFF, 0},
-    {"GET", "/v1/units/{unit_id}", h_unit_get, ROLES_STAFF, 0},
+    {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/units", h_unit_list, ROLES_STAFF, 0, false},
+    {"GET", "/v1/units/{unit_id}", h_unit_get, ROLES_STAFF, 0, false},
 
-    {"POST", "/v1/offices", h_office_create, ROLE_ADMIN, 0},
-    {"GET", "/v1/offices", h_office_list, ROLES_STAFF, 0},
-    {"GET", "/v1/offices/{office_id}", h_office_get, ROLES_STAFF, 0},
+    {"POST", "/v1/offices", h_office_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/offices", h_office_list, ROLES_STAFF, 0, false},
+    {"GET", "/v1/offices/{office_id}", h_office_get, ROLES_STAFF, 0, false},
 
-    {"POST", "/v1/employees", h_employee_create, ROLE_ADMIN, 0},
-    {"GET", "/v1/employees", h_employee_list, ROLES_STAFF, 0},
-    {"POST", "/v1/employees/import", h_employee_import, ROLE_ADMIN, IMPORT_MAX_BODY},
-    {"GET", "/v1/employees/{employee_id}", h_employee_get, ROLES_ALL, 0},
-    {"PATCH", "/v1/employees/{employee_id}", h_employee_update, ROLE_ADMIN, 0},
+    {"POST", "/v1/employees", h_employee_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/employees", h_employee_list, ROLES_STAFF, 0, false},
+    {"POST", "/v1/employees/import", h_employee_import, ROLE_ADMIN, IMPORT_MAX_BODY, false},
+    {"GET", "/v1/employees/{employee_id}", h_employee_get, ROLES_ALL, 0, false},
+    {"PATCH", "/v1/employees/{employee_id}", h_employee_update, ROLE_ADMIN, 0, false},
 
-    {"POST", "/v1/staff", h_staff_create, ROLE_ADMIN, 0},
-    {"GET", "/v1/staff", h_staff_list, ROLE_ADMIN, 0},
-    {"GET", "/v1/staff/{account_id}", h_staff_get, ROLE_ADMIN, 0},
-    {"PATCH", "/v1/staff/{account_id}", h_staff_update, ROLE_ADMIN, 0},
+    {"POST", "/v1/staff", h_staff_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/staff", h_staff_list, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/staff/{account_id}", h_staff_get, ROLE_ADMIN, 0, false},
+    {"PATCH", "/v1/staff/{account_id}", h_staff_update, ROLE_ADMIN, 0, false},
 
-    {"POST", "/v1/policies", h_policy_create, ROLE_ADMIN, 0},
-    {"GET", "/v1/policies", h_policy_list, ROLES_STAFF, 0},
-    {"GET", "/v1/policies/{policy_id}", h_policy_get, ROLES_STAFF, 0},
+    {"POST", "/v1/policies", h_policy_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/policies", h_policy_list, ROLES_STAFF, 0, false},
+    {"GET", "/v1/policies/{policy_id}", h_policy_get, ROLES_STAFF, 0, false},
 
-    {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0},
+    {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0, false},
 
-    {"POST", "/v1/devices", h_device_enrol, ROLE_EMPLOYEE, 0},
-    {"GET", "/v1/devices", h_device_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0},
-    {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+    {"POST", "/v1/devices", h_device_enrol, ROLE_EMPLOYEE, 0, false},
+    {"GET", "/v1/devices", h_device_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, false},
+    {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0, false},
 
-    {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY},
+    {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY, true},
 
-    {"POST", "/v1/homes", h_home_register, ROLE_EMPLOYEE, 0},
-    {"GET", "/v1/homes", h_home_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0},
-    {"POST", "/v1/homes/{home_id}/approve", h_home_approve, ROLE_SUPERVISOR, 0},
+    {"POST", "/v1/homes", h_home_register, ROLE_EMPLOYEE, 0, false},
+    {"GET", "/v1/homes", h_home_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, false},
+    {"POST", "/v1/homes/{home_id}/approve", h_home_approve, ROLE_SUPERVISOR, 0, false},
 };
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])

@@ -21,6 +21,9 @@ struct route {
     handler_fn handler;
     unsigned roles;  /* enum role bits admitted; ROLES_PUBLIC for none needed */
     size_t max_body; /* 0: the configured default */
+    /* The handler's own statement checks that the token's account is still usable
+     * (saves the hot path a round trip); otherwise the dispatcher asks first. */
+    bool handler_checks_account;
 };
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_WRONG_METHOD };

@@ -300,7 +300,7 @@ static void begin_request(struct app *app, struct request *req, const char *url)
 /* Runs the route's handler: the account check first where the route needs one. */
 static void dispatch(struct request *req)
 {
-    if (req->route->roles == ROLES_PUBLIC || authn_check_account(req))
+    if (req->route->roles == ROLES_PUBLIC || req->route->handler_checks_account || authn_check_account(req))
         req->route->handler(req);
     request_db_release(req);
     if (!req->response)

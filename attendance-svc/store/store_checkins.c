@@ -8,14 +8,17 @@
 #include <string.h>
 
 const struct db_statement store_checkins_statements[] = {
+    /* $1 is the token's account: only an enabled employee login of an active employee has a context. */
     {"checkin_context",
      "WITH RECURSIVE"
-     " emp AS (SELECT id, unit_id FROM employees WHERE id = $1 AND active),"
+     " emp AS (SELECT e.id, e.unit_id FROM accounts a JOIN employees e ON e.id = a.employee_id"
+     "         WHERE a.id = $1 AND a.role = 'employee' AND NOT a.disabled AND e.active),"
      " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id),"
      " up (id, parent_id) AS (SELECT id, parent_id FROM unit"
      "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"
      " t AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit)"
      " SELECT json_build_object("
+     "  'employee_id', emp.id::text,"
      "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"
      "  'grace_minutes', unit.grace_minutes, 'local_day', t.local::date,"
      "  'local_weekday', extract(isodow FROM t.local)::int - 1,"
@@ -28,18 +31,18 @@ const struct db_statement store_checkins_statements[] = {
      "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)"
      "              FROM offices o WHERE o.unit_id = unit.id),"
      "  'home', (SELECT json_build_object('lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)"
-     "           FROM homes h WHERE h.employee_id = $1 AND h.status = 'approved'),"
+     "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"
      "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"
-     "             FROM roster_entries r WHERE r.employee_id = $1 AND r.day = t.local::date),"
+     "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date),"
      "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"
      "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)"
      "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"
-     "  'first_in_of_day', NOT EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1"
+     "  'first_in_of_day', NOT EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
      "                                 AND c.local_day = t.local::date AND c.type = 'in'),"
      "  'previous', (SELECT json_build_object('captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
      "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"
-     "               FROM checkins c WHERE c.employee_id = $1 ORDER BY c.captured_at DESC LIMIT 1))"
-     " FROM unit, t"},
+     "               FROM checkins c WHERE c.employee_id = emp.id ORDER BY c.captured_at DESC LIMIT 1))"
+     " FROM emp, unit, t"},
     {"checkin_insert",
      "WITH s AS (INSERT INTO selfies (sha256, content_type, size_bytes)"
      "           SELECT $17::text, $18::text, $19::int WHERE $17 IS NOT NULL ON CONFLICT (sha256) DO NOTHING),"
@@ -66,13 +69,13 @@ const struct db_statement store_checkins_statements[] = {
     {NULL, NULL},
 };
 
-json_t *store_checkin_context(struct db_conn *db, long long employee_id, long long device_id, const char *nonce,
+json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
                               int64_t captured_at_ms, const char *payload, size_t payload_len,
                               const unsigned char *signature, size_t signature_len, enum db_status *status)
 {
-    char emp[24], dev[24], captured[24];
+    char account[24], dev[24], captured[24];
     snprintf(captured, sizeof captured, "%" PRId64, captured_at_ms);
-    const char *values[] = {id_text(emp, employee_id), id_text(dev, device_id), nonce, captured, payload,
+    const char *values[] = {id_text(account, account_id), id_text(dev, device_id), nonce, captured, payload,
                             (const char *)signature};
     const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len};
     const int formats[] = {0, 0, 0, 0, 1, 1};

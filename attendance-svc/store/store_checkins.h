@@ -10,14 +10,15 @@
 #include <stdint.h>
 
 /*
- * Everything the rules need, as one JSON document: the unit (work hours, grace,
+ * Everything the rules need, as one JSON document, for the token's account if
+ * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
  * category) and captured_at in its time zone (local_day, local_weekday 0 = Monday,
  * local_second), the device (employee_id, active, public_key hex), whether this
  * device's nonce is taken (existing: {id, same}), the unit's offices, the approved
  * home, the roster entry, the policies in force, whether an "in" exists already
- * that day, and the previous check-in. NULL with DB_OK when the employee is unknown.
+ * that day, and the previous check-in. NULL with DB_OK when the account is not usable.
  */
-json_t *store_checkin_context(struct db_conn *db, long long employee_id, long long device_id, const char *nonce,
+json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
                               int64_t captured_at_ms, const char *payload, size_t payload_len,
                               const unsigned char *signature, size_t signature_len, enum db_status *status);
 

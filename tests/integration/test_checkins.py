@@ -301,3 +301,19 @@ def metrics_count_check_ins_and_violations(env):
                    'attendance_violations_total{code="OUTSIDE_GEOFENCE"}'):
         line = [x for x in text.splitlines() if x.startswith(needle)]
         check(line and int(line[0].split()[-1]) > 0, f"{needle} counted")
+
+
+@test
+def a_disabled_login_or_inactive_employee_cannot_check_in(env):
+    # The check-in's own context query checks the account (no separate round trip): prove it still does.
+    p = phone(env)
+    eq(p.checkin().status, 201, "before")
+    env.db.sql("UPDATE accounts SET disabled = true WHERE employee_id = :'e'", f"e={p.employee_id}")
+    r = p.checkin()
+    eq((r.status, r.error_code()), (401, "invalid_token"), "disabled login")
+    env.db.sql("UPDATE accounts SET disabled = false WHERE employee_id = :'e'", f"e={p.employee_id}")
+    env.db.sql("UPDATE employees SET active = false WHERE id = :'e'", f"e={p.employee_id}")
+    r = p.checkin()
+    eq((r.status, r.error_code()), (401, "invalid_token"), "inactive employee")
+    eq(env.db.sql("SELECT count(*) FROM checkins WHERE employee_id = :'e'", f"e={p.employee_id}"), [["1"]],
+       "only the first is stored")

@@ -25,7 +25,7 @@ RESPONSE_KEYS = {"description", "headers", "content", "links", "$ref"}
 # A backticked snake_case word: in a response's description, that is an error code.
 BACKTICKED_WORD = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)*)`")
 # {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0},
-ROUTE_LINE = re.compile(r'^\s*\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(\w+),\s*([A-Z_| ]+?),\s*[^,}]+\},\s*$')
+ROUTE_LINE = re.compile(r'^\s*\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(\w+),\s*([A-Z_| ]+?),\s*[^,}]+,\s*(?:true|false)\},\s*$')
 
 
 def read(path):
