@@ -48,8 +48,5 @@ void h_audit_list(struct request *req)
     enum db_status st;
     json_t *items = store_audit_list(db, from_query ? &from : NULL, to_query ? &to : NULL, page.after,
                                      page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }

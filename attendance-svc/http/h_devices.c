@@ -132,19 +132,13 @@ void h_device_list(struct request *req)
     struct page page;
     if (!page_from_query(req, &page))
         return;
-    const char *employee_text = request_query(req, "employee_id");
-    long long employee_id = 0;
-    if (employee_text && *employee_text && !(employee_id = id_parse(employee_text))) {
-        reply_field_error(req, ERR_INVALID_FIELD, "employee_id", "employee_id must be an employee id");
+    long long employee_id;
+    if (!query_id(req, "employee_id", &employee_id))
         return;
-    }
     struct db_conn *db = request_db(req);
     if (!db)
         return;
     enum db_status st;
     json_t *items = store_device_list(db, &req->auth, employee_id, page.after, page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }

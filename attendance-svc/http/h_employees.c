@@ -180,12 +180,9 @@ void h_employee_list(struct request *req)
     struct page page;
     if (!page_from_query(req, &page))
         return;
-    const char *unit_text = request_query(req, "unit_id");
-    long long unit_id = unit_text && *unit_text ? id_parse(unit_text) : 0;
-    if (unit_text && *unit_text && !unit_id) {
-        reply_field_error(req, ERR_INVALID_FIELD, "unit_id", "unit_id must be a unit id");
+    long long unit_id;
+    if (!query_id(req, "unit_id", &unit_id))
         return;
-    }
     struct db_conn *db = request_db(req);
     if (!db)
         return;
@@ -199,10 +196,7 @@ void h_employee_list(struct request *req)
         }
     }
     json_t *items = st == DB_OK ? store_employee_list(db, &req->auth, unit_id, page.after, page.limit + 1, &st) : NULL;
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }
 
 /* Decodes and checks the body of PATCH /v1/employees/{id}; false after answering. */

@@ -108,19 +108,13 @@ void h_office_list(struct request *req)
     struct page page;
     if (!page_from_query(req, &page))
         return;
-    const char *unit_text = request_query(req, "unit_id");
-    long long unit_id = 0;
-    if (unit_text && *unit_text && !(unit_id = id_parse(unit_text))) {
-        reply_field_error(req, ERR_INVALID_FIELD, "unit_id", "unit_id must be a unit id");
+    long long unit_id;
+    if (!query_id(req, "unit_id", &unit_id))
         return;
-    }
     struct db_conn *db = request_db(req);
     if (!db)
         return;
     enum db_status st;
     json_t *items = store_office_list(db, &req->auth, unit_id, page.after, page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }

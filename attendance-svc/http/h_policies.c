@@ -199,8 +199,5 @@ void h_policy_list(struct request *req)
         return;
     enum db_status st;
     json_t *items = store_policy_list(db, &req->auth, date, unit_id, page.after, page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }

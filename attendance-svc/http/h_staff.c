@@ -187,10 +187,7 @@ void h_staff_list(struct request *req)
         return;
     enum db_status st;
     json_t *items = store_staff_list(db, page.after, page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }
 
 /* An id field of a PATCH body that may be null (to clear it); false after answering. */

@@ -152,8 +152,5 @@ void h_unit_list(struct request *req)
         return;
     enum db_status st;
     json_t *items = store_unit_list(db, &req->auth, page.after, page.limit + 1, &st);
-    if (!items)
-        reply_db_error(req, st);
-    else
-        reply_page(req, &page, items);
+    reply_page(req, &page, items, st);
 }

@@ -27,8 +27,12 @@ bool page_from_query(struct request *req, struct page *page)
     return true;
 }
 
-void reply_page(struct request *req, const struct page *page, json_t *items)
+void reply_page(struct request *req, const struct page *page, json_t *items, enum db_status status)
 {
+    if (!items) {
+        reply_db_error(req, status);
+        return;
+    }
     json_t *next = json_null();
     if (json_array_size(items) > (size_t)page->limit) {
         json_array_remove(items, (size_t)page->limit);
@@ -37,4 +41,15 @@ void reply_page(struct request *req, const struct page *page, json_t *items)
             next = json_string(json_string_value(last_id));
     }
     reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+bool query_id(struct request *req, const char *key, long long *id)
+{
+    const char *text = request_query(req, key);
+    *id = text && *text ? id_parse(text) : 0;
+    if (text && *text && !*id) {
+        reply_field_error(req, ERR_INVALID_FIELD, key, "%s must be an id", key);
+        return false;
+    }
+    return true;
 }

@@ -23,8 +23,14 @@ bool page_from_query(struct request *req, struct page *page);
 /*
  * Answers 200 with the page: items (stolen) were fetched with limit + 1 rows;
  * the extra one, if present, is dropped and makes next_cursor the id of the
- * last item kept.
+ * last item kept. When items is NULL, answers the database's error (status).
  */
-void reply_page(struct request *req, const struct page *page, json_t *items);
+void reply_page(struct request *req, const struct page *page, json_t *items, enum db_status status);
+
+/*
+ * An optional id in the query string (an empty value counts as absent): 0 when
+ * absent; false after answering 400 when it is not an id.
+ */
+bool query_id(struct request *req, const char *key, long long *id);
 
 #endif
