@@ -16,10 +16,11 @@
 json_t *json_parse_object(const char *buf, size_t len, char *err, size_t err_len);
 
 /*
- * json_unpack_ex on obj with fmt; returns 0, or -1 with the reason (naming the
- * field) in err.
+ * json_unpack_ex on obj with a flat object format ("{s:T, s?T, ...}", "!" for
+ * strict); returns 0, or -1 with the reason in err and, in *field (may be
+ * NULL), the first key that is missing, of another type, or not expected.
  */
-int json_unpack_fields(json_t *obj, char *err, size_t err_len, const char *fmt, ...);
+int json_unpack_fields(json_t *obj, char *err, size_t err_len, const char **field, const char *fmt, ...);
 
 /* A finite JSON number (integer or real) as a double; -1 if the value is not a number. */
 int json_number(const json_t *value, double *out);

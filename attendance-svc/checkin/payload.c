@@ -39,7 +39,7 @@ enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct
     const char *device_id, *type, *mode, *captured_at, *nonce;
     json_t *lat, *lon, *accuracy, *selfie;
     int mock;
-    if (json_unpack_fields(root, why, sizeof why, "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o}", "device_id",
+    if (json_unpack_fields(root, why, sizeof why, NULL, "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o}", "device_id",
                            &device_id, "type", &type, "mode", &mode, "captured_at", &captured_at, "lat", &lat,
                            "lon", &lon, "accuracy_m", &accuracy, "mock_location", &mock, "nonce", &nonce,
                            "selfie_sha256", &selfie) != 0) {

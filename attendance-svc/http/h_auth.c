@@ -33,9 +33,9 @@ void h_login(struct request *req)
     if (!body)
         return;
     char err[256];
-    const char *username, *password;
-    if (json_unpack_fields(body, err, sizeof err, "{s:s, s:s}", "username", &username, "password", &password) != 0) {
-        reply_error(req, ERR_INVALID_FIELD, "%s", err);
+    const char *username, *password, *field;
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s}", "username", &username, "password", &password) != 0) {
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
         json_decref(body);
         return;
     }

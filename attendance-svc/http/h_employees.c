@@ -77,13 +77,14 @@ static long long unit_id_value(struct request *req, const json_t *value)
 /* Decodes and checks the body of POST /v1/employees; false after answering. */
 static bool decode_employee(struct request *req, json_t *body, struct employee_new *e, const char **password)
 {
+    const char *field;
     char err[256];
     json_t *unit = NULL, *birth = NULL;
     int vulnerable = 0;
-    if (json_unpack_fields(body, err, sizeof err, "{s:s, s:s, s:o, s:s, s?o, s?b}", "nip", &e->nip, "name", &e->name,
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s, s:o, s:s, s?o, s?b}", "nip", &e->nip, "name", &e->name,
                            "unit_id", &unit, "password", password, "birth_date", &birth, "vulnerable",
                            &vulnerable) != 0) {
-        reply_error(req, ERR_INVALID_FIELD, "%s", err);
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
         return false;
     }
     if (!is_nip(e->nip))
@@ -202,14 +203,16 @@ void h_employee_list(struct request *req)
 /* Decodes and checks the body of PATCH /v1/employees/{id}; false after answering. */
 static bool decode_change(struct request *req, json_t *body, struct employee_change *c, const char **password)
 {
+    const char *field;
     char err[256];
     json_t *unit = NULL, *birth = NULL;
     /* Strict ("!"): a field that cannot be changed (nip) or is misspelt must not be ignored silently. */
-    if (json_unpack_fields(body, err, sizeof err, "{s?s, s?o, s?o, s?b, s?b, s?s !}", "name", &c->name, "unit_id",
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s?s, s?o, s?o, s?b, s?b, s?s !}", "name", &c->name, "unit_id",
                            &unit, "birth_date", &birth, "vulnerable", &c->vulnerable, "active", &c->active,
                            "password", password) != 0) {
-        reply_error(req, ERR_INVALID_FIELD, "%s (the fields that may change: name, unit_id, birth_date, vulnerable,"
-                    " active, password)", err);
+        reply_field_error(req, ERR_INVALID_FIELD, field,
+                          "%s (the fields that may change: name, unit_id, birth_date, vulnerable, active, password)",
+                          err);
         return false;
     }
     if (json_object_size(body) == 0)

@@ -37,10 +37,11 @@ static bool decode_unit(struct request *req, json_t *body, struct unit_fields *u
 {
     char err[256];
     json_t *hours = NULL, *grace = NULL;
-    if (json_unpack_fields(body, err, sizeof err, "{s:s, s:s, s:s, s:s, s?o, s?o}", "code", &u->code, "name", &u->name,
+    const char *field;
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s, s:s, s:s, s?o, s?o}", "code", &u->code, "name", &u->name,
                            "category", &u->category, "timezone", &u->timezone, "work_hours", &hours,
                            "grace_minutes", &grace) != 0) {
-        reply_error(req, ERR_INVALID_FIELD, "%s", err);
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
         return false;
     }
     u->parent_id = json_id_field(body, "parent_id");

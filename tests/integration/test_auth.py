@@ -62,13 +62,13 @@ def unknown_user_and_wrong_password_look_the_same(env):
 
 @test
 def login_rejects_bad_bodies(env):
-    cases = [(b"not json", "malformed_json", 400), (b"[]", "malformed_json", 400),
-             (b'{"username": 5, "password": "x"}', "invalid_field", 400),
-             (b'{"username": "a"}', "invalid_field", 400),
-             (b'{"username": "a", "username": "b", "password": "x"}', "malformed_json", 400)]
-    for body, code, status in cases:
+    cases = [(b"not json", "malformed_json", 400, None), (b"[]", "malformed_json", 400, None),
+             (b'{"username": 5, "password": "x"}', "invalid_field", 400, "username"),
+             (b'{"username": "a"}', "invalid_field", 400, "password"),
+             (b'{"username": "a", "username": "b", "password": "x"}', "malformed_json", 400, None)]
+    for body, code, status, field in cases:
         r = env.svc.request("POST", "/v1/auth/login", body, headers={"Content-Type": "application/json"})
-        eq((r.status, r.error_code()), (status, code), f"for {body!r}")
+        eq((r.status, r.error_code(), r.json()["error"].get("field")), (status, code, field), f"for {body!r}")
     r = env.svc.request("POST", "/v1/auth/login", b"username=a", headers={"Content-Type": "text/plain"})
     eq((r.status, r.error_code()), (415, "unsupported_media_type"), "wrong content type")
 
@@ -187,6 +187,8 @@ def units_are_created_with_defaults_and_validated(env):
         ({"work_hours": {"mon": ["7:30", "16:00"]}}, 422, "work_hours"),
         ({"parent_id": "999999999"}, 422, "parent_id"),
         ({"parent_id": 5}, 400, "parent_id"),
+        ({"code": 7}, 400, "code"),
+        ({"timezone": None}, 400, "timezone"),
     ]
     for change, status, field in bad:
         body = {"code": a.prefix + "-X", "name": "X", "category": "administrative", "timezone": "Asia/Jakarta"}
