@@ -141,13 +141,7 @@ void h_employee_create(struct request *req)
         reply_field_error(req, ERR_ALREADY_EXISTS, "nip", "an employee or a login with NIP %s exists already", e.nip);
         goto done;
     }
-    if (st == DB_OK)
-        st = request_commit_audited(req, "create", "employee", NULL, doc);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    reply_json(req, 201, json_incref(doc));
+    reply_created(req, st, "employee", doc);
 done:
     json_decref(doc);
     json_decref(body);

@@ -75,13 +75,7 @@ void h_office_create(struct request *req)
         reply_field_error(req, ERR_INVALID_VALUE, "unit_id", "there is no unit %lld", o.unit_id);
         goto done;
     }
-    if (st == DB_OK)
-        st = request_commit_audited(req, "create", "office", NULL, doc);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    reply_json(req, 201, json_incref(doc));
+    reply_created(req, st, "office", doc);
 done:
     json_decref(doc);
     free(o.geofence_json);

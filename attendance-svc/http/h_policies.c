@@ -153,13 +153,7 @@ void h_policy_create(struct request *req)
     }
     if (st == DB_OK)
         doc = store_policy_insert(db, &p, &st);
-    if (st == DB_OK)
-        st = request_commit_audited(req, "create", "policy", NULL, doc);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    reply_json(req, 201, json_incref(doc));
+    reply_created(req, st, "policy", doc);
 done:
     json_decref(doc);
     free(selfie_required_for);

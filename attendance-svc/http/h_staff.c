@@ -154,13 +154,7 @@ void h_staff_create(struct request *req)
         reply_field_error(req, ERR_ALREADY_EXISTS, "username", "the username %s is taken", s.username);
         goto done;
     }
-    if (st == DB_OK)
-        st = request_commit_audited(req, "create", "account", NULL, doc);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    reply_json(req, 201, json_incref(doc));
+    reply_created(req, st, "account", doc);
 done:
     json_decref(doc);
     json_decref(body);

@@ -113,13 +113,7 @@ void h_unit_create(struct request *req)
         reply_field_error(req, ERR_ALREADY_EXISTS, "code", "a unit with code %s exists already", u.code);
         goto done;
     }
-    if (st == DB_OK)
-        st = request_commit_audited(req, "create", "unit", NULL, doc);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    reply_json(req, 201, json_incref(doc));
+    reply_created(req, st, "unit", doc);
 done:
     json_decref(doc);
     free(hours_text);

@@ -70,6 +70,13 @@ json_t *request_json(struct request *req);
 enum db_status request_commit_audited(struct request *req, const char *action, const char *entity,
                                       const json_t *before, const json_t *after);
 
+/*
+ * The end of a create: unless status is already a failure, writes the audit
+ * entry of doc (borrowed) and commits; then answers 201 with doc, or the
+ * database's error.
+ */
+void reply_created(struct request *req, enum db_status status, const char *entity, json_t *doc);
+
 /* The client's address as text (for rate limits and logs). */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 

@@ -200,6 +200,16 @@ enum db_status request_commit_audited(struct request *req, const char *action, c
     return st == DB_OK ? db_commit(req->db) : st;
 }
 
+void reply_created(struct request *req, enum db_status status, const char *entity, json_t *doc)
+{
+    if (status == DB_OK)
+        status = request_commit_audited(req, "create", entity, NULL, doc);
+    if (status != DB_OK)
+        reply_db_error(req, status);
+    else
+        reply_json(req, 201, json_incref(doc));
+}
+
 void reply_db_error(struct request *req, enum db_status status)
 {
     if (status == DB_UNAVAILABLE)
