@@ -7,6 +7,7 @@
  * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration.
  */
 #include "app.h"
+#include "checkin/context.h"
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
@@ -112,7 +113,9 @@ static int cmd_serve(void)
     };
     if (app.cfg.bootstrap_admin && bootstrap_admin(&app) != 0)
         goto done;
+    context_cache_init(app.cfg.context_cache_employees);
     rc = server_run(&app);
+    context_cache_shutdown();
 done:
     db_pool_free(app.pool);
     config_free(&app.cfg);

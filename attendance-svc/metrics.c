@@ -54,6 +54,8 @@ static struct labelled checkin_results[] = {
     {"nonce_reused", 0}, {"clock_skew", 0}, {"other", 0},
 };
 
+static struct labelled context_sources[] = {{"cache", 0}, {"database", 0}, {"stale", 0}, {"other", 0}};
+
 static struct labelled violation_codes[] = {
     {"OUTSIDE_GEOFENCE", 0}, {"OUTSIDE_HOME", 0}, {"NO_HOME_REGISTERED", 0}, {"NO_SELFIE", 0},
     {"MOCK_LOCATION", 0}, {"LOW_ACCURACY", 0}, {"MODE_MISMATCH", 0}, {"LATE_ARRIVAL", 0},
@@ -72,6 +74,11 @@ static void count_label(struct labelled *set, size_t n, const char *label)
 void metrics_checkin_result(const char *result)
 {
     count_label(checkin_results, sizeof checkin_results / sizeof checkin_results[0], result);
+}
+
+void metrics_checkin_context(const char *source)
+{
+    count_label(context_sources, sizeof context_sources / sizeof context_sources[0], source);
 }
 
 void metrics_violation(const char *code)
@@ -175,6 +182,12 @@ char *metrics_render(struct db_pool *pool, size_t *len)
     for (size_t i = 0; i < sizeof checkin_results / sizeof checkin_results[0]; i++)
         add(&t, "attendance_checkins_total{result=\"%s\"} %llu\n", checkin_results[i].label,
             atomic_load_explicit(&checkin_results[i].count, memory_order_relaxed));
+    add(&t, "# HELP attendance_checkin_contexts_total Where a check-in's facts came from: the cache, the database, "
+            "or a cached or read fact that proved stale when the check-in was stored (then judged again).\n"
+            "# TYPE attendance_checkin_contexts_total counter\n");
+    for (size_t i = 0; i < sizeof context_sources / sizeof context_sources[0] - 1; i++)
+        add(&t, "attendance_checkin_contexts_total{source=\"%s\"} %llu\n", context_sources[i].label,
+            atomic_load_explicit(&context_sources[i].count, memory_order_relaxed));
     add(&t, "# HELP attendance_violations_total Violations flagged, by code.\n"
             "# TYPE attendance_violations_total counter\n");
     for (size_t i = 0; i < sizeof violation_codes / sizeof violation_codes[0]; i++)

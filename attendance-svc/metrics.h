@@ -17,6 +17,8 @@ void metrics_request_done(const struct route *route, unsigned status, uint64_t d
 
 /* A check-in's outcome: accepted, replayed, invalid, bad_signature, device_not_bound, nonce_reused, clock_skew. */
 void metrics_checkin_result(const char *result);
+/* Where a check-in's facts came from: cache, database, or stale (found changed when it was stored). */
+void metrics_checkin_context(const char *source);
 /* A violation flagged, by its code. */
 void metrics_violation(const char *code);
 

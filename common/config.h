@@ -36,6 +36,7 @@ struct config {
     unsigned per_ip_connection_limit;
     unsigned connection_timeout_s;
     unsigned shutdown_grace_s;
+    unsigned context_cache_employees; /* 0: no check-in context cache */
 
     char jwt_issuer[128];
     char jwt_audience[128];

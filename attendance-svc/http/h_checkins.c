@@ -1,23 +1,23 @@
 /*
  * POST /v1/checkins: a check-in signed by the employee's phone.
  *
- * The path: the multipart body is split by libmicrohttpd's post processor
- * (payload, signature, optional selfie) → the payload is decoded → one query
- * loads what the rules need (device, unit in its time zone, offices, home,
- * roster, policies, history) → the Ed25519 signature is checked with the
- * device's key → a replay of the same bytes gets the first answer again (200),
- * the same nonce with other bytes 409 → the place verdict and the rules run
- * (pure) → the selfie is stored on disk → one statement stores the check-in,
- * its selfie record and its violations → 201. No transaction is held open
+ * The path (see h_checkin_create): the multipart body is split by
+ * libmicrohttpd's post processor (payload, signature, optional selfie) → the
+ * payload is decoded → the context the rules need (device key, unit in its time
+ * zone, offices, home, roster, policies, history) comes from the cache, or from
+ * one query → the Ed25519 signature is checked with the device's key → the place
+ * verdict and the rules run (pure) → the selfie is stored on disk → one guarded
+ * statement stores the check-in, its selfie record and its violations → 201.
+ * A warm check-in is one database round trip; none holds a transaction open
  * while the signature and geometry are computed.
  */
 #include "app.h"
+#include "checkin/context.h"
 #include "checkin/payload.h"
 #include "handlers.h"
 #include "log.h"
 #include "metrics.h"
 #include "rules/checkin_rules.h"
-#include "rules/policy.h"
 #include "selfie_store.h"
 #include "store/store_checkins.h"
 
@@ -168,42 +168,6 @@ static void reply_replay(struct request *req, json_t *stored)
                               json_incref(json_object_get(stored, "violations"))));
 }
 
-/* ---- facts from the context document ---- */
-
-static size_t load_offices(const json_t *ctx, struct office_fence *out, size_t max)
-{
-    size_t n = 0, i;
-    json_t *o;
-    char err[128];
-    json_array_foreach(json_object_get(ctx, "offices"), i, o) {
-        if (n == max)
-            break;
-        out[n].id = id_parse(json_string_value(json_object_get(o, "id")));
-        if (geofence_from_json(json_object_get(o, "geofence"), &out[n].fence, err, sizeof err) == 0)
-            n++;
-        else
-            log_warn("checkin: office %lld has an unusable geofence: %s", out[n].id, err);
-    }
-    return n;
-}
-
-static bool selfie_required_by_policy(const json_t *ctx, enum work_mode mode)
-{
-    struct policy policies[32];
-    size_t n = 0, i;
-    json_t *doc;
-    json_array_foreach(json_object_get(ctx, "policies"), i, doc) {
-        if (n < sizeof policies / sizeof policies[0] && policy_from_json(doc, &policies[n]) == 0)
-            n++;
-    }
-    struct policy_terms terms;
-    const char *category = json_string_value(json_object_get(ctx, "category"));
-    policy_combine(policies, n, category && strcmp(category, "direct_service") == 0, &terms);
-    return mode == MODE_WFH ? terms.selfie_wfh : terms.selfie_wfo;
-}
-
-static int json_int_or(const json_t *v, int fallback) { return json_is_integer(v) ? (int)json_integer_value(v) : fallback; }
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -213,38 +177,44 @@ static int64_t now_ms(void)
 
 /* ---- the handler ---- */
 
+/* A check-in judged on cached facts may find them stale; it is judged again on fresh ones, this often at most. */
+#define CHECKIN_ATTEMPTS 3
+
 struct checkin_work {
-    long long employee_id; /* the caller's, from the context */
     struct parts parts;
     struct checkin_payload payload;
     unsigned char signature[crypto_sign_BYTES];
-    json_t *ctx;
-    struct office_fence offices[64];
-    size_t office_count;
-    struct geofence home;
+    const char *selfie_type; /* NULL: no selfie */
+    char selfie_hex[65];
+    struct checkin_context ctx;
+    struct place_verdict place;
+    char place_text[32];
     struct violation violations[CHECKIN_VIOLATIONS_MAX];
     size_t violation_count;
-    json_t *violations_json;
     char *violations_text;
     json_t *stored;
 };
 
-static void work_free(struct checkin_work *w)
+/* What one judgement made; the next attempt starts afresh. */
+static void work_clear_judgement(struct checkin_work *w)
 {
-    parts_free(&w->parts);
-    json_decref(w->ctx);
-    for (size_t i = 0; i < w->office_count; i++)
-        geofence_free(&w->offices[i].fence);
-    geofence_free(&w->home);
+    checkin_context_clear(&w->ctx);
     for (size_t i = 0; i < w->violation_count; i++)
         json_decref(w->violations[i].evidence);
-    json_decref(w->violations_json);
+    w->violation_count = 0;
     free(w->violations_text);
+    w->violations_text = NULL;
+}
+
+static void work_free(struct checkin_work *w)
+{
+    work_clear_judgement(w);
+    parts_free(&w->parts);
     json_decref(w->stored);
 }
 
 /* Decodes the parts: payload, signature, selfie hash and type. False after answering. */
-static bool decode(struct request *req, struct checkin_work *w, const char **selfie_type, char selfie_hex[65])
+static bool decode(struct request *req, struct checkin_work *w)
 {
     char err[256];
     switch (checkin_payload_decode((const char *)w->parts.payload.data, w->parts.payload.len, &w->payload, err,
@@ -267,19 +237,19 @@ static bool decode(struct request *req, struct checkin_work *w, const char **sel
         return false;
     }
     const struct part *selfie = &w->parts.selfie;
-    *selfie_type = NULL;
+    w->selfie_type = NULL;
     if (selfie->seen) {
-        *selfie_type = selfie_content_type(selfie->data, selfie->len);
-        if (!*selfie_type) {
+        w->selfie_type = selfie_content_type(selfie->data, selfie->len);
+        if (!w->selfie_type) {
             reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie must be a JPEG or PNG image");
             return false;
         }
         unsigned char digest[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(digest, selfie->data, selfie->len);
-        sodium_bin2hex(selfie_hex, 65, digest, sizeof digest);
+        sodium_bin2hex(w->selfie_hex, 65, digest, sizeof digest);
     }
     if (selfie->seen != w->payload.has_selfie_sha256 ||
-        (selfie->seen && strcmp(selfie_hex, w->payload.selfie_sha256) != 0)) {
+        (selfie->seen && strcmp(w->selfie_hex, w->payload.selfie_sha256) != 0)) {
         reply_error(req, ERR_SELFIE_HASH_MISMATCH, "the selfie's SHA-256 is not the payload's selfie_sha256");
         return false;
     }
@@ -289,17 +259,13 @@ static bool decode(struct request *req, struct checkin_work *w, const char **sel
 /* The device must be the caller's and active, and must have signed the payload. False after answering. */
 static bool verify_device(struct request *req, struct checkin_work *w)
 {
-    const json_t *device = json_object_get(w->ctx, "device");
-    long long owner = id_parse(json_string_value(json_object_get(device, "employee_id")));
-    if (!device || owner != w->employee_id || !json_is_true(json_object_get(device, "active"))) {
+    const struct employee_facts *emp = &w->ctx.emp;
+    if (emp->device_id != w->payload.device_id || emp->device_owner != emp->employee_id || !emp->device_active) {
         metrics_checkin_result("device_not_bound");
         reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of this employee");
         return false;
     }
-    unsigned char key[crypto_sign_PUBLICKEYBYTES];
-    const char *hex = json_string_value(json_object_get(device, "public_key"));
-    if (!hex || sodium_hex2bin(key, sizeof key, hex, strlen(hex), NULL, NULL, NULL) != 0 ||
-        crypto_sign_verify_detached(w->signature, w->parts.payload.data, w->parts.payload.len, key) != 0) {
+    if (crypto_sign_verify_detached(w->signature, w->parts.payload.data, w->parts.payload.len, emp->public_key) != 0) {
         metrics_checkin_result("bad_signature");
         reply_error(req, ERR_BAD_SIGNATURE, "the signature does not verify with the device's key");
         return false;
@@ -307,196 +273,229 @@ static bool verify_device(struct request *req, struct checkin_work *w)
     return true;
 }
 
-/* Runs the place verdict and the rules into w. */
-static struct place_verdict judge(struct checkin_work *w, int64_t received_ms, bool selfie_attached)
+/* The place verdict and the rules, into w; false (out of memory) after answering. */
+static bool judge(struct request *req, struct checkin_work *w, int64_t received_ms)
 {
     const struct checkin_payload *p = &w->payload;
-    const json_t *ctx = w->ctx;
-    struct place_verdict place;
-    if (p->mode == MODE_WFO) {
-        w->office_count = load_offices(ctx, w->offices, sizeof w->offices / sizeof w->offices[0]);
-        place = place_for_offices(w->offices, w->office_count, p->lat, p->lon);
-    } else {
-        const json_t *home = json_object_get(ctx, "home");
-        w->home = (struct geofence){.type = GEOFENCE_CIRCLE,
-                                    .circle = {json_number_value(json_object_get(home, "lat")),
-                                               json_number_value(json_object_get(home, "lon")),
-                                               json_number_value(json_object_get(home, "radius_m"))}};
-        place = place_for_home(json_is_object(home) ? &w->home : NULL, p->lat, p->lon);
-    }
-    place.distance_m = round(place.distance_m * 100.0) / 100.0; /* stored and answered alike */
+    const struct unit_day *unit = w->ctx.unit;
+    const struct employee_facts *emp = &w->ctx.emp;
+    struct geofence home = {.type = GEOFENCE_CIRCLE, .circle = {emp->home_lat, emp->home_lon, emp->home_radius_m}};
+    w->place = p->mode == MODE_WFO ? place_for_offices(unit->offices, unit->office_count, p->lat, p->lon)
+                                   : place_for_home(emp->home_id ? &home : NULL, p->lat, p->lon);
+    w->place.distance_m = round(w->place.distance_m * 100.0) / 100.0; /* stored and answered alike */
+    w->place_text[0] = '\0';
+    if (w->place.checked && p->mode == MODE_WFO)
+        snprintf(w->place_text, sizeof w->place_text, "office:%lld", w->place.office_id);
+    else if (w->place.checked)
+        snprintf(w->place_text, sizeof w->place_text, "home");
 
-    struct work_week week;
-    char err[128];
-    if (work_week_from_json(json_object_get(ctx, "work_hours"), &week, err, sizeof err) != 0)
-        work_week_default(&week);
-    const json_t *roster = json_object_get(ctx, "roster");
-    const json_t *previous = json_object_get(ctx, "previous");
     struct checkin_facts facts = {
         .p = p,
         .received_at_ms = received_ms,
-        .selfie_attached = selfie_attached,
-        .place = place,
-        .local_weekday = json_int_or(json_object_get(ctx, "local_weekday"), 0),
-        .local_second_of_day = json_int_or(json_object_get(ctx, "local_second"), 0),
-        .holiday = json_is_true(json_object_get(ctx, "holiday")),
-        .week = &week,
-        .grace_minutes = json_int_or(json_object_get(ctx, "grace_minutes"), 0),
-        .rostered = json_is_object(roster),
-        .roster_mode = strcmp(json_string_value(json_object_get(roster, "mode")) ?: "WFO", "WFH") == 0 ? MODE_WFH
-                                                                                                        : MODE_WFO,
-        .roster_start_min = json_int_or(json_object_get(roster, "start_min"), -1),
-        .roster_end_min = json_int_or(json_object_get(roster, "end_min"), -1),
-        .selfie_required = selfie_required_by_policy(ctx, p->mode),
-        .first_in_of_day = json_is_true(json_object_get(ctx, "first_in_of_day")),
-        .has_previous = json_is_object(previous),
-        .previous_captured_at_ms = json_integer_value(json_object_get(previous, "captured_at_ms")),
-        .previous_lat = json_number_value(json_object_get(previous, "lat")),
-        .previous_lon = json_number_value(json_object_get(previous, "lon")),
-        .previous_accuracy_m = json_number_value(json_object_get(previous, "accuracy_m")),
+        .selfie_attached = w->selfie_type != NULL,
+        .place = w->place,
+        .local_weekday = unit->weekday,
+        .local_second_of_day = w->ctx.local_second,
+        .holiday = unit->holiday,
+        .week = &unit->week,
+        .grace_minutes = unit->grace_minutes,
+        .rostered = emp->rostered,
+        .roster_mode = emp->roster_mode,
+        .roster_start_min = emp->roster_start_min,
+        .roster_end_min = emp->roster_end_min,
+        .selfie_required = p->mode == MODE_WFH ? unit->selfie_wfh : unit->selfie_wfo,
+        .first_in_of_day = !emp->had_in,
+        .has_previous = emp->previous_id != 0,
+        .previous_captured_at_ms = emp->previous_captured_at_ms,
+        .previous_lat = emp->previous_lat,
+        .previous_lon = emp->previous_lon,
+        .previous_accuracy_m = emp->previous_accuracy_m,
     };
-    if (facts.local_weekday < 0 || facts.local_weekday > 6)
-        facts.local_weekday = 0;
     w->violation_count = checkin_violations(&facts, w->violations);
-    return place;
+
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < w->violation_count; i++)
+        json_array_append_new(list, json_pack("{s:s, s:O, s:i}", "code", w->violations[i].code, "evidence",
+                                              w->violations[i].evidence, "ord", (int)i));
+    w->violations_text = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    if (!w->violations_text) {
+        reply_error(req, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    return true;
 }
 
-/* After a lost race for the nonce (or a revocation in between): replay, 409 or 403. */
-static void answer_conflict(struct request *req, struct checkin_work *w, struct db_conn *db)
+/* Loads the context from the database; false after answering. */
+static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db)
+{
+    const struct checkin_payload *p = &w->payload;
+    enum db_status st;
+    json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, p->captured_at_ms,
+                                       (const char *)w->parts.payload.data, w->parts.payload.len, w->signature,
+                                       sizeof w->signature, &st);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        return false;
+    }
+    if (!doc) { /* the account was disabled, or the employee deactivated, after the token was made */
+        reply_error(req, ERR_INVALID_TOKEN, "the account of this token is disabled or has changed");
+        return false;
+    }
+    char err[128];
+    int rc = checkin_context_from_json(doc, req->auth.account_id, &w->ctx, err, sizeof err);
+    json_decref(doc);
+    if (rc != 0) {
+        log_error("checkin: unusable context for account %lld: %s", req->auth.account_id, err);
+        reply_error(req, ERR_INTERNAL, "the check-in cannot be judged now");
+        return false;
+    }
+    return true;
+}
+
+/* The nonce was taken: the first answer again for the same bytes (200), else 409. */
+static void answer_taken_nonce(struct request *req, struct checkin_work *w, struct db_conn *db)
 {
     enum db_status st;
     w->stored = store_checkin_replay(db, w->payload.device_id, w->payload.nonce, (const char *)w->parts.payload.data,
                                      w->parts.payload.len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
-    } else if (w->stored) {
-        reply_replay(req, w->stored);
-    } else {
-        json_t *again = store_checkin_context(db, req->auth.account_id, w->payload.device_id, w->payload.nonce,
-                                              w->payload.captured_at_ms, (const char *)w->parts.payload.data,
-                                              w->parts.payload.len, w->signature, sizeof w->signature, &st);
-        if (st != DB_OK)
-            reply_db_error(req, st);
-        else if (json_is_object(json_object_get(again, "existing"))) {
-            metrics_checkin_result("nonce_reused");
-            reply_error(req, ERR_NONCE_REUSED, "this nonce was used already with other bytes");
-        } else {
-            metrics_checkin_result("device_not_bound");
-            reply_error(req, ERR_DEVICE_NOT_BOUND, "the device was revoked");
-        }
-        json_decref(again);
+        return;
     }
-}
-
-void h_checkin_create(struct request *req)
-{
-    int64_t received_ms = now_ms();
-    struct checkin_work w = {0};
-    const char *selfie_type = NULL;
-    char selfie_hex[65] = "";
-    if (!read_parts(req, &w.parts) || !decode(req, &w, &selfie_type, selfie_hex)) {
-        if (req->status != 415 && req->status != 413)
-            metrics_checkin_result("invalid");
-        goto done;
-    }
-    const struct checkin_payload *p = &w.payload;
-
-    struct db_conn *db = request_db(req);
-    if (!db)
-        goto done;
-    enum db_status st;
-    w.ctx = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, p->captured_at_ms,
-                                  (const char *)w.parts.payload.data, w.parts.payload.len, w.signature,
-                                  sizeof w.signature, &st);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
-        goto done;
-    }
-    if (!w.ctx) { /* the account was disabled, or the employee deactivated, after the token was made */
-        reply_error(req, ERR_INVALID_TOKEN, "the account of this token is disabled or has changed");
-        goto done;
-    }
-    w.employee_id = id_parse(json_string_value(json_object_get(w.ctx, "employee_id")));
-    /* A retry of the same bytes was verified the first time: answer it even if the device was revoked since. */
-    const json_t *existing = json_object_get(w.ctx, "existing");
-    bool own_device = id_parse(json_string_value(json_object_get(json_object_get(w.ctx, "device"), "employee_id"))) ==
-                      w.employee_id;
-    if (json_is_object(existing) && own_device && json_is_true(json_object_get(existing, "same"))) {
-        answer_conflict(req, &w, db);
-        goto done;
-    }
-    if (!verify_device(req, &w))
-        goto done;
-    if (json_is_object(existing)) {
+    if (!w->stored) {
         metrics_checkin_result("nonce_reused");
         reply_error(req, ERR_NONCE_REUSED, "this nonce was used already with other bytes");
-        goto done;
+        return;
     }
-    if (checkin_clock_skewed(p, received_ms)) {
-        metrics_checkin_result("clock_skew");
-        reply_error(req, ERR_CLOCK_SKEW, "captured_at is more than 5 minutes ahead of the server's clock");
-        goto done;
-    }
-    request_db_release(req); /* the rules and the selfie write need no connection */
+    reply_replay(req, w->stored);
+}
 
-    struct place_verdict place = judge(&w, received_ms, w.parts.selfie.seen > 0);
-    char place_text[32] = "";
-    if (place.checked && p->mode == MODE_WFO)
-        snprintf(place_text, sizeof place_text, "office:%lld", place.office_id);
-    else if (place.checked)
-        snprintf(place_text, sizeof place_text, "home");
-
-    w.violations_json = json_array();
-    for (size_t i = 0; i < w.violation_count; i++)
-        json_array_append_new(w.violations_json, json_pack("{s:s, s:O, s:i}", "code", w.violations[i].code,
-                                                           "evidence", w.violations[i].evidence, "ord", (int)i));
-    w.violations_text = json_dumps(w.violations_json, JSON_COMPACT);
-
-    if (selfie_type && selfie_store_put(req->app->cfg.selfie_dir, selfie_hex, w.parts.selfie.data,
-                                        w.parts.selfie.len) != 0) {
-        log_error("checkin: cannot store a selfie in %s: %s", req->app->cfg.selfie_dir, strerror(errno));
-        reply_error(req, ERR_STORAGE_UNAVAILABLE, "the selfie cannot be stored now; retry shortly");
-        goto done;
-    }
-    if (!w.violations_text) {
-        reply_error(req, ERR_INTERNAL, "out of memory");
-        goto done;
-    }
-    if (!(db = request_db(req)))
-        goto done;
-    const char *local_day = json_string_value(json_object_get(w.ctx, "local_day"));
+/* Stores the judged check-in under the guard of the facts it was judged by. */
+static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int64_t received_ms,
+                                 enum db_status *st)
+{
+    const struct checkin_payload *p = &w->payload;
+    const struct employee_facts *emp = &w->ctx.emp;
     struct checkin_row row = {
-        .employee_id = w.employee_id,
-        .unit_id = id_parse(json_string_value(json_object_get(w.ctx, "unit_id"))),
+        .employee_id = emp->employee_id,
+        .unit_id = emp->unit_id,
         .device_id = p->device_id,
         .nonce = p->nonce,
         .type = checkin_type_name(p->type),
         .mode = work_mode_name(p->mode),
         .captured_at_ms = p->captured_at_ms,
         .received_at_ms = received_ms,
-        .local_day = local_day,
+        .local_day = w->ctx.unit->local_day,
         .lat = p->lat, .lon = p->lon, .accuracy_m = p->accuracy_m,
         .mock_location = p->mock_location,
-        .inside = place.inside,
-        .distance_m = place.distance_m,
-        .place = place_text[0] ? place_text : NULL,
-        .selfie_sha256 = selfie_type ? selfie_hex : NULL,
-        .selfie_content_type = selfie_type,
-        .selfie_size = w.parts.selfie.len,
-        .payload = (const char *)w.parts.payload.data,
-        .payload_len = w.parts.payload.len,
-        .signature = w.signature,
-        .signature_len = sizeof w.signature,
-        .violations_json = w.violations_text,
+        .inside = w->place.inside,
+        .distance_m = w->place.distance_m,
+        .place = w->place_text[0] ? w->place_text : NULL,
+        .selfie_sha256 = w->selfie_type ? w->selfie_hex : NULL,
+        .selfie_content_type = w->selfie_type,
+        .selfie_size = w->parts.selfie.len,
+        .payload = (const char *)w->parts.payload.data,
+        .payload_len = w->parts.payload.len,
+        .signature = w->signature,
+        .signature_len = sizeof w->signature,
+        .violations_json = w->violations_text,
+        .account_id = emp->account_id,
+        .generation = w->ctx.unit->generation,
+        .home_id = emp->home_id,
+        .previous_id = emp->previous_id,
+        .rostered = emp->rostered,
+        .had_in = emp->had_in,
+        .roster_mode = work_mode_name(emp->roster_mode),
+        .roster_start_min = emp->roster_start_min,
+        .roster_end_min = emp->roster_end_min,
     };
-    w.stored = store_checkin_insert(db, &row, &st);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
+    return store_checkin_insert(db, &row, &w->stored, st);
+}
+
+/*
+ * The path: the body is split and decoded → the context comes from the cache,
+ * or from the database → a retry of stored bytes is answered (200) → the device
+ * and the signature are verified → the rules run (pure) and the selfie is
+ * written → one guarded statement stores the check-in, its selfie record and
+ * its violations → 201. When a cached fact proved stale, the check-in is judged
+ * again on the database's facts.
+ */
+void h_checkin_create(struct request *req)
+{
+    int64_t received_ms = now_ms();
+    struct checkin_work w = {0};
+    if (!read_parts(req, &w.parts) || !decode(req, &w)) {
+        if (req->status != 415 && req->status != 413)
+            metrics_checkin_result("invalid");
         goto done;
     }
-    if (!w.stored) {
-        answer_conflict(req, &w, db);
+    const struct checkin_payload *p = &w.payload;
+    if (checkin_clock_skewed(p, received_ms)) {
+        metrics_checkin_result("clock_skew");
+        reply_error(req, ERR_CLOCK_SKEW, "captured_at is more than 5 minutes ahead of the server's clock");
         goto done;
+    }
+    bool selfie_written = false;
+    for (int attempt = 1;; attempt++) {
+        struct db_conn *db = NULL;
+        if (context_cache_get(req->auth.account_id, p->device_id, p->captured_at_ms, &w.ctx)) {
+            metrics_checkin_context("cache");
+        } else {
+            metrics_checkin_context("database");
+            if (!(db = request_db(req)) || !load_context(req, &w, db))
+                goto done;
+            /* A retry of the same bytes was verified the first time: answered even if the device was revoked since. */
+            if (w.ctx.existing && w.ctx.existing_same && w.ctx.emp.device_owner == w.ctx.emp.employee_id) {
+                answer_taken_nonce(req, &w, db);
+                goto done;
+            }
+        }
+        if (!verify_device(req, &w))
+            goto done;
+        if (w.ctx.existing) {
+            metrics_checkin_result("nonce_reused");
+            reply_error(req, ERR_NONCE_REUSED, "this nonce was used already with other bytes");
+            goto done;
+        }
+        if (db)
+            request_db_release(req); /* the rules and the selfie write need no connection */
+        if (!judge(req, &w, received_ms))
+            goto done;
+        if (w.selfie_type && !selfie_written) {
+            if (selfie_store_put(req->app->cfg.selfie_dir, w.selfie_hex, w.parts.selfie.data, w.parts.selfie.len) != 0) {
+                log_error("checkin: cannot store a selfie in %s: %s", req->app->cfg.selfie_dir, strerror(errno));
+                reply_error(req, ERR_STORAGE_UNAVAILABLE, "the selfie cannot be stored now; retry shortly");
+                goto done;
+            }
+            selfie_written = true;
+        }
+        if (!(db = request_db(req)))
+            goto done;
+        enum db_status st;
+        enum checkin_stored result = store(&w, db, received_ms, &st);
+        if (st != DB_OK) {
+            reply_db_error(req, st);
+            goto done;
+        }
+        if (result == CHECKIN_STORED) {
+            long long checkin_id = id_parse(json_string_value(json_array_get(w.stored, 0)));
+            context_cache_note_checkin(&w.ctx, checkin_id, p);
+            break;
+        }
+        if (result == CHECKIN_NOT_STORED) {
+            answer_taken_nonce(req, &w, db);
+            goto done;
+        }
+        /* Stale: a fact changed since it was read (or cached). */
+        metrics_checkin_context("stale");
+        context_cache_forget(req->auth.account_id);
+        if (attempt == CHECKIN_ATTEMPTS) {
+            log_warn("checkin: the facts of account %lld changed %d times in a row", req->auth.account_id, attempt);
+            reply_error(req, ERR_DATABASE_UNAVAILABLE, "the employee's setup is changing; retry shortly");
+            goto done;
+        }
+        work_clear_judgement(&w);
     }
     json_t *ids = json_array_get(w.stored, 1);
     size_t i;
@@ -504,8 +503,8 @@ void h_checkin_create(struct request *req)
     json_array_foreach(ids, i, v) metrics_violation(json_string_value(json_object_get(v, "code")));
     metrics_checkin_result("accepted");
     reply_json(req, 201,
-               checkin_answer(json_string_value(json_array_get(w.stored, 0)), place.inside, place.distance_m,
-                              place_text[0] ? place_text : NULL, selfie_type != NULL, json_incref(ids)));
+               checkin_answer(json_string_value(json_array_get(w.stored, 0)), w.place.inside, w.place.distance_m,
+                              w.place_text[0] ? w.place_text : NULL, w.selfie_type != NULL, json_incref(ids)));
 done:
     work_free(&w);
 }

@@ -21,44 +21,65 @@ const struct db_statement store_checkins_statements[] = {
      "  'employee_id', emp.id::text,"
      "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"
      "  'grace_minutes', unit.grace_minutes, 'local_day', t.local::date,"
+     "  'day_start_ms', (extract(epoch FROM t.local::date::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
+     "  'day_end_ms', (extract(epoch FROM (t.local::date + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
      "  'local_weekday', extract(isodow FROM t.local)::int - 1,"
      "  'local_second', extract(epoch FROM t.local::time)::int,"
-     "  'device', (SELECT json_build_object('employee_id', d.employee_id::text, 'active', d.active,"
+     "  'generation', (SELECT n FROM setup_generation),"
+     "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
      "               FROM checkins c WHERE c.device_id = $2 AND c.nonce = $3),"
      "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)"
      "              FROM offices o WHERE o.unit_id = unit.id),"
-     "  'home', (SELECT json_build_object('lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)"
+     "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)"
      "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"
      "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"
      "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date),"
      "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"
      "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)"
      "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"
-     "  'first_in_of_day', NOT EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
-     "                                 AND c.local_day = t.local::date AND c.type = 'in'),"
-     "  'previous', (SELECT json_build_object('captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
+     "  'had_in', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
+     "                    AND c.local_day = t.local::date AND c.type = 'in'),"
+     "  'previous', (SELECT json_build_object('id', c.id::text,"
+     "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
      "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"
      "               FROM checkins c WHERE c.employee_id = emp.id ORDER BY c.captured_at DESC LIMIT 1))"
      " FROM emp, unit, t"},
+    /* The guard g repeats, as cheap index look-ups, every fact the check-in was judged by. */
     {"checkin_insert",
-     "WITH s AS (INSERT INTO selfies (sha256, content_type, size_bytes)"
-     "           SELECT $17::text, $18::text, $19::int WHERE $17 IS NOT NULL ON CONFLICT (sha256) DO NOTHING),"
+     "WITH g AS (SELECT"
+     "   EXISTS (SELECT 1 FROM accounts a JOIN employees e ON e.id = a.employee_id"
+     "           WHERE a.id = $23 AND a.role = 'employee' AND NOT a.disabled AND e.active"
+     "             AND e.id = $1 AND e.unit_id = $2)"
+     "   AND EXISTS (SELECT 1 FROM devices d WHERE d.id = $3 AND d.active AND d.employee_id = $1)"
+     "   AND (SELECT n FROM setup_generation) = $24::bigint"
+     "   AND (SELECT h.id FROM homes h WHERE h.employee_id = $1 AND h.status = 'approved')"
+     "       IS NOT DISTINCT FROM $25::bigint"
+     "   AND (SELECT r.mode || ' ' || coalesce(r.start_min, -1) || ' ' || coalesce(r.end_min, -1)"
+     "          FROM roster_entries r WHERE r.employee_id = $1 AND r.day = $9::date) IS NOT DISTINCT FROM $26::text"
+     "   AND (SELECT c.id FROM checkins c WHERE c.employee_id = $1 ORDER BY c.captured_at DESC LIMIT 1)"
+     "       IS NOT DISTINCT FROM $27::bigint"
+     "   AND EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1 AND c.local_day = $9::date"
+     "               AND c.type = 'in') = $28::boolean AS fresh),"
+     " s AS (INSERT INTO selfies (sha256, content_type, size_bytes)"
+     "       SELECT $17::text, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
+     "       ON CONFLICT (sha256) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
      "         payload, signature)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
      "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21"
-     "        WHERE EXISTS (SELECT 1 FROM devices d WHERE d.id = $3 AND d.active AND d.employee_id = $1)"
+     "         FROM g WHERE g.fresh"
      "       ON CONFLICT (device_id, nonce) DO NOTHING RETURNING id),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      "       SELECT $1::bigint, $2::bigint, c.id, $9::date, x.code, x.evidence"
      "         FROM c, json_to_recordset($22::json) AS x (code text, evidence jsonb, ord int) ORDER BY x.ord"
      "       RETURNING id, code)"
-     " SELECT json_build_array(c.id::text, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text,"
-     "                                        'code', v.code) ORDER BY v.id), '[]') FROM v)) FROM c"},
+     " SELECT g.fresh, c.id, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
+     "                                             ORDER BY v.id), '[]') FROM v)"
+     "   FROM g LEFT JOIN c ON true"},
     {"checkin_replay",
      "SELECT json_build_object('checkin_id', c.id::text, 'inside', c.inside, 'distance_m', c.distance_m,"
      "        'place', c.place, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
@@ -87,9 +108,11 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
     return doc;
 }
 
-json_t *store_checkin_insert(struct db_conn *db, const struct checkin_row *row, enum db_status *status)
+enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,
+                                         enum db_status *status)
 {
-    char emp[24], unit[24], dev[24], captured[24], received[24], lat[32], lon[32], acc[32], dist[32], size[24];
+    char emp[24], unit[24], dev[24], captured[24], received[24], lat[32], lon[32], acc[32], dist[32], size[24],
+        account[24], generation[24], home[24], previous[24], roster[32];
     snprintf(captured, sizeof captured, "%" PRId64, row->captured_at_ms);
     snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
     snprintf(lat, sizeof lat, "%.17g", row->lat);
@@ -97,22 +120,39 @@ json_t *store_checkin_insert(struct db_conn *db, const struct checkin_row *row, 
     snprintf(acc, sizeof acc, "%.17g", row->accuracy_m);
     snprintf(dist, sizeof dist, "%.17g", row->distance_m);
     snprintf(size, sizeof size, "%zu", row->selfie_size);
+    snprintf(generation, sizeof generation, "%lld", row->generation);
+    /* The guard's form of the roster entry: "mode start end", -1 for the unit's hours. */
+    snprintf(roster, sizeof roster, "%s %d %d", row->roster_mode ? row->roster_mode : "", row->roster_start_min,
+             row->roster_end_min);
     const char *values[] = {
         id_text(emp, row->employee_id), id_text(unit, row->unit_id), id_text(dev, row->device_id), row->nonce,
         row->type, row->mode, captured, received, row->local_day, lat, lon, acc,
         row->mock_location ? "true" : "false", row->inside ? "true" : "false", dist, row->place,
         row->selfie_sha256, row->selfie_content_type, row->selfie_sha256 ? size : NULL, row->payload,
-        (const char *)row->signature, row->violations_json};
-    int lengths[22] = {0};
-    int formats[22] = {0};
+        (const char *)row->signature, row->violations_json, id_text(account, row->account_id), generation,
+        id_text(home, row->home_id), row->rostered ? roster : NULL, id_text(previous, row->previous_id),
+        row->had_in ? "true" : "false"};
+    int lengths[28] = {0};
+    int formats[28] = {0};
     lengths[19] = (int)row->payload_len, formats[19] = 1;
     lengths[20] = (int)row->signature_len, formats[20] = 1;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 22, values, lengths, formats, status);
+    *stored = NULL;
+    PGresult *r = db_exec_binary(db, "checkin_insert", 28, values, lengths, formats, status);
     if (!r)
-        return NULL;
-    json_t *doc = store_doc(r, 0, 0);
+        return CHECKIN_NOT_STORED;
+    enum checkin_stored result = CHECKIN_STALE;
+    if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+        result = CHECKIN_NOT_STORED;
+        if (!PQgetisnull(r, 0, 1)) {
+            /* Stored and committed: out of memory here leaves the phone to retry, and the retry is a replay. */
+            *stored = json_pack("[s, o]", PQgetvalue(r, 0, 1), store_doc(r, 0, 2));
+            result = CHECKIN_STORED;
+            if (!*stored)
+                *status = DB_UNAVAILABLE;
+        }
+    }
     PQclear(r);
-    return doc;
+    return result;
 }
 
 json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char *nonce, const char *payload,

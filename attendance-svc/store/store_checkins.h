@@ -12,11 +12,13 @@
 /*
  * Everything the rules need, as one JSON document, for the token's account if
  * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
- * category) and captured_at in its time zone (local_day, local_weekday 0 = Monday,
- * local_second), the device (employee_id, active, public_key hex), whether this
- * device's nonce is taken (existing: {id, same}), the unit's offices, the approved
- * home, the roster entry, the policies in force, whether an "in" exists already
- * that day, and the previous check-in. NULL with DB_OK when the account is not usable.
+ * category) and captured_at in its time zone (local_day, its UTC bounds day_start_ms and
+ * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
+ * (id, employee_id, active, public_key hex), whether this device's nonce is taken
+ * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,
+ * radius_m), the roster entry, the policies in force, whether an "in" exists already
+ * that day (had_in), and the latest check-in by captured_at (previous: id, captured_at_ms,
+ * lat, lon, accuracy_m). NULL with DB_OK when the account is not usable.
  */
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
                               int64_t captured_at_ms, const char *payload, size_t payload_len,
@@ -38,14 +40,27 @@ struct checkin_row {
     const unsigned char *signature;
     size_t signature_len;
     const char *violations_json; /* [{"code", "evidence", "ord"}] */
+
+    /* The facts the check-in was judged by, which must still hold when it is stored. */
+    long long account_id, generation, home_id, previous_id; /* 0: none */
+    bool rostered, had_in;
+    const char *roster_mode;
+    int roster_start_min, roster_end_min; /* -1: none */
 };
 
+enum checkin_stored { CHECKIN_STORED, CHECKIN_NOT_STORED, CHECKIN_STALE };
+
 /*
- * Stores the check-in, its selfie record and its violations atomically. Returns
- * [checkin_id, [{"violation_id", "code"}...]] as JSON, or NULL with DB_OK when
- * nothing was stored: the nonce was taken meanwhile, or the device was revoked.
+ * Stores the check-in, its selfie record and its violations atomically, if the
+ * facts it was judged by still hold (the account, the employee's unit, the active
+ * device, setup_generation, the home, the roster entry, the latest check-in and
+ * had_in): CHECKIN_STORED with *stored = [checkin_id, [{"violation_id", "code"}...]];
+ * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts);
+ * CHECKIN_NOT_STORED when the nonce was taken meanwhile. With *status not DB_OK,
+ * the result means nothing.
  */
-json_t *store_checkin_insert(struct db_conn *db, const struct checkin_row *row, enum db_status *status);
+enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,
+                                         enum db_status *status);
 
 /*
  * The stored answer facts of the check-in with this device and nonce if its

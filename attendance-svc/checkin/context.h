@@ -1,0 +1,97 @@
+/*
+ * What a check-in is judged by, and the cache that lets most check-ins be
+ * judged without asking the database first.
+ *
+ * The facts come in two parts. A unit's day (time zone, hours, grace, offices,
+ * the policies' selfie terms) is shared by every employee of the unit and only
+ * changes with the setup, which bumps setup_generation (sql/0006). An
+ * employee's facts (unit, device key, approved home, the day's roster entry,
+ * the latest check-in and whether the day has an "in") change one employee at
+ * a time. Both are loaded by the context query when not cached; a cached fact
+ * is only ever used under the guard of checkin_insert, which stores the
+ * check-in only if every fact it was judged by still holds, and otherwise
+ * says "stale", so that the check-in is judged again on fresh facts. The
+ * cache can therefore be wrong for a moment but never makes a check-in wrong.
+ */
+#ifndef ATTENDANCE_CHECKIN_CONTEXT_H
+#define ATTENDANCE_CHECKIN_CONTEXT_H
+
+#include "checkin/payload.h"
+#include "rules/checkin_rules.h"
+#include "rules/work_hours.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A unit's local day: immutable once made, shared by reference. */
+struct unit_day {
+    long long unit_id;
+    char local_day[11];        /* YYYY-MM-DD in the unit's time zone */
+    int64_t start_ms, end_ms;  /* the UTC instants the local day spans */
+    int weekday;               /* enum weekday of local_day */
+    long long generation;      /* setup_generation when it was read */
+    struct work_week week;
+    int grace_minutes;
+    bool holiday;
+    bool selfie_wfh, selfie_wfo; /* required by the policies in force */
+    size_t office_count;
+    struct office_fence *offices;
+    unsigned refs; /* guarded by the cache's lock */
+};
+
+/* One employee's facts for one local day (the roster entry and had_in are that day's). */
+struct employee_facts {
+    long long account_id, employee_id, unit_id;
+    char local_day[11];
+    long long device_id, device_owner;
+    bool device_active;
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    long long home_id; /* 0: no approved home */
+    double home_lat, home_lon, home_radius_m;
+    bool rostered;
+    enum work_mode roster_mode;
+    int roster_start_min, roster_end_min; /* -1: the unit's hours */
+    bool had_in;              /* an "in" on local_day already */
+    long long previous_id;    /* the latest check-in by captured_at; 0: none */
+    int64_t previous_captured_at_ms;
+    double previous_lat, previous_lon, previous_accuracy_m;
+};
+
+struct checkin_context {
+    struct employee_facts emp;
+    struct unit_day *unit; /* one reference, released by checkin_context_clear */
+    int local_second;      /* of captured_at, in the unit's time zone */
+    bool from_database;    /* false: from the cache */
+    bool existing, existing_same; /* the nonce was used (with the same bytes): known only from the database */
+};
+
+/* Sets the cache's size in employees (0: no cache). Call once before serving. */
+void context_cache_init(size_t max_employees);
+void context_cache_shutdown(void);
+
+/*
+ * Fills ctx from the cache for this account's check-in with this device,
+ * captured at captured_ms; false on a miss (nothing to release then).
+ */
+bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms,
+                       struct checkin_context *ctx);
+
+/*
+ * Fills ctx from the context query's document (see store_checkin_context) and
+ * caches it. 0, or -1 with the reason in err (a document the query cannot make).
+ */
+int checkin_context_from_json(const json_t *doc, long long account_id, struct checkin_context *ctx, char *err,
+                              size_t err_len);
+
+/* After a check-in was stored under ctx's facts: the employee's history moves on. */
+void context_cache_note_checkin(const struct checkin_context *ctx, long long checkin_id,
+                                const struct checkin_payload *p);
+
+/* The cached facts of this account failed the guard: forget them. */
+void context_cache_forget(long long account_id);
+
+void checkin_context_clear(struct checkin_context *ctx);
+
+#endif

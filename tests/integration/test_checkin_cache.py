@@ -1,0 +1,178 @@
+"""The check-in context cache: a warm check-in is judged on cached facts, and no change is ever missed.
+
+Each test warms an employee's cache entry with a first check-in, changes one fact the way
+another request or another service instance would (with SQL), and shows that the next
+check-in is judged on the new fact: the guard of checkin_insert found the cached one stale.
+"""
+import datetime
+import re
+import threading
+import time
+import zoneinfo
+
+from harness import Agency, Phone, admin_env, check, eq, rfc3339, test
+
+BALAI_KOTA = (-6.1818, 106.8283)
+MONAS = (-6.1754, 106.8272)  # about 720 m north of Balai Kota
+SURABAYA = (-7.2575, 112.7521)  # about 660 km east
+
+
+def setup():
+    env = admin_env()
+    a = env.agency = Agency(env.svc)
+    env.unit = a.unit(a.prefix + "-C", "administrative", work_hours={})
+    env.other = a.unit(a.prefix + "-D", "administrative", work_hours={})
+    for unit, place in ((env.unit, BALAI_KOTA), (env.other, MONAS)):
+        r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
+            "type": "circle", "lat": place[0], "lon": place[1], "radius_m": 100}}, token=a.admin)
+        check(r.status == 201, f"office: {r}")
+        unit["office_id"] = r.json()["id"]
+    return env
+
+
+def teardown(env):
+    env.close()
+
+
+def contexts(env):
+    """The service's attendance_checkin_contexts_total counters."""
+    text = env.svc.request("GET", "/metrics").body.decode()
+    return {m[0]: int(m[1]) for m in re.findall(r'attendance_checkin_contexts_total\{source="(\w+)"\} (\d+)', text)}
+
+
+def codes(r):
+    check(r.status == 201, f"check-in: {r}")
+    return sorted(v["code"] for v in r.json()["violations"])
+
+
+def warm(env, unit=None):
+    """A phone whose second check-in comes from the cache; both 14 minutes ago (within LATE_SYNC's 15), so that
+    the next ones may be far away without IMPOSSIBLE_TRAVEL."""
+    p = Phone(env.svc, env.db, (unit or env.unit)["id"])
+    then = rfc3339(time.time() - 14 * 60)
+    eq(codes(p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=then)), [], "first check-in")
+    before = contexts(env)
+    eq(codes(p.checkin(type="out", lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=then)), [], "second check-in")
+    after = contexts(env)
+    eq(after["cache"] - before["cache"], 1, "the second check-in's facts came from the cache")
+    return p
+
+
+def minutes_ago(n):
+    return rfc3339(time.time() - n * 60)
+
+
+def local_day(unit):
+    return datetime.datetime.now(zoneinfo.ZoneInfo(unit["timezone"])).date().isoformat()
+
+
+@test
+def a_warm_check_in_is_one_statement_and_stores_what_a_cold_one_would(env):
+    p = warm(env)
+    rows = env.db.sql("SELECT type, unit_id, local_day, inside, place FROM checkins WHERE employee_id = :'e' "
+                      "ORDER BY id", f"e={p.employee_id}")
+    place = f"office:{env.unit['office_id']}"
+    eq(rows, [["in", str(env.unit["id"]), local_day(env.unit), "t", place],
+              ["out", str(env.unit["id"]), local_day(env.unit), "t", place]], "both rows")
+
+
+@test
+def an_office_moved_after_caching_is_used_at_once(env):
+    unit = env.agency.unit(env.agency.prefix + "-MOVE", "administrative", work_hours={})
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
+        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
+    eq(r.status, 201, "office")
+    p = warm(env, unit)
+    env.db.sql("UPDATE offices SET geofence = jsonb_build_object('type', 'circle', 'lat', -6.1754, 'lon', 106.8272,"
+               " 'radius_m', 100) WHERE unit_id = :'u'", f"u={unit['id']}")
+    before = contexts(env)
+    eq(codes(p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=minutes_ago(10))), ["OUTSIDE_GEOFENCE"],
+       "judged on the moved office")
+    eq(contexts(env)["stale"] - before["stale"], 1, "the cached office was found stale")
+    eq(codes(p.checkin(lat=MONAS[0], lon=MONAS[1])), [], "and the new place is inside")
+
+
+@test
+def a_home_and_a_roster_entry_after_caching_are_used_at_once(env):
+    p = warm(env)
+    eq(codes(p.checkin(mode="WFH", lat=MONAS[0], lon=MONAS[1], captured_at=minutes_ago(10))), ["MODE_MISMATCH", "NO_HOME_REGISTERED"],
+       "WFH with no roster entry and no home")
+    env.db.sql("INSERT INTO homes (employee_id, lat, lon, address, status, approved_at) "
+               "VALUES (:'e', -6.1754, 106.8272, 'Jl. Medan Merdeka', 'approved', now())", f"e={p.employee_id}")
+    eq(codes(p.checkin(mode="WFH", lat=MONAS[0], lon=MONAS[1], captured_at=minutes_ago(10))), ["MODE_MISMATCH"], "the new home counts")
+    env.db.sql("INSERT INTO roster_entries (employee_id, day, unit_id, mode) VALUES (:'e', :'d', :'u', 'WFH')",
+               f"e={p.employee_id}", f"d={local_day(env.unit)}", f"u={env.unit['id']}")
+    eq(codes(p.checkin(mode="WFH", lat=MONAS[0], lon=MONAS[1], captured_at=minutes_ago(10))), [], "the new roster entry counts")
+    eq(codes(p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), ["MODE_MISMATCH"], "WFO on a WFH day")
+
+
+@test
+def a_revoked_device_or_a_disabled_login_after_caching_is_refused(env):
+    p = warm(env)
+    env.db.sql("UPDATE devices SET active = false, revoked_at = now() WHERE id = :'d'", f"d={p.device_id}")
+    r = p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])
+    eq((r.status, r.error_code()), (403, "device_not_bound"), "revoked device")
+    q = warm(env)
+    env.db.sql("UPDATE accounts SET disabled = true WHERE employee_id = :'e'", f"e={q.employee_id}")
+    r = q.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])
+    eq(r.status, 401, f"disabled login: {r}")
+    eq(env.db.sql("SELECT count(*) FROM checkins WHERE employee_id IN (:'a', :'b')",
+                  f"a={p.employee_id}", f"b={q.employee_id}"), [["4"]], "only the warming check-ins")
+
+
+@test
+def a_check_in_stored_elsewhere_moves_the_history_on(env):
+    # Another service instance stores a check-in from Surabaya a minute after the cached one.
+    p = warm(env)
+    captured = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=60)
+    env.db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
+               " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature)"
+               " VALUES (:'e', :'u', :'d', 'elsewhere-nonce-0000000', 'in', 'WFO', :'t', now(), :'day',"
+               " -7.2575, 112.7521, 10, false, false, 660000, '\\x00', '\\x00')",
+               f"e={p.employee_id}", f"u={env.unit['id']}", f"d={p.device_id}", f"t={captured.isoformat()}",
+               f"day={local_day(env.unit)}")
+    r = p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=rfc3339(captured.timestamp() + 60))
+    eq(codes(r), ["IMPOSSIBLE_TRAVEL"], "660 km in a minute, from the check-in stored elsewhere")
+
+
+@test
+def an_employee_moved_to_another_unit_is_judged_by_the_new_one(env):
+    p = warm(env)
+    env.db.sql("UPDATE employees SET unit_id = :'u' WHERE id = :'e'", f"u={env.other['id']}", f"e={p.employee_id}")
+    r = p.checkin(lat=MONAS[0], lon=MONAS[1])
+    eq(codes(r), [], "inside the new unit's office")
+    eq(r.json()["geofence"]["place"], f"office:{env.other['office_id']}", "the new unit's office")
+    eq(env.db.sql("SELECT unit_id FROM checkins WHERE id = :'c'", f"c={r.json()['checkin_id']}"),
+       [[str(env.other["id"])]], "stored under the new unit")
+
+
+@test
+def concurrent_check_ins_of_one_employee_each_see_the_other(env):
+    # Two "in" check-ins at once on a warm entry: exactly one can be judged first of the day; the guard makes
+    # the other one be judged again after it, so the second sees a previous check-in and an earlier "in".
+    p = warm(env)
+    results = []
+    payloads = [p.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]) for _ in range(4)]
+    threads = [threading.Thread(target=lambda b=b: results.append(p.post(b))) for b in payloads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    eq(sorted(r.status for r in results), [201] * 4, "all stored")
+    rows = env.db.sql("SELECT count(*) FROM checkins WHERE employee_id = :'e'", f"e={p.employee_id}")
+    eq(rows, [["6"]], "two warming check-ins and four more")
+
+
+@test
+def without_the_cache_every_check_in_reads_the_database(env):
+    cold = admin_env(ATTENDANCE_CONTEXT_CACHE_EMPLOYEES="0")
+    try:
+        a = Agency(cold.svc)
+        unit = a.unit(a.prefix + "-COLD", "administrative", work_hours={})
+        p = Phone(cold.svc, cold.db, unit["id"])
+        for _ in range(3):
+            eq(p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]).status, 201, "stored")
+        got = contexts(cold)
+        eq((got["cache"], got["database"]), (0, 3), "three reads, no cache")
+    finally:
+        cold.close()
