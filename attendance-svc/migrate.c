@@ -8,12 +8,12 @@
 #include "migrate.h"
 
 #include "config.h"
+#include "digest.h"
 #include "log.h"
 
 #include <dirent.h>
 #include <libpq-fe.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ struct migration {
     int version;
     char name[128];
     char *sql;
-    char sha256[crypto_hash_sha256_BYTES * 2 + 1];
+    char sha256[SHA256_HEX_LEN + 1];
 };
 
 struct migration_list {
@@ -130,9 +130,7 @@ static int load_migrations(const char *dir, struct migration_list *list)
             break;
         }
         list->count++;
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(digest, (const unsigned char *)m->sql, len);
-        sodium_bin2hex(m->sha256, sizeof m->sha256, digest, sizeof digest);
+        sha256_hex(m->sql, len, m->sha256);
     }
     closedir(d);
     if (rc != 0)

@@ -7,6 +7,8 @@
 #ifndef ATTENDANCE_CLIENT_CHECKIN_H
 #define ATTENDANCE_CLIENT_CHECKIN_H
 
+#include "digest.h"
+
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -55,7 +57,5 @@ void rfc3339_ms(int64_t unix_ms, char out[RFC3339_MS_SIZE]);
 /* The wall clock in Unix milliseconds. */
 int64_t wall_ms(void);
 
-/* Lowercase hex SHA-256 of data. */
-void sha256_hex(const void *data, size_t len, char out[crypto_hash_sha256_BYTES * 2 + 1]);
 
 #endif

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "checkin/context.h"
 #include "checkin/payload.h"
+#include "digest.h"
 #include "handlers.h"
 #include "log.h"
 #include "metrics.h"
@@ -244,9 +245,7 @@ static bool decode(struct request *req, struct checkin_work *w)
             reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie must be a JPEG or PNG image");
             return false;
         }
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(digest, selfie->data, selfie->len);
-        sodium_bin2hex(w->selfie_hex, 65, digest, sizeof digest);
+        sha256_hex(selfie->data, selfie->len, w->selfie_hex);
     }
     if (selfie->seen != w->payload.has_selfie_sha256 ||
         (selfie->seen && strcmp(w->selfie_hex, w->payload.selfie_sha256) != 0)) {
