@@ -141,6 +141,20 @@ def bad_tokens_are_401(env):
 
 
 @test
+def a_token_verified_once_still_expires(env):
+    # Verified tokens are remembered; the expiry must still be checked on every use.
+    token = make_jwt(good_claims(env.admin_id, "admin", exp=int(time.time()) + 2))
+    eq(env.svc.request("GET", "/v1/units", headers={"Authorization": "Bearer " + token}).status, 200, "while valid")
+    eq(env.svc.request("GET", "/v1/units", headers={"Authorization": "Bearer " + token}).status, 200, "again")
+    time.sleep(2.5)
+    r = env.svc.request("GET", "/v1/units", headers={"Authorization": "Bearer " + token})
+    eq(r.status, 401, "after its exp")
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    eq(env.svc.request("GET", "/v1/units", headers={"Authorization": "Bearer " + tampered}).status, 401,
+       "other bytes are not the verified token")
+
+
+@test
 def a_token_whose_role_no_longer_matches_stops_working(env):
     forged_role = "Bearer " + make_jwt(good_claims(env.admin_id, "reviewer"))
     eq(env.svc.request("GET", "/v1/units", headers={"Authorization": forged_role}).status, 401,
