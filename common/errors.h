@@ -30,6 +30,9 @@
     X(ERR_INVALID_LOCATION, 422, "invalid_location")                                     \
     X(ERR_SELFIE_HASH_MISMATCH, 422, "selfie_hash_mismatch")                             \
     X(ERR_CLOCK_SKEW, 422, "clock_skew")                                                 \
+    X(ERR_WFH_QUOTA_EXCEEDED, 422, "wfh_quota_exceeded")                                 \
+    X(ERR_WFO_QUOTA_EXCEEDED, 422, "wfo_quota_exceeded")                                 \
+    X(ERR_WFO_ONLY_UNIT, 422, "wfo_only_unit")                                           \
     X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
     X(ERR_INTERNAL, 500, "internal_error")                                               \
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \

@@ -17,6 +17,11 @@ void h_metrics(struct request *req);
 /* h_units.c */
 void h_unit_create(struct request *req);
 void h_unit_get(struct request *req);
+
+/* h_roster.c */
+void h_roster_put(struct request *req);
+void h_roster_get(struct request *req);
+void h_roster_suggest(struct request *req);
 void h_unit_list(struct request *req);
 
 /* h_offices.c */

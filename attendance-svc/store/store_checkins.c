@@ -26,6 +26,8 @@ const struct db_statement store_checkins_statements[] = {
      "  'local_weekday', extract(isodow FROM t.local)::int - 1,"
      "  'local_second', extract(epoch FROM t.local::time)::int,"
      "  'generation', (SELECT n FROM setup_generation),"
+     "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.local::date"
+     "                     AND (h.agency_id IS NULL OR h.agency_id = unit.agency_id)),"
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"

@@ -12,7 +12,8 @@
 /*
  * Everything the rules need, as one JSON document, for the token's account if
  * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
- * category) and captured_at in its time zone (local_day, its UTC bounds day_start_ms and
+ * category), whether its agency's calendar or the national one makes the day a holiday, and
+ * captured_at in its time zone (local_day, its UTC bounds day_start_ms and
  * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
  * (id, employee_id, active, public_key hex), whether this device's nonce is taken
  * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,

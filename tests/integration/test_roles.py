@@ -10,6 +10,9 @@ ROUTES = [
     ("POST", "/v1/units", {ADMIN}),
     ("GET", "/v1/units", STAFF),
     ("GET", "/v1/units/{unit}", STAFF),
+    ("PUT", "/v1/units/{unit}/roster/2023-09-05", {SUPERVISOR, ADMIN}),
+    ("GET", "/v1/units/{unit}/roster/2023-09-05", STAFF),
+    ("POST", "/v1/units/{unit}/roster/2023-09-05/suggest", {SUPERVISOR, ADMIN}),
     ("POST", "/v1/offices", {ADMIN}),
     ("GET", "/v1/offices", STAFF),
     ("GET", "/v1/offices/999999999", STAFF),
@@ -59,7 +62,7 @@ def call(env, method, path, token):
     for name, value in env.ids.items():
         path = path.replace(name, value)
     # An empty object: an admitted role gets a 4xx about the body, never a change.
-    body = b"{}" if method in ("POST", "PATCH") else None
+    body = b"{}" if method in ("POST", "PATCH", "PUT") else None
     return env.svc.request(method, path, body, headers={"Content-Type": "application/json"}, token=token)
 
 
@@ -89,6 +92,6 @@ def the_table_covers_every_route_of_the_service(env):
     with open(os.path.join(REPO, "attendance-svc", "http", "router.c")) as f:
         served = {(m, p) for m, p in re.findall(r'\{"([A-Z]+)", "(/v1/[^"]*)"', f.read())}
     served.discard(("POST", "/v1/auth/login"))
-    tested = {(m, re.sub(r"\{[a-z]+\}|\d{9}", "{}", p)) for m, p, _ in ROUTES}
+    tested = {(m, re.sub(r"\{[a-z]+\}|\d{9}|\d{4}-\d{2}-\d{2}", "{}", p)) for m, p, _ in ROUTES}
     served = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in served}
     check(served == tested, f"untested: {sorted(served - tested)}; unknown: {sorted(tested - served)}")
