@@ -17,11 +17,22 @@ MONAS = (-6.1754, 106.8272)  # about 720 m north of Balai Kota
 SURABAYA = (-7.2575, 112.7521)  # about 660 km east
 
 
+def far_from_midnight():
+    """An Indonesian time zone whose local day does not change within the next hour or the last 30 minutes:
+    the tests check in up to 14 minutes back and expect one local day throughout."""
+    for tz in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
+        now = datetime.datetime.now(zoneinfo.ZoneInfo(tz))
+        if 30 <= now.hour * 60 + now.minute <= 23 * 60:
+            return tz
+    raise AssertionError("unreachable: the zones are an hour apart")
+
+
 def setup():
     env = admin_env()
     a = env.agency = Agency(env.svc)
-    env.unit = a.unit(a.prefix + "-C", "administrative", work_hours={})
-    env.other = a.unit(a.prefix + "-D", "administrative", work_hours={})
+    tz = far_from_midnight()
+    env.unit = a.unit(a.prefix + "-C", "administrative", timezone=tz, work_hours={})
+    env.other = a.unit(a.prefix + "-D", "administrative", timezone=tz, work_hours={})
     for unit, place in ((env.unit, BALAI_KOTA), (env.other, MONAS)):
         r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
             "type": "circle", "lat": place[0], "lon": place[1], "radius_m": 100}}, token=a.admin)
@@ -78,7 +89,8 @@ def a_warm_check_in_is_one_statement_and_stores_what_a_cold_one_would(env):
 
 @test
 def an_office_moved_after_caching_is_used_at_once(env):
-    unit = env.agency.unit(env.agency.prefix + "-MOVE", "administrative", work_hours={})
+    unit = env.agency.unit(env.agency.prefix + "-MOVE", "administrative", timezone=env.unit["timezone"],
+                           work_hours={})
     r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
         "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
     eq(r.status, 201, "office")
