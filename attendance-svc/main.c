@@ -8,6 +8,8 @@
  */
 #include "app.h"
 #include "checkin/context.h"
+#include "closure.h"
+#include "dates.h"
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
@@ -24,11 +26,56 @@
 
 static int usage(FILE *out)
 {
-    fprintf(out, "usage: attendance-svc [serve | migrate | help]\n"
-                 "  serve    run the HTTP API (the default)\n"
-                 "  migrate  apply pending database migrations\n"
+    fprintf(out, "usage: attendance-svc [serve | migrate | close-day --date YYYY-MM-DD | help]\n"
+                 "  serve      run the HTTP API (the default)\n"
+                 "  migrate    apply pending database migrations\n"
+                 "  close-day  flag ABSENT and NO_CHECKOUT for a day that is over (once, however often it runs)\n"
                  "Configuration is read from the environment: see docs/configuration.md.\n");
     return out == stdout ? 0 : 2;
+}
+
+/* attendance-svc close-day --date D: the nightly closure alone. */
+static int cmd_close_day(int argc, char **argv)
+{
+    if (argc != 4 || strcmp(argv[2], "--date") != 0)
+        return usage(stderr);
+    const char *day = argv[3];
+    if (date_parse(day, NULL) != 0) {
+        fprintf(stderr, "attendance-svc: --date must be a real date YYYY-MM-DD, not \"%s\"\n", day);
+        return 2;
+    }
+    struct config cfg;
+    if (config_load(&cfg, CONFIG_NEED_DATABASE) != 0) {
+        config_free(&cfg);
+        return 2;
+    }
+    int rc = 1, schema_version;
+    struct db_pool *pool = NULL;
+    if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &schema_version) != 0)
+        goto done;
+    struct db_pool_options opts = {
+        .conninfo = cfg.database_url,
+        .size = 1,
+        .acquire_timeout_ms = cfg.db_acquire_timeout_ms,
+        .statement_timeout_ms = 0, /* a closure of a large agency may take minutes */
+        .statement_sets = store_statement_sets,
+    };
+    enum db_status st = DB_UNAVAILABLE;
+    struct db_conn *db = (pool = db_pool_new(&opts)) ? db_acquire(pool, &st) : NULL;
+    struct closure_counts counts;
+    if (db)
+        st = closure_run(db, day, &counts);
+    if (st != DB_OK)
+        log_error("close-day: the day %s was not closed (%s); nothing of this run was kept", day,
+                  st == DB_UNAVAILABLE ? "database unavailable" : "database error");
+    else
+        rc = 0;
+    if (db)
+        db_release(pool, db);
+done:
+    db_pool_free(pool);
+    config_free(&cfg);
+    return rc;
 }
 
 static int cmd_migrate(void)
@@ -129,6 +176,8 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *cmd = argc > 1 ? argv[1] : "serve";
+    if (strcmp(cmd, "close-day") == 0)
+        return cmd_close_day(argc, argv);
     if (argc > 2)
         return usage(stderr);
     if (strcmp(cmd, "serve") == 0)

@@ -18,6 +18,14 @@ void h_metrics(struct request *req);
 void h_unit_create(struct request *req);
 void h_unit_get(struct request *req);
 
+/* h_discipline.c */
+void h_discipline_get(struct request *req);
+
+/* h_holidays.c */
+void h_holiday_create(struct request *req);
+void h_holiday_list(struct request *req);
+void h_holiday_delete(struct request *req);
+
 /* h_roster.c */
 void h_roster_put(struct request *req);
 void h_roster_get(struct request *req);

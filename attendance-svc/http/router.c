@@ -37,6 +37,7 @@ static const struct route routes[] = {
     {"POST", "/v1/employees/import", h_employee_import, ROLE_ADMIN, IMPORT_MAX_BODY, false},
     {"GET", "/v1/employees/{employee_id}", h_employee_get, ROLES_ALL, 0, false},
     {"PATCH", "/v1/employees/{employee_id}", h_employee_update, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/employees/{employee_id}/discipline", h_discipline_get, ROLES_ALL, 0, false},
 
     {"POST", "/v1/staff", h_staff_create, ROLE_ADMIN, 0, false},
     {"GET", "/v1/staff", h_staff_list, ROLE_ADMIN, 0, false},
@@ -46,6 +47,10 @@ static const struct route routes[] = {
     {"POST", "/v1/policies", h_policy_create, ROLE_ADMIN, 0, false},
     {"GET", "/v1/policies", h_policy_list, ROLES_STAFF, 0, false},
     {"GET", "/v1/policies/{policy_id}", h_policy_get, ROLES_STAFF, 0, false},
+
+    {"POST", "/v1/holidays", h_holiday_create, ROLE_ADMIN, 0, false},
+    {"GET", "/v1/holidays", h_holiday_list, ROLES_STAFF, 0, false},
+    {"DELETE", "/v1/holidays/{holiday_id}", h_holiday_delete, ROLE_ADMIN, 0, false},
 
     {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0, false},
 

@@ -7,10 +7,13 @@
 
 extern const struct db_statement store_accounts_statements[];
 extern const struct db_statement store_checkins_statements[];
+extern const struct db_statement store_closure_statements[];
 extern const struct db_statement store_devices_statements[];
+extern const struct db_statement store_discipline_statements[];
 extern const struct db_statement store_employees_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
+extern const struct db_statement store_holidays_statements[];
 extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_policies_statements[];
@@ -21,10 +24,13 @@ extern const struct db_statement store_units_statements[];
 const struct db_statement *const store_statement_sets[] = {
     store_accounts_statements,
     store_checkins_statements,
+    store_closure_statements,
     store_devices_statements,
+    store_discipline_statements,
     store_employees_statements,
     store_audit_statements,
     store_health_statements,
+    store_holidays_statements,
     store_homes_statements,
     store_offices_statements,
     store_policies_statements,

@@ -1,0 +1,120 @@
+/*
+ * GET /v1/employees/{employee_id}/discipline?year= (CONTRACT.md, "Review"): the
+ * employee's unexcused absent days, late and early minutes and their
+ * day-equivalent, and the sanction the thresholds in force suggest. Pending and
+ * confirmed violations count; dismissed ones (excused) do not. Seen by the
+ * employee itself and by the staff who see its unit.
+ */
+#include "handlers.h"
+#include "rules/discipline.h"
+#include "store/store_discipline.h"
+#include "store/store_employees.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define THRESHOLDS_MAX 64
+
+/* The year asked for, this year (UTC) by default; false after answering. */
+static bool query_year(struct request *req, int *year)
+{
+    const char *text = request_query(req, "year");
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    *year = utc.tm_year + 1900;
+    if (!text)
+        return true;
+    char *end;
+    long y = strtol(text, &end, 10);
+    if (end == text || *end || y < 1900 || y > 9999) {
+        reply_field_error(req, ERR_INVALID_VALUE, "year", "year must be a year from 1900 to 9999");
+        return false;
+    }
+    *year = (int)y;
+    return true;
+}
+
+static json_t *summary_json(long long employee_id, int year, const json_t *facts, const struct discipline_totals *t,
+                            const struct discipline_summary *s)
+{
+    char id[24];
+    const struct discipline_threshold *th = s->suggested;
+    json_t *suggested = th ? json_pack("{s:s, s:s, s:s, s:i}", "sanction", th->sanction, "level", th->level, "rule",
+                                       th->kind == THRESHOLD_CUMULATIVE ? "cumulative" : "consecutive", "min_days",
+                                       th->min_days)
+                           : json_null();
+    return json_pack("{s:s, s:i, s:i, s:I, s:I, s:i, s:i, s:i, s:i, s:o, s:O}", "employee_id",
+                     id_text(id, employee_id), "year", year, "absent_days", t->absent_days, "late_minutes",
+                     (json_int_t)t->late_minutes, "early_minutes", (json_int_t)t->early_minutes, "minutes_per_day",
+                     t->minutes_per_day, "minute_days", s->minute_days, "total_days", s->total_days,
+                     "longest_absent_run", t->longest_absent_run, "suggested", suggested, "thresholds",
+                     json_object_get(facts, "thresholds"));
+}
+
+void h_discipline_get(struct request *req)
+{
+    long long id = id_parse(req->params[0]);
+    bool own = id && id == req->auth.employee_id;
+    int year;
+    if (!id || (req->auth.role == ROLE_EMPLOYEE && !own)) {
+        reply_error(req, ERR_NOT_FOUND, "no such employee");
+        return;
+    }
+    if (!query_year(req, &year))
+        return;
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    enum db_status st;
+    long long unit = 0, agency = 0;
+    json_t *facts = NULL, *employee = store_employee_get(db, id, false, &unit, &agency, &st);
+    if (st == DB_OK && (!employee || !(own || auth_sees_unit(&req->auth, unit, agency)))) {
+        reply_error(req, ERR_NOT_FOUND, "no such employee");
+        goto done;
+    }
+    if (st == DB_OK)
+        facts = store_discipline_year(db, id, year, &st);
+    if (st != DB_OK || !facts) {
+        reply_db_error(req, st == DB_OK ? DB_ERROR : st);
+        goto done;
+    }
+    const json_t *gaps = json_object_get(facts, "gaps");
+    size_t n = json_array_size(gaps), i;
+    int *between = calloc(n + 1, sizeof *between);
+    if (!between) {
+        reply_error(req, ERR_INTERNAL, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < n; i++)
+        between[i] = (int)json_integer_value(json_array_get(gaps, i));
+    struct discipline_totals totals = {
+        .absent_days = (int)json_integer_value(json_object_get(facts, "absent_days")),
+        .late_minutes = (long)json_integer_value(json_object_get(facts, "late_minutes")),
+        .early_minutes = (long)json_integer_value(json_object_get(facts, "early_minutes")),
+        .minutes_per_day = (int)json_integer_value(json_object_get(facts, "minutes_per_day")),
+        .longest_absent_run = discipline_longest_run(between, n),
+    };
+    free(between);
+    struct discipline_threshold thresholds[THRESHOLDS_MAX];
+    size_t count = 0;
+    json_t *t;
+    json_array_foreach(json_object_get(facts, "thresholds"), i, t) {
+        if (count == THRESHOLDS_MAX)
+            break;
+        const char *kind = json_string_value(json_object_get(t, "kind"));
+        thresholds[count++] = (struct discipline_threshold){
+            .kind = kind && strcmp(kind, "consecutive") == 0 ? THRESHOLD_CONSECUTIVE : THRESHOLD_CUMULATIVE,
+            .min_days = (int)json_integer_value(json_object_get(t, "min_days")),
+            .severity = (int)json_integer_value(json_object_get(t, "severity")),
+            .sanction = json_string_value(json_object_get(t, "sanction")),
+            .level = json_string_value(json_object_get(t, "level")),
+        };
+    }
+    struct discipline_summary summary = discipline_assess(&totals, thresholds, count);
+    reply_json(req, 200, summary_json(id, year, facts, &totals, &summary));
+done:
+    json_decref(employee);
+    json_decref(facts);
+}

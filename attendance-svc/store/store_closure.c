@@ -1,0 +1,73 @@
+/*
+ * The nightly closure (sql/0007): ABSENT and NO_CHECKOUT, set-based, each
+ * guarded by violations_closure_once_idx so a second run adds nothing.
+ */
+#include "store_closure.h"
+
+#include <stdlib.h>
+
+/* Units whose local day $1 is over, with the instant it began. */
+#define CLOSED_UNITS                                                                        \
+    "closed AS (SELECT u.id, u.work_hours, ($1::date)::timestamp AT TIME ZONE u.timezone AS began" \
+    "             FROM units u WHERE now() >= ($1::date + 1)::timestamp AT TIME ZONE u.timezone)"
+
+const struct db_statement store_closure_statements[] = {
+    {"closure_absent",
+     "WITH " CLOSED_UNITS ","
+     " work AS (SELECT * FROM closed WHERE is_work_day(closed.id, $1::date)),"
+     " expected AS (SELECT eu.employee_id, w.id AS unit_id, w.work_hours FROM work w"
+     "                JOIN employee_units eu ON eu.unit_id = w.id AND eu.valid_from <= w.began"
+     "                 AND (eu.valid_to IS NULL OR eu.valid_to > w.began))"
+     " INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
+     " SELECT x.employee_id, x.unit_id, NULL, $1::date, 'ABSENT',"
+     "        jsonb_build_object('work_hours', x.work_hours -> (ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat',"
+     "                           'sun'])[extract(isodow FROM $1::date)::int])"
+     "   FROM expected x"
+     "  WHERE NOT EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = x.employee_id AND c.local_day = $1::date"
+     "                    AND c.type = 'in')"
+     " ON CONFLICT (employee_id, day, code) WHERE code IN ('ABSENT', 'NO_CHECKOUT') DO NOTHING"},
+    {"closure_no_checkout",
+     "WITH " CLOSED_UNITS ","
+     " last_in AS (SELECT DISTINCT ON (c.employee_id) c.employee_id, c.unit_id, c.id, c.captured_at"
+     "               FROM closed u JOIN checkins c ON c.unit_id = u.id AND c.local_day = $1::date AND c.type = 'in'"
+     "              ORDER BY c.employee_id, c.captured_at DESC)"
+     " INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
+     " SELECT l.employee_id, l.unit_id, l.id, $1::date, 'NO_CHECKOUT', jsonb_build_object('last_in_at', l.captured_at)"
+     "   FROM last_in l"
+     "  WHERE NOT EXISTS (SELECT 1 FROM checkins o WHERE o.employee_id = l.employee_id AND o.local_day = $1::date"
+     "                    AND o.type = 'out' AND o.captured_at > l.captured_at)"
+     " ON CONFLICT (employee_id, day, code) WHERE code IN ('ABSENT', 'NO_CHECKOUT') DO NOTHING"},
+    {"closure_units_open",
+     "SELECT count(*) FROM units u WHERE now() < ($1::date + 1)::timestamp AT TIME ZONE u.timezone"},
+    {NULL, NULL},
+};
+
+static enum db_status run_counted(struct db_conn *db, const char *statement, const char *day, long *count)
+{
+    const char *params[] = {day};
+    enum db_status st;
+    PGresult *r = db_exec(db, statement, 1, params, &st);
+    *count = r ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+    PQclear(r);
+    return st;
+}
+
+enum db_status store_closure_absent(struct db_conn *db, const char *day, long *flagged)
+{
+    return run_counted(db, "closure_absent", day, flagged);
+}
+
+enum db_status store_closure_no_checkout(struct db_conn *db, const char *day, long *flagged)
+{
+    return run_counted(db, "closure_no_checkout", day, flagged);
+}
+
+enum db_status store_closure_units_open(struct db_conn *db, const char *day, long *open)
+{
+    const char *params[] = {day};
+    enum db_status st;
+    PGresult *r = db_exec(db, "closure_units_open", 1, params, &st);
+    *open = r && PQntuples(r) == 1 ? strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return st;
+}
