@@ -17,6 +17,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+import zoneinfo
 
 URL, ADMIN_USER, ADMIN_PASSWORD, CLIENT, STATE = sys.argv[1:6]
 PASSWORD = "demo-pegawai-2026"  # the demo employees' and staff's password
@@ -101,6 +102,49 @@ POLICIES = [
      "ends_on": "2021-07-20", "applies_to": ["critical"], "unit": "MLG", "priority": 0,
      "max_wfo_percent": 100, "selfie_required_for": []},
 ]
+
+
+# National holidays and collective leave of 2023: SKB 3 Menteri No. 1066/2022, 3/2022, 3/2022, as revised in
+# March and June 2023 (cuti bersama of Idul Fitri and Idul Adha).
+HOLIDAYS_2023 = [
+    ("2023-01-01", "Tahun Baru 2023 Masehi", "holiday"), ("2023-01-22", "Tahun Baru Imlek 2574", "holiday"),
+    ("2023-01-23", "Cuti bersama Tahun Baru Imlek", "collective_leave"),
+    ("2023-02-18", "Isra Mikraj Nabi Muhammad SAW", "holiday"), ("2023-03-22", "Hari Suci Nyepi", "holiday"),
+    ("2023-03-23", "Cuti bersama Hari Suci Nyepi", "collective_leave"), ("2023-04-07", "Wafat Isa Almasih", "holiday"),
+    ("2023-04-19", "Cuti bersama Idul Fitri", "collective_leave"),
+    ("2023-04-20", "Cuti bersama Idul Fitri", "collective_leave"),
+    ("2023-04-21", "Cuti bersama Idul Fitri", "collective_leave"),
+    ("2023-04-22", "Idul Fitri 1444 H", "holiday"), ("2023-04-23", "Idul Fitri 1444 H", "holiday"),
+    ("2023-04-24", "Cuti bersama Idul Fitri", "collective_leave"),
+    ("2023-04-25", "Cuti bersama Idul Fitri", "collective_leave"),
+    ("2023-05-01", "Hari Buruh Internasional", "holiday"), ("2023-05-18", "Kenaikan Isa Almasih", "holiday"),
+    ("2023-06-01", "Hari Lahir Pancasila", "holiday"), ("2023-06-02", "Cuti bersama Hari Raya Waisak", "collective_leave"),
+    ("2023-06-04", "Hari Raya Waisak 2567 BE", "holiday"),
+    ("2023-06-28", "Cuti bersama Idul Adha", "collective_leave"), ("2023-06-29", "Idul Adha 1444 H", "holiday"),
+    ("2023-06-30", "Cuti bersama Idul Adha", "collective_leave"),
+    ("2023-07-19", "Tahun Baru Islam 1445 H", "holiday"), ("2023-08-17", "Hari Kemerdekaan RI", "holiday"),
+    ("2023-09-28", "Maulid Nabi Muhammad SAW", "holiday"), ("2023-12-25", "Hari Raya Natal", "holiday"),
+    ("2023-12-26", "Cuti bersama Hari Raya Natal", "collective_leave"),
+]
+
+
+def make_calendar_and_rosters(admin, units):
+    """The 2023 calendar, and rosters: a day of the ASEAN summit (75% WFH allowed) and today."""
+    for day, name, kind in HOLIDAYS_2023:
+        must((201, 409), call("POST", "/v1/holidays", {"date": day, "name": name, "kind": kind}, admin),
+             f"holiday {day}")
+    status, employees = call("GET", f"/v1/employees?unit_id={units['DKI-BKD']['id']}&limit=50", token=admin)
+    ids = {e["nip"]: e["id"] for e in employees["items"]} if status == 200 else {}
+    bkd = [ids[nip] for nip, _, unit in EMPLOYEES if unit == "DKI-BKD" and nip in ids]
+    summit = [{"employee_id": e, "mode": "WFH"} for e in bkd[:3]]  # 3 of 5: within 75%, over 50%
+    must((200,), call("PUT", f"/v1/units/{units['DKI-BKD']['id']}/roster/2023-09-05", {"entries": summit}, admin),
+         "roster of 5 Sep 2023")
+    # Today (in Jakarta) Dewi Lestari works from home (the morning below checks her in WFH).
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date()
+    today_roster = [{"employee_id": ids[EMPLOYEES[2][0]], "mode": "WFH"}] if EMPLOYEES[2][0] in ids else []
+    must((200,), call("PUT", f"/v1/units/{units['DKI-BKD']['id']}/roster/{today}", {"entries": today_roster}, admin),
+         "today's roster")
+    print(f"demo: {len(HOLIDAYS_2023)} days of the 2023 calendar; rosters of 2023-09-05 and {today}")
 
 
 def make_agency():
@@ -194,7 +238,8 @@ def play_morning():
 
 def main():
     os.makedirs(STATE, mode=0o700, exist_ok=True)
-    make_agency()
+    admin, units = make_agency()
+    make_calendar_and_rosters(admin, units)
     play_morning()
     print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, reviewer.dki, "
           f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
