@@ -8,7 +8,6 @@
 #include "handlers.h"
 #include "rules/discipline.h"
 #include "store/store_discipline.h"
-#include "store/store_employees.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,26 +55,12 @@ static json_t *summary_json(long long employee_id, int year, const json_t *facts
 void h_discipline_get(struct request *req)
 {
     long long id = id_parse(req->params[0]);
-    bool own = id && id == req->auth.employee_id;
     int year;
-    if (!id || (req->auth.role == ROLE_EMPLOYEE && !own)) {
-        reply_error(req, ERR_NOT_FOUND, "no such employee");
-        return;
-    }
-    if (!query_year(req, &year))
-        return;
-    struct db_conn *db = request_db(req);
-    if (!db)
+    json_t *facts = NULL, *employee;
+    if (!query_year(req, &year) || !(employee = employee_if_visible(req, id)))
         return;
     enum db_status st;
-    long long unit = 0, agency = 0;
-    json_t *facts = NULL, *employee = store_employee_get(db, id, false, &unit, &agency, &st);
-    if (st == DB_OK && (!employee || !(own || auth_sees_unit(&req->auth, unit, agency)))) {
-        reply_error(req, ERR_NOT_FOUND, "no such employee");
-        goto done;
-    }
-    if (st == DB_OK)
-        facts = store_discipline_year(db, id, year, &st);
+    facts = store_discipline_year(req->db, id, year, &st);
     if (st != DB_OK || !facts) {
         reply_db_error(req, st == DB_OK ? DB_ERROR : st);
         goto done;

@@ -147,17 +147,16 @@ done:
     json_decref(body);
 }
 
-void h_employee_get(struct request *req)
+json_t *employee_if_visible(struct request *req, long long id)
 {
-    long long id = id_parse(req->params[0]);
     bool own = id && id == req->auth.employee_id;
     if (!id || (req->auth.role == ROLE_EMPLOYEE && !own)) {
         reply_error(req, ERR_NOT_FOUND, "no such employee");
-        return;
+        return NULL;
     }
     struct db_conn *db = request_db(req);
     if (!db)
-        return;
+        return NULL;
     enum db_status st;
     long long unit = 0, agency = 0;
     json_t *doc = store_employee_get(db, id, false, &unit, &agency, &st);
@@ -166,8 +165,16 @@ void h_employee_get(struct request *req)
     else if (!doc || !(own || auth_sees_unit(&req->auth, unit, agency)))
         reply_error(req, ERR_NOT_FOUND, "no such employee");
     else
-        reply_json(req, 200, json_incref(doc));
+        return doc;
     json_decref(doc);
+    return NULL;
+}
+
+void h_employee_get(struct request *req)
+{
+    json_t *doc = employee_if_visible(req, id_parse(req->params[0]));
+    if (doc)
+        reply_json(req, 200, doc);
 }
 
 void h_employee_list(struct request *req)

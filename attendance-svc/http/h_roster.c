@@ -56,6 +56,31 @@ static enum db_status policy_terms_for(struct request *req, struct db_conn *db, 
     return st;
 }
 
+/*
+ * The unit (if the caller sees it; with lock, locked until the transaction
+ * ends), its active employees and the terms in force that day; false after
+ * answering. The caller releases *unit and *members either way.
+ */
+static bool load_day(struct request *req, struct db_conn *db, long long unit_id, const char *day, bool lock,
+                     json_t **unit, json_t **members, struct policy_terms *terms)
+{
+    enum db_status st;
+    *unit = store_roster_unit(db, &req->auth, unit_id, lock, &st);
+    if (st == DB_OK && !*unit) {
+        reply_error(req, ERR_NOT_FOUND, "no such unit");
+        return false;
+    }
+    if (st == DB_OK)
+        *members = store_roster_members(db, unit_id, day, &st);
+    if (st == DB_OK)
+        st = policy_terms_for(req, db, *unit, day, terms);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        return false;
+    }
+    return true;
+}
+
 static json_t *cap_json(int cap) { return cap == POLICY_NO_CAP ? json_null() : json_integer(cap); }
 
 /* Adds what a console shows beside the entries: headcount, counts and the caps in force. */
@@ -202,27 +227,19 @@ void h_roster_put(struct request *req)
     struct db_conn *db = request_db(req);
     if (!db)
         goto done;
+    struct policy_terms terms;
     enum db_status st = db_begin(db);
-    if (st == DB_OK)
-        unit = store_roster_unit(db, &req->auth, unit_id, true, &st);
-    if (st == DB_OK && !unit) {
-        reply_error(req, ERR_NOT_FOUND, "no such unit");
-        goto done;
-    }
-    if (st == DB_OK)
-        members = store_roster_members(db, unit_id, day, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
     }
-    if (!(entries = decode_entries(req, body, members)))
+    if (!load_day(req, db, unit_id, day, true, &unit, &members, &terms) ||
+        !(entries = decode_entries(req, body, members)))
         goto done;
-    struct policy_terms terms;
     int headcount = (int)json_array_size(members), wfh = count_wfh(entries);
-    st = policy_terms_for(req, db, unit, day, &terms);
-    if (st == DB_OK && !within_caps(req, &terms, headcount, wfh))
+    if (!within_caps(req, &terms, headcount, wfh))
         goto done;
-    if (st == DB_OK && !(entries_text = json_dumps(entries, JSON_COMPACT)))
+    if (!(entries_text = json_dumps(entries, JSON_COMPACT)))
         st = DB_ERROR;
     if (st == DB_OK)
         before = store_roster_get(db, unit_id, day, &st);
@@ -257,20 +274,12 @@ void h_roster_get(struct request *req)
     struct db_conn *db = request_db(req);
     if (!db)
         return;
-    json_t *members = NULL, *roster = NULL;
-    enum db_status st;
-    json_t *unit = store_roster_unit(db, &req->auth, unit_id, false, &st);
-    if (st == DB_OK && !unit) {
-        reply_error(req, ERR_NOT_FOUND, "no such unit");
-        goto done;
-    }
+    json_t *unit = NULL, *members = NULL, *roster = NULL;
     struct policy_terms terms;
-    if (st == DB_OK)
-        members = store_roster_members(db, unit_id, day, &st);
-    if (st == DB_OK)
-        roster = store_roster_get(db, unit_id, day, &st);
-    if (st == DB_OK)
-        st = policy_terms_for(req, db, unit, day, &terms);
+    enum db_status st;
+    if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
+        goto done;
+    roster = store_roster_get(db, unit_id, day, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -292,23 +301,11 @@ void h_roster_suggest(struct request *req)
     struct db_conn *db = request_db(req);
     if (!db)
         return;
-    json_t *members = NULL;
+    json_t *unit = NULL, *members = NULL;
     struct roster_candidate *c = NULL;
-    enum db_status st;
-    json_t *unit = store_roster_unit(db, &req->auth, unit_id, false, &st);
-    if (st == DB_OK && !unit) {
-        reply_error(req, ERR_NOT_FOUND, "no such unit");
-        goto done;
-    }
     struct policy_terms terms;
-    if (st == DB_OK)
-        members = store_roster_members(db, unit_id, day, &st);
-    if (st == DB_OK)
-        st = policy_terms_for(req, db, unit, day, &terms);
-    if (st != DB_OK) {
-        reply_db_error(req, st);
+    if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
         goto done;
-    }
     size_t n = json_array_size(members);
     if (!(c = calloc(n + 1, sizeof *c))) {
         reply_error(req, ERR_INTERNAL, "out of memory");

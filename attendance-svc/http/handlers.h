@@ -18,6 +18,12 @@ void h_metrics(struct request *req);
 void h_unit_create(struct request *req);
 void h_unit_get(struct request *req);
 
+/*
+ * The employee's document if the caller may see it (the employee itself, staff
+ * who see its unit); NULL after answering 404 (or the database's error).
+ */
+json_t *employee_if_visible(struct request *req, long long employee_id);
+
 /* h_discipline.c */
 void h_discipline_get(struct request *req);
 
