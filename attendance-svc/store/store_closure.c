@@ -1,6 +1,9 @@
 /*
  * The nightly closure (sql/0007): ABSENT and NO_CHECKOUT, set-based, each
- * guarded by violations_closure_once_idx so a second run adds nothing.
+ * guarded by violations_closure_once_idx so a second run adds nothing. Neither
+ * is tied to a check-in (NO_CHECKOUT names the last "in" in its evidence): a
+ * phone retrying that "in" after the closure must get its first answer again,
+ * and the replay lists the violations of the check-in.
  */
 #include "store_closure.h"
 
@@ -32,7 +35,8 @@ const struct db_statement store_closure_statements[] = {
      "               FROM closed u JOIN checkins c ON c.unit_id = u.id AND c.local_day = $1::date AND c.type = 'in'"
      "              ORDER BY c.employee_id, c.captured_at DESC)"
      " INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
-     " SELECT l.employee_id, l.unit_id, l.id, $1::date, 'NO_CHECKOUT', jsonb_build_object('last_in_at', l.captured_at)"
+     " SELECT l.employee_id, l.unit_id, NULL, $1::date, 'NO_CHECKOUT',"
+     "        jsonb_build_object('last_in_checkin_id', l.id::text, 'last_in_at', l.captured_at)"
      "   FROM last_in l"
      "  WHERE NOT EXISTS (SELECT 1 FROM checkins o WHERE o.employee_id = l.employee_id AND o.local_day = $1::date"
      "                    AND o.type = 'out' AND o.captured_at > l.captured_at)"

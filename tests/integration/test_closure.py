@@ -2,9 +2,10 @@
 import datetime
 import json
 import secrets
+import time
 import zoneinfo
 
-from harness import (ADMIN_PASSWORD, Phone, Agency, admin_env, base_env, check, eq, login, run_svc, test)
+from harness import (ADMIN_PASSWORD, Phone, Agency, admin_env, base_env, check, eq, login, rfc3339, run_svc, test)
 
 DAY = "2023-09-05"  # a Tuesday
 
@@ -28,12 +29,13 @@ def member_since(env, phone, since="2023-01-01 00:00+07"):
 
 
 def checkin(env, phone, unit, day, type, hhmm):
-    """A check-in stored as the service would have, at hh:mm Jakarta time on day."""
-    env.db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
+    """A check-in stored as the service would have, at hh:mm Jakarta time on day; its id."""
+    return env.db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
                " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature)"
                " VALUES (:'e', :'u', :'d', :'n', :'type', 'WFO', :'t', :'t', :'day', -6.18, 106.83, 10, false, true,"
-               " 0, '\\x00', '\\x00')", f"e={phone.employee_id}", f"u={unit['id']}", f"d={phone.device_id}",
-               f"n={secrets.token_hex(11)}", f"type={type}", f"t={day} {hhmm}+07", f"day={day}")
+               " 0, '\\x00', '\\x00') RETURNING id", f"e={phone.employee_id}", f"u={unit['id']}",
+               f"d={phone.device_id}", f"n={secrets.token_hex(11)}", f"type={type}", f"t={day} {hhmm}+07",
+               f"day={day}")[0][0]
 
 
 def close(env, day):
@@ -67,6 +69,24 @@ def the_closure_flags_absent_and_no_checkout_once(env):
     again = close(env, DAY)
     eq((again["absent_flagged"], again["no_checkout_flagged"]), (0, 0), "a second run flags nothing")
     eq(len(flags(env, absent)) + len(flags(env, no_out)), 2, "still once each")
+
+
+@test
+def a_retry_after_the_closure_gets_the_first_answer(env):
+    # NO_CHECKOUT is not tied to the "in" it names, so a phone retrying that "in" still gets the same body.
+    p = Phone(env.svc, env.db, env.unit["id"])
+    captured = time.time() - 86400
+    payload = p.payload(captured_at=rfc3339(captured))
+    first = p.post(payload)
+    eq(first.status, 201, f"yesterday's in: {first}")
+    day = datetime.datetime.fromtimestamp(captured, zoneinfo.ZoneInfo("Asia/Jakarta")).date().isoformat()
+    close(env, day)
+    eq(flags(env, p, "NO_CHECKOUT"), [(day, "NO_CHECKOUT", env.unit["id"])], "flagged")
+    evidence = json.loads(env.db.sql("SELECT evidence FROM violations WHERE employee_id = :'e' AND code = 'NO_CHECKOUT'",
+                                     f"e={p.employee_id}")[0][0])
+    eq(evidence["last_in_checkin_id"], first.json()["checkin_id"], "the in it names")
+    again = p.post(payload)
+    eq((again.status, again.json()), (200, first.json()), "the retry's answer")
 
 
 @test
@@ -135,8 +155,14 @@ def discipline_counts_what_was_not_dismissed(env):
         env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, evidence) VALUES (:'e', :'u', :'d',"
                    " 'LATE_ARRIVAL', jsonb_build_object('late_minutes', :'m'::int))", f"e={p.employee_id}",
                    f"u={env.unit['id']}", f"d={day}", f"m={minutes}")
-    env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, evidence) VALUES (:'e', :'u', '2023-10-11',"
-               " 'EARLY_DEPARTURE', '{\"early_minutes\": 1}')", f"e={p.employee_id}", f"u={env.unit['id']}")
+    # Out at noon (240 minutes early), back, out on time: only the day's last out counts.
+    noon = checkin(env, p, env.unit, "2023-10-11", "out", "12:00")
+    checkin(env, p, env.unit, "2023-10-11", "out", "16:05")
+    early = checkin(env, p, env.unit, "2023-10-12", "out", "15:59")
+    for checkin_id, day, minutes in ((noon, "2023-10-11", 240), (early, "2023-10-12", 1)):
+        env.db.sql("INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence) VALUES (:'e', :'u',"
+                   " :'c', :'d', 'EARLY_DEPARTURE', jsonb_build_object('early_minutes', :'m'::int))",
+                   f"e={p.employee_id}", f"u={env.unit['id']}", f"c={checkin_id}", f"d={day}", f"m={minutes}")
     r = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2023", token=p.token)
     eq(r.status, 200, f"the employee's own: {r}")
     d = r.json()
