@@ -313,7 +313,7 @@ int migrate_check_current(const struct config *cfg, unsigned wait_s, int *latest
         if (pg || waited >= wait_s)
             break;
         if (waited == 0)
-            log_warn("serve: the database is not reachable yet; waiting up to %u s", wait_s);
+            log_warn("the database is not reachable yet; waiting up to %u s", wait_s);
         sleep(1);
     }
     if (!pg) {
@@ -332,7 +332,7 @@ int migrate_check_current(const struct config *cfg, unsigned wait_s, int *latest
     }
     int rc = 0;
     if (pending) {
-        log_fields(LOG_LEVEL_ERROR, "serve: the database schema is behind; run `attendance-svc migrate` first",
+        log_fields(LOG_LEVEL_ERROR, "the database schema is behind; run `attendance-svc migrate` first",
                    json_pack("{s:i, s:s}", "pending", (int)pending, "first_pending", first));
         rc = -1;
     }
