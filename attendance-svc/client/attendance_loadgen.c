@@ -161,6 +161,7 @@ struct slot {
     CURL *easy;
     struct api_call *call;
     double due; /* monotonic seconds: when its check-in was due (open loop) or sent (closed loop) */
+    enum checkin_kind kind;
     bool busy;
     unsigned char *selfie; /* SELFIE_BYTES, made when first needed */
 };
@@ -196,6 +197,7 @@ struct loadgen {
     double measured_s, presign_s;
     unsigned rounds;
     struct histogram hist;
+    struct histogram hist_by_kind[KIND_COUNT]; /* which kind of check-in sets the tail */
     uint64_t status[HTTP_STATUSES];
     char *first_error[HTTP_STATUSES];
     uint64_t kinds[KIND_COUNT];
@@ -624,6 +626,7 @@ static int start(struct loadgen *g, struct slot *s, const struct round *r, size_
         return -1;
     s->busy = true;
     s->due = due;
+    s->kind = p->kind;
     g->kinds[p->kind]++;
     return 0;
 }
@@ -644,7 +647,9 @@ static void complete(struct loadgen *g, struct slot *s, CURLcode rc)
 {
     api_call_finish(s->easy, rc, s->call);
     double latency_s = mono_s() - s->due;
-    hist_record(&g->hist, (uint64_t)(latency_s > 0 ? latency_s * 1e6 : 0));
+    uint64_t latency_us = (uint64_t)(latency_s > 0 ? latency_s * 1e6 : 0);
+    hist_record(&g->hist, latency_us);
+    hist_record(&g->hist_by_kind[s->kind], latency_us);
     long status = s->call->status >= 0 && s->call->status < HTTP_STATUSES ? s->call->status : 0;
     g->status[status]++;
     if (status == 201)
@@ -798,6 +803,14 @@ static int report(struct loadgen *g)
         printf("  never sent        %zu scheduled check-ins: the service fell more than %.0f s behind\n", g->unsent,
                OPEN_LOOP_GRACE_S);
     printf("  latency           p50 %.3f ms   p90 %.3f ms   p99 %.3f ms   max %.3f ms\n", p50, p90, p99, max);
+    const char *label = "latency by kind";
+    for (int k = 0; k < KIND_COUNT; k++) {
+        if (!g->hist_by_kind[k].total)
+            continue;
+        printf("  %-17s p50 %.3f ms   p99 %.3f ms   (%s)\n", label, hist_percentile_ms(&g->hist_by_kind[k], 0.50),
+               hist_percentile_ms(&g->hist_by_kind[k], 0.99), kind_names[k]);
+        label = "";
+    }
     printf("  mix              ");
     for (int k = 0; k < KIND_COUNT; k++)
         printf(" %llu %s%s", (unsigned long long)g->kinds[k], kind_names[k], k + 1 < KIND_COUNT ? "," : "\n");

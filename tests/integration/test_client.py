@@ -403,8 +403,11 @@ def the_load_generator_reports_a_closed_loop_run_that_adds_up(env):
     eq(unit_counts(env, code), ["200", "10", "20", "10"], "stored: all, with selfies, WFH, outside")
     violations = unit_violations(env, code)
     eq(violations.get("OUTSIDE_GEOFENCE"), "10", f"only the outside ones are outside: {violations}")
-    # WFH is MODE_MISMATCH where the service has no roster endpoint to roster it; nothing else may be flagged.
-    check(set(violations) <= {"OUTSIDE_GEOFENCE", "MODE_MISMATCH"}, f"no other violation: {violations}")
+    # Its WFH employees are rostered WFH, so nothing else is flagged.
+    eq(set(violations), {"OUTSIDE_GEOFENCE"}, f"no other violation: {violations}")
+    kinds = [k for k in ("WFO in the office", "WFH at the approved home", "WFO outside the geofence",
+                         "WFO with a 200 KB selfie") if re.search(r"p99 [0-9.]+ ms +\(" + k + r"\)", out.stdout)]
+    eq(len(kinds), 4, f"latency by kind: {out.stdout}")
 
 
 @test
