@@ -6,34 +6,14 @@
  * employee itself and by the staff who see its unit.
  */
 #include "handlers.h"
+#include "paging.h"
 #include "rules/discipline.h"
 #include "store/store_discipline.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define THRESHOLDS_MAX 64
-
-/* The year asked for, this year (UTC) by default; false after answering. */
-static bool query_year(struct request *req, int *year)
-{
-    const char *text = request_query(req, "year");
-    time_t now = time(NULL);
-    struct tm utc;
-    gmtime_r(&now, &utc);
-    *year = utc.tm_year + 1900;
-    if (!text)
-        return true;
-    char *end;
-    long y = strtol(text, &end, 10);
-    if (end == text || *end || y < 1900 || y > 9999) {
-        reply_field_error(req, ERR_INVALID_VALUE, "year", "year must be a year from 1900 to 9999");
-        return false;
-    }
-    *year = (int)y;
-    return true;
-}
 
 static json_t *summary_json(long long employee_id, int year, const json_t *facts, const struct discipline_totals *t,
                             const struct discipline_summary *s)

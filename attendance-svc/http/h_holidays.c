@@ -10,9 +10,7 @@
 #include "paging.h"
 #include "store/store_holidays.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void h_holiday_create(struct request *req)
 {
@@ -95,25 +93,18 @@ void h_holiday_list(struct request *req)
     long long agency_id;
     if (!query_id(req, "agency_id", &agency_id))
         return;
-    const char *year_text = request_query(req, "year");
-    char *end = NULL;
-    time_t now = time(NULL);
-    struct tm utc;
-    gmtime_r(&now, &utc);
-    long year = year_text ? strtol(year_text, &end, 10) : utc.tm_year + 1900; /* default: this year (UTC) */
-    if (year_text && (*end || end == year_text || year < 1900 || year > 9999)) {
-        reply_field_error(req, ERR_INVALID_VALUE, "year", "year must be a year from 1900 to 9999");
+    int year;
+    if (!query_year(req, &year))
         return;
-    }
     struct db_conn *db = request_db(req);
     if (!db)
         return;
     enum db_status st;
-    json_t *items = store_holiday_list(db, (int)year, agency_id, &st);
+    json_t *items = store_holiday_list(db, year, agency_id, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         json_decref(items);
         return;
     }
-    reply_json(req, 200, json_pack("{s:i, s:o}", "year", (int)year, "items", items));
+    reply_json(req, 200, json_pack("{s:i, s:o}", "year", year, "items", items));
 }

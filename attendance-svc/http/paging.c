@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 bool page_from_query(struct request *req, struct page *page)
 {
@@ -51,5 +52,24 @@ bool query_id(struct request *req, const char *key, long long *id)
         reply_field_error(req, ERR_INVALID_FIELD, key, "%s must be an id", key);
         return false;
     }
+    return true;
+}
+
+bool query_year(struct request *req, int *year)
+{
+    const char *text = request_query(req, "year");
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    *year = utc.tm_year + 1900;
+    if (!text)
+        return true;
+    char *end;
+    long y = strtol(text, &end, 10);
+    if (end == text || *end || y < 1900 || y > 9999) {
+        reply_field_error(req, ERR_INVALID_VALUE, "year", "year must be a year from 1900 to 9999");
+        return false;
+    }
+    *year = (int)y;
     return true;
 }

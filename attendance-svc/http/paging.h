@@ -33,4 +33,7 @@ void reply_page(struct request *req, const struct page *page, json_t *items, enu
  */
 bool query_id(struct request *req, const char *key, long long *id);
 
+/* ?year=: this year (UTC) when absent; false after answering 422 when it is not a year from 1900 to 9999. */
+bool query_year(struct request *req, int *year);
+
 #endif
