@@ -9,6 +9,7 @@ extern const struct db_statement store_accounts_statements[];
 extern const struct db_statement store_checkins_statements[];
 extern const struct db_statement store_devices_statements[];
 extern const struct db_statement store_employees_statements[];
+extern const struct db_statement store_exports_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_homes_statements[];
@@ -22,6 +23,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_checkins_statements,
     store_devices_statements,
     store_employees_statements,
+    store_exports_statements,
     store_audit_statements,
     store_health_statements,
     store_homes_statements,
