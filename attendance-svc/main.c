@@ -137,7 +137,7 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: the database is unavailable (see above); nothing was exported");
         goto done;
     }
-    /* The day's closure (ABSENT, NO_CHECKOUT) is one call here, before the export reads the day. */
+    /* Issue 7's closure of the day (closure_run: ABSENT, NO_CHECKOUT) goes here, one call before the export. */
     if (export_day(db, day, dir, secret_key, files) != 0)
         goto done;
     db_release(pool, db);
