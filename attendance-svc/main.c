@@ -3,6 +3,13 @@
  *
  *   serve (default)  the HTTP API, after checking that the schema is current
  *   migrate          apply pending migrations from the SQL directory
+ *   nightly --date D --out DIR [--upload URL]
+ *                    the nightly job of day D: its export (export/export.c),
+ *                    uploaded if asked (export/upload.c)
+ *   export-keygen --out FILE
+ *                    make the Ed25519 key that signs the exports
+ *   verify-export DIR --public-key KEY [--date D]
+ *                    check a night's files as a receiver would (export/verify.c)
  *
  * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration.
  */
@@ -10,6 +17,11 @@
 #include "checkin/context.h"
 #include "closure.h"
 #include "dates.h"
+#include "export/export.h"
+#include "export/export_key.h"
+#include "export/manifest.h"
+#include "export/upload.h"
+#include "export/verify.h"
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
@@ -17,6 +29,7 @@
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,22 +39,86 @@
 
 static int usage(FILE *out)
 {
-    fprintf(out, "usage: attendance-svc [serve | migrate | close-day --date YYYY-MM-DD | help]\n"
-                 "  serve      run the HTTP API (the default)\n"
-                 "  migrate    apply pending database migrations\n"
-                 "  close-day  flag ABSENT and NO_CHECKOUT for a day that is over (once, however often it runs)\n"
-                 "Configuration is read from the environment: see docs/configuration.md.\n");
+    fprintf(out, "usage: attendance-svc [serve | migrate | nightly | export-keygen | verify-export | help]\n"
+                 "  serve          run the HTTP API (the default)\n"
+                 "  migrate        apply pending database migrations\n"
+                 "  close-day --date YYYY-MM-DD\n"
+                 "                 flag ABSENT and NO_CHECKOUT for a day that is over (once, however often it\n"
+                 "                 runs); nightly does it first\n"
+                 "  nightly --date YYYY-MM-DD --out DIR [--upload URL]\n"
+                 "                 write the day's export into DIR (and PUT it to URL/<name>)\n"
+                 "  export-keygen --out FILE\n"
+                 "                 make the export's signing key (never over an existing file); prints its\n"
+                 "                 public key\n"
+                 "  verify-export DIR --public-key KEY [--date YYYY-MM-DD]\n"
+                 "                 check an export's manifest, signature, hashes and rows\n"
+                 "Configuration is read from the environment: see docs/configuration.md and docs/export.md.\n");
     return out == stdout ? 0 : 2;
 }
 
-/* attendance-svc close-day --date D: the nightly closure alone. */
+/*
+ * The options "--name value" of a subcommand, into values (in the order of
+ * names), and at most one operand; 0, or -1 after saying what is wrong.
+ */
+static int subcommand_options(const char *cmd, int argc, char **argv, const char *const *names, size_t n,
+                              const char **values, const char **operand)
+{
+    for (int i = 0; i < argc; i++) {
+        size_t k = n;
+        for (size_t j = 0; j < n; j++)
+            if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, names[j]) == 0)
+                k = j;
+        if (k < n && i + 1 < argc && !values[k]) {
+            values[k] = argv[++i];
+        } else if (k == n && operand && !*operand && strncmp(argv[i], "--", 2) != 0) {
+            *operand = argv[i];
+        } else {
+            fprintf(stderr, "attendance-svc %s: unexpected or repeated \"%s\" (see attendance-svc help)\n", cmd,
+                    argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The pool of a subcommand, every statement prepared on each connection; NULL when out of memory. */
+static struct db_pool *open_pool(const struct config *cfg, unsigned size)
+{
+    struct db_pool_options opts = {
+        .conninfo = cfg->database_url,
+        .size = size,
+        .acquire_timeout_ms = cfg->db_acquire_timeout_ms,
+        .statement_timeout_ms = cfg->db_statement_timeout_ms,
+        .statement_sets = store_statement_sets,
+    };
+    return db_pool_new(&opts);
+}
+
+/* Closes the day, saying so; 0 or -1. */
+static int close_day(struct db_conn *db, const char *cmd, const char *day)
+{
+    struct closure_counts counts;
+    enum db_status st = closure_run(db, day, &counts);
+    if (st == DB_OK)
+        return 0;
+    log_error("%s: the day %s was not closed (%s); nothing of this run was kept", cmd, day,
+              st == DB_UNAVAILABLE ? "database unavailable" : "database error");
+    return -1;
+}
+
+/* close-day --date D: the nightly closure alone. */
 static int cmd_close_day(int argc, char **argv)
 {
-    if (argc != 4 || strcmp(argv[2], "--date") != 0)
-        return usage(stderr);
-    const char *day = argv[3];
+    static const char *const names[] = {"date"};
+    const char *day = NULL;
+    if (subcommand_options("close-day", argc, argv, names, 1, &day, NULL) != 0)
+        return 2;
+    if (!day) {
+        fprintf(stderr, "usage: attendance-svc close-day --date YYYY-MM-DD\n");
+        return 2;
+    }
     if (date_parse(day, NULL) != 0) {
-        fprintf(stderr, "attendance-svc: --date must be a real date YYYY-MM-DD, not \"%s\"\n", day);
+        log_error("close-day: \"%.40s\" is not a date YYYY-MM-DD (from 1900-01-01)", day);
         return 2;
     }
     struct config cfg;
@@ -49,33 +126,149 @@ static int cmd_close_day(int argc, char **argv)
         config_free(&cfg);
         return 2;
     }
-    int rc = 1, schema_version;
+    int rc = 1, version;
     struct db_pool *pool = NULL;
-    if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &schema_version) != 0)
+    struct db_conn *db = NULL;
+    enum db_status st;
+    if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &version) != 0)
         goto done;
-    struct db_pool_options opts = {
-        .conninfo = cfg.database_url,
-        .size = 1,
-        .acquire_timeout_ms = cfg.db_acquire_timeout_ms,
-        .statement_timeout_ms = 0, /* a closure of a large agency may take minutes */
-        .statement_sets = store_statement_sets,
-    };
-    enum db_status st = DB_UNAVAILABLE;
-    struct db_conn *db = (pool = db_pool_new(&opts)) ? db_acquire(pool, &st) : NULL;
-    struct closure_counts counts;
-    if (db)
-        st = closure_run(db, day, &counts);
-    if (st != DB_OK)
-        log_error("close-day: the day %s was not closed (%s); nothing of this run was kept", day,
-                  st == DB_UNAVAILABLE ? "database unavailable" : "database error");
-    else
-        rc = 0;
-    if (db)
-        db_release(pool, db);
+    if (!(pool = open_pool(&cfg, 1)) || !(db = db_acquire(pool, &st))) {
+        log_error("close-day: the database is unavailable (see above); the day was not closed");
+        goto done;
+    }
+    rc = close_day(db, "close-day", day) == 0 ? 0 : 1;
+    db_release(pool, db);
 done:
     db_pool_free(pool);
     config_free(&cfg);
     return rc;
+}
+
+/* nightly --date D --out DIR [--upload URL]: see export/export.h and export/upload.h. */
+static int cmd_nightly(int argc, char **argv)
+{
+    static const char *const names[] = {"date", "out", "upload"};
+    const char *opt[3] = {NULL, NULL, NULL};
+    if (subcommand_options("nightly", argc, argv, names, 3, opt, NULL) != 0)
+        return 2;
+    const char *day = opt[0], *dir = opt[1], *url = opt[2];
+    char why[160];
+    if (!day || !dir || !*dir) {
+        fprintf(stderr, "usage: attendance-svc nightly --date YYYY-MM-DD --out DIR [--upload URL]\n");
+        return 2;
+    }
+    if (date_parse(day, NULL) != 0) {
+        log_error("nightly: \"%.40s\" is not a date YYYY-MM-DD (from 1900-01-01)", day);
+        return 2;
+    }
+    if (url && upload_url_check(url, why, sizeof why) != 0) {
+        log_error("nightly: the upload URL %s", why);
+        return 2;
+    }
+    struct config cfg;
+    unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
+    if (config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_EXPORT_KEY) != 0) {
+        config_free(&cfg);
+        return 2;
+    }
+    if (export_key_load(cfg.export_key_file, secret_key, why, sizeof why) != 0) {
+        log_error("configuration: ATTENDANCE_EXPORT_KEY_FILE %s %s", cfg.export_key_file, why);
+        config_free(&cfg);
+        return 2;
+    }
+    int rc = 1, version;
+    struct db_pool *pool = NULL;
+    struct db_conn *db = NULL;
+    char files[EXPORT_FILE_COUNT][EXPORT_NAME_MAX];
+    if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &version) != 0)
+        goto done;
+    if (!(pool = open_pool(&cfg, 1))) {
+        log_error("nightly: out of memory");
+        goto done;
+    }
+    enum db_status st;
+    if (!(db = db_acquire(pool, &st))) {
+        log_error("nightly: the database is unavailable (see above); nothing was exported");
+        goto done;
+    }
+    if (close_day(db, "nightly", day) != 0 || export_day(db, day, dir, secret_key, files) != 0)
+        goto done;
+    db_release(pool, db);
+    db = NULL;
+    if (url) {
+        const char *upload[EXPORT_FILE_COUNT];
+        for (size_t i = 0; i < EXPORT_FILE_COUNT; i++)
+            upload[i] = files[i];
+        struct upload_options o = {
+            .url = url,
+            .tries = cfg.upload_tries,
+            .backoff_ms = cfg.upload_backoff_ms,
+            .connect_timeout_s = cfg.upload_connect_timeout_s,
+            .timeout_s = cfg.upload_timeout_s,
+            .token_file = cfg.upload_token_file,
+            .ca_file = cfg.upload_ca_file,
+        };
+        if (upload_files(&o, dir, upload, EXPORT_FILE_COUNT) != 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    sodium_memzero(secret_key, sizeof secret_key);
+    if (db)
+        db_release(pool, db);
+    db_pool_free(pool);
+    config_free(&cfg);
+    return rc;
+}
+
+/* export-keygen --out FILE: see export/export_key.h. */
+static int cmd_export_keygen(int argc, char **argv)
+{
+    static const char *const names[] = {"out"};
+    const char *path = NULL;
+    if (subcommand_options("export-keygen", argc, argv, names, 1, &path, NULL) != 0)
+        return 2;
+    if (!path || !*path) {
+        fprintf(stderr, "usage: attendance-svc export-keygen --out FILE\n");
+        return 2;
+    }
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    if (export_key_generate(path, public_key) != 0) {
+        if (errno == EEXIST)
+            log_error("export-keygen: %s exists; a key is never replaced (move it away first)", path);
+        else
+            log_error("export-keygen: cannot write %s: %s", path, strerror(errno));
+        return 1;
+    }
+    char text[MANIFEST_KEY_TEXT_LEN];
+    manifest_key_text(public_key, text);
+    printf("%s\n", text);
+    log_fields(LOG_LEVEL_INFO, "export-keygen: key written; give receivers its public key (printed on stdout)",
+               json_pack("{s:s, s:s}", "file", path, "public_key", text));
+    return 0;
+}
+
+/* verify-export DIR --public-key KEY [--date D]: see export/verify.h. */
+static int cmd_verify_export(int argc, char **argv)
+{
+    static const char *const names[] = {"public-key", "date"};
+    const char *opt[2] = {NULL, NULL}, *dir = NULL;
+    if (subcommand_options("verify-export", argc, argv, names, 2, opt, &dir) != 0)
+        return 2;
+    if (!dir || !opt[0]) {
+        fprintf(stderr, "usage: attendance-svc verify-export DIR --public-key KEY [--date YYYY-MM-DD]\n");
+        return 2;
+    }
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    if (manifest_key_parse(opt[0], public_key) != 0) {
+        log_error("verify-export: --public-key must be 32 bytes in base64url, as export-keygen prints it");
+        return 2;
+    }
+    if (opt[1] && date_parse(opt[1], NULL) != 0) {
+        log_error("verify-export: \"%.40s\" is not a date YYYY-MM-DD (from 1900-01-01)", opt[1]);
+        return 2;
+    }
+    return verify_export(dir, public_key, opt[1]);
 }
 
 static int cmd_migrate(void)
@@ -177,7 +370,13 @@ int main(int argc, char **argv)
     }
     const char *cmd = argc > 1 ? argv[1] : "serve";
     if (strcmp(cmd, "close-day") == 0)
-        return cmd_close_day(argc, argv);
+        return cmd_close_day(argc - 2, argv + 2);
+    if (strcmp(cmd, "nightly") == 0)
+        return cmd_nightly(argc - 2, argv + 2);
+    if (strcmp(cmd, "export-keygen") == 0)
+        return cmd_export_keygen(argc - 2, argv + 2);
+    if (strcmp(cmd, "verify-export") == 0)
+        return cmd_verify_export(argc - 2, argv + 2);
     if (argc > 2)
         return usage(stderr);
     if (strcmp(cmd, "serve") == 0)

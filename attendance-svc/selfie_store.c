@@ -1,5 +1,7 @@
 #include "selfie_store.h"
 
+#include "files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -22,18 +24,6 @@ int selfie_store_path(const char *dir, const char *sha256_hex, char *out, size_t
 {
     int n = snprintf(out, out_len, "%s/%.2s/%s", dir, sha256_hex, sha256_hex);
     return n > 0 && (size_t)n < out_len ? 0 : -1;
-}
-
-static int fsync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
 }
 
 static int write_all(int fd, const unsigned char *data, size_t len)

@@ -166,6 +166,18 @@ int config_load(struct config *cfg, unsigned needs)
     const char *selfie_dir = getenv("ATTENDANCE_SELFIE_DIR");
     cfg->selfie_dir = strdup(selfie_dir && *selfie_dir ? selfie_dir : "var/selfies");
 
+    const char *key_file = getenv("ATTENDANCE_EXPORT_KEY_FILE");
+    if (key_file && *key_file)
+        cfg->export_key_file = strdup(key_file);
+    else if (needs & CONFIG_NEED_EXPORT_KEY)
+        return bad("ATTENDANCE_EXPORT_KEY_FILE", "is not set (make the key with attendance-svc export-keygen)");
+    const char *token_file = getenv("ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE");
+    if (token_file && *token_file)
+        cfg->upload_token_file = strdup(token_file);
+    const char *ca_file = getenv("ATTENDANCE_EXPORT_UPLOAD_CA_FILE");
+    if (ca_file && *ca_file)
+        cfg->upload_ca_file = strdup(ca_file);
+
     unsigned long v;
 #define UNSIGNED_SETTING(field, name, dflt, min, max)          \
     if (env_unsigned(name, dflt, min, max, &v) != 0)           \
@@ -184,6 +196,10 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(login_max_failures, "ATTENDANCE_LOGIN_MAX_FAILURES", 5, 1, 1000)
     UNSIGNED_SETTING(login_max_failures_per_address, "ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100000)
     UNSIGNED_SETTING(login_window_s, "ATTENDANCE_LOGIN_WINDOW_S", 900, 1, 86400)
+    UNSIGNED_SETTING(upload_tries, "ATTENDANCE_EXPORT_UPLOAD_TRIES", 6, 1, 100)
+    UNSIGNED_SETTING(upload_backoff_ms, "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", 2000, 1, 60000)
+    UNSIGNED_SETTING(upload_connect_timeout_s, "ATTENDANCE_EXPORT_UPLOAD_CONNECT_TIMEOUT_S", 10, 1, 600)
+    UNSIGNED_SETTING(upload_timeout_s, "ATTENDANCE_EXPORT_UPLOAD_TIMEOUT_S", 600, 1, 86400)
 #undef UNSIGNED_SETTING
     const char *issuer = getenv("ATTENDANCE_JWT_ISSUER");
     const char *audience = getenv("ATTENDANCE_JWT_AUDIENCE");
@@ -193,7 +209,9 @@ int config_load(struct config *cfg, unsigned needs)
         return -1;
     cfg->max_body_bytes = v;
 
-    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL || cfg->selfie_dir == NULL) {
+    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
+        (!cfg->export_key_file && key_file && *key_file) || (!cfg->upload_token_file && token_file && *token_file) ||
+        (!cfg->upload_ca_file && ca_file && *ca_file)) {
         log_error("configuration: out of memory");
         return -1;
     }
@@ -209,5 +227,8 @@ void config_free(struct config *cfg)
     free(cfg->bootstrap_admin);
     free(cfg->sql_dir);
     free(cfg->selfie_dir);
+    free(cfg->export_key_file);
+    free(cfg->upload_token_file);
+    free(cfg->upload_ca_file);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -2,8 +2,8 @@
  * Configuration, read once from the environment into one struct.
  *
  * The contract's settings (ATTENDANCE_DATABASE_URL, ATTENDANCE_LISTEN,
- * ATTENDANCE_JWT_SECRET[_FILE], ATTENDANCE_BOOTSTRAP_ADMIN) and the service's own
- * limits, each with its default. docs/configuration.md lists them all.
+ * ATTENDANCE_JWT_SECRET[_FILE], ATTENDANCE_BOOTSTRAP_ADMIN), the service's own
+ * limits and the nightly export's settings, each with its default. docs/configuration.md lists them all.
  * A missing or invalid setting is reported as one log line and config_load fails;
  * the caller exits with status 2.
  */
@@ -15,6 +15,7 @@
 enum config_needs {
     CONFIG_NEED_DATABASE = 1 << 0,
     CONFIG_NEED_JWT = 1 << 1,
+    CONFIG_NEED_EXPORT_KEY = 1 << 2,
 };
 
 struct config {
@@ -44,6 +45,15 @@ struct config {
     unsigned login_max_failures;             /* per username, per window */
     unsigned login_max_failures_per_address; /* per client address, per window */
     unsigned login_window_s;
+
+    /* The nightly export (docs/export.md). */
+    char *export_key_file;          /* the Ed25519 key that signs the manifests */
+    unsigned upload_tries;          /* per file, the first included */
+    unsigned upload_backoff_ms;     /* the first wait; each next one doubles, with jitter */
+    unsigned upload_connect_timeout_s;
+    unsigned upload_timeout_s;      /* per try, the whole transfer */
+    char *upload_token_file;        /* a bearer token for the receiver, or NULL */
+    char *upload_ca_file;           /* CA certificates to verify the receiver by, or NULL: the system's */
 };
 
 /* Fills cfg from the environment; returns 0, or -1 after logging the one bad setting. */

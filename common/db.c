@@ -266,6 +266,32 @@ PGresult *db_exec(struct db_conn *conn, const char *statement, int nparams, cons
     return db_exec_binary(conn, statement, nparams, values, NULL, NULL, status);
 }
 
+enum db_status db_stream(struct db_conn *conn, const char *statement, int nparams, const char *const *values,
+                         db_row_fn fn, void *ctx)
+{
+    if (!PQsendQueryPrepared(conn->pg, statement, nparams, values, NULL, NULL, 0))
+        return classify(conn, statement, NULL);
+    enum db_status status = DB_OK;
+    bool handing = true;
+    if (!PQsetSingleRowMode(conn->pg)) { /* only when called at the wrong time: a bug */
+        log_error("database: %s: libpq refused single-row mode", statement);
+        status = DB_ERROR;
+        handing = false;
+    }
+    PGresult *r;
+    while ((r = PQgetResult(conn->pg))) { /* to the end, so that the connection is ready again */
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE) {
+            if (handing)
+                handing = fn(r, ctx) == 0;
+        } else if (st != PGRES_TUPLES_OK && status == DB_OK) {
+            status = classify(conn, statement, r);
+        }
+        PQclear(r);
+    }
+    return status;
+}
+
 static enum db_status exec_simple(struct db_conn *conn, const char *sql)
 {
     PGresult *r = PQexec(conn->pg, sql);
@@ -277,6 +303,11 @@ static enum db_status exec_simple(struct db_conn *conn, const char *sql)
 }
 
 enum db_status db_begin(struct db_conn *conn) { return exec_simple(conn, "BEGIN"); }
+
+enum db_status db_begin_snapshot(struct db_conn *conn)
+{
+    return exec_simple(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+}
 
 enum db_status db_commit(struct db_conn *conn) { return exec_simple(conn, "COMMIT"); }
 

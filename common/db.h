@@ -59,8 +59,26 @@ PGresult *db_exec(struct db_conn *conn, const char *statement, int nparams, cons
 PGresult *db_exec_binary(struct db_conn *conn, const char *statement, int nparams, const char *const *values,
                          const int *lengths, const int *formats, enum db_status *status);
 
+/*
+ * Called with each row of a streamed statement, as a result of that one row
+ * (valid during the call); returns 0 to go on, non-zero to stop.
+ */
+typedef int (*db_row_fn)(const PGresult *row, void *ctx);
+
+/*
+ * Runs a prepared statement in libpq's single-row mode, handing its rows to fn
+ * one at a time as they arrive, so that memory stays flat however many rows
+ * there are. DB_OK once every row was handed on, or after fn stopped (the rest
+ * are read and dropped, and the connection is ready for the next statement);
+ * else why the statement failed.
+ */
+enum db_status db_stream(struct db_conn *conn, const char *statement, int nparams, const char *const *values,
+                         db_row_fn fn, void *ctx);
+
 /* BEGIN / COMMIT / ROLLBACK. */
 enum db_status db_begin(struct db_conn *conn);
+/* BEGIN a read-only transaction whose statements all see one snapshot (REPEATABLE READ), so that they agree. */
+enum db_status db_begin_snapshot(struct db_conn *conn);
 enum db_status db_commit(struct db_conn *conn);
 void db_rollback(struct db_conn *conn);
 

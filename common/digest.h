@@ -13,4 +13,7 @@
 
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
 
+/* The SHA-256 of the file at path, read in chunks; 0, or -1 with errno set. */
+int sha256_file_hex(const char *path, char out[SHA256_HEX_LEN + 1]);
+
 #endif

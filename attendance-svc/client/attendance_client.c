@@ -18,6 +18,7 @@
 #include "api.h"
 #include "checkin.h"
 #include "dates.h"
+#include "retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -403,43 +404,6 @@ static int cmd_home(struct client *c, char **args)
 
 /* ---- checkin ---- */
 
-/* No answer for a reason that may pass: worth sending the same bytes again. */
-static bool transient(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Exponential backoff with jitter (half to all of the step), at least Retry-After, at most BACKOFF_MAX_MS. */
-static long backoff_ms(int attempt, long retry_after_s)
-{
-    long step = BACKOFF_BASE_MS << (attempt - 1);
-    long wait = step / 2 + (long)randombytes_uniform((uint32_t)(step / 2 + 1));
-    if (retry_after_s > 0 && retry_after_s * 1000 > wait)
-        wait = retry_after_s * 1000;
-    return wait < BACKOFF_MAX_MS ? wait : BACKOFF_MAX_MS;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /* Reads the selfie file into *data; false after saying why not. */
 static bool read_selfie(const char *path, unsigned char **data, size_t *len)
 {
@@ -512,15 +476,15 @@ static int send_with_retries(struct client *c, struct api_call *call, const stru
                                   body->signed_checkin->signature, body->selfie, body->selfie_len, body->filename);
         if (!call->mime || api_call_perform(c->curl, c->url, call) != 0)
             return out_of_memory();
-        bool retry = call->status >= 500 || (call->status == 0 && transient(call->transport));
-        if (!retry || attempt == CHECKIN_TRIES)
+        if (!retry_worth_it(call->status, call->transport) || attempt == CHECKIN_TRIES)
             return report(c, call, "check-in");
-        long wait = backoff_ms(attempt, call->retry_after_s);
+        long wait = retry_backoff_ms((unsigned)attempt, BACKOFF_BASE_MS, BACKOFF_MAX_MS, call->retry_after_s,
+                                     randombytes_random());
         char why[1024];
         api_describe_failure(call, why, sizeof why);
         fprintf(stderr, "try %d of %d: %s; sending the same signed check-in again in %.2f s\n", attempt,
                 CHECKIN_TRIES, why, wait / 1000.0);
-        sleep_ms(wait);
+        retry_sleep_ms(wait);
     }
 }
 

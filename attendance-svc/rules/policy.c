@@ -34,6 +34,11 @@ void policy_combine(const struct policy *policies, size_t n, bool direct_service
     out->wfo_only = out->max_wfh_percent == 0;
 }
 
+long long policy_cap_people(int cap_percent, long long headcount)
+{
+    return headcount * cap_percent / 100;
+}
+
 static int cap_from_json(const json_t *v)
 {
     if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 100)

@@ -33,6 +33,9 @@ struct policy_terms {
 
 void policy_combine(const struct policy *policies, size_t n, bool direct_service, struct policy_terms *out);
 
+/* How many people a cap of cap_percent allows of headcount: rounded down to whole people (CONTRACT.md, "Roster"). */
+long long policy_cap_people(int cap_percent, long long headcount);
+
 /* Reads a policy_doc-shaped object (id, priority, caps, selfie_required_for). 0 or -1. */
 int policy_from_json(const json_t *doc, struct policy *out);
 

@@ -11,6 +11,7 @@ extern const struct db_statement store_closure_statements[];
 extern const struct db_statement store_devices_statements[];
 extern const struct db_statement store_discipline_statements[];
 extern const struct db_statement store_employees_statements[];
+extern const struct db_statement store_exports_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_holidays_statements[];
@@ -28,6 +29,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_devices_statements,
     store_discipline_statements,
     store_employees_statements,
+    store_exports_statements,
     store_audit_statements,
     store_health_statements,
     store_holidays_statements,

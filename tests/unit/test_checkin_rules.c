@@ -285,6 +285,18 @@ static void direct_service_is_wfo_only_unless_named(void **state)
     assert_int_equal(t.max_wfo_percent, 0);
 }
 
+static void a_cap_allows_whole_people_rounded_down(void **state)
+{
+    assert_int_equal(policy_cap_people(50, 4), 2);
+    assert_int_equal(policy_cap_people(50, 5), 2);  /* 2.5 people: 2 */
+    assert_int_equal(policy_cap_people(75, 3), 2);  /* 2.25 */
+    assert_int_equal(policy_cap_people(25, 3), 0);  /* 0.75: nobody */
+    assert_int_equal(policy_cap_people(100, 7), 7);
+    assert_int_equal(policy_cap_people(0, 7), 0);
+    assert_int_equal(policy_cap_people(50, 0), 0);
+    assert_int_equal(policy_cap_people(33, 100000), 33000);
+}
+
 static void work_week_parses_and_refuses(void **state)
 {
     char err[128];
@@ -325,6 +337,7 @@ int main(void)
         cmocka_unit_test(place_verdict_picks_the_nearest_office),
         cmocka_unit_test(policies_combine_by_priority_then_lowest_cap),
         cmocka_unit_test(direct_service_is_wfo_only_unless_named),
+        cmocka_unit_test(a_cap_allows_whole_people_rounded_down),
         cmocka_unit_test(work_week_parses_and_refuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

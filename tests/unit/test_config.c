@@ -14,7 +14,9 @@ static void clear_env(void)
 {
     static const char *const names[] = {"ATTENDANCE_DATABASE_URL", "ATTENDANCE_LISTEN", "ATTENDANCE_JWT_SECRET",
                                         "ATTENDANCE_JWT_SECRET_FILE", "ATTENDANCE_THREADS",
-                                        "ATTENDANCE_BOOTSTRAP_ADMIN", "ATTENDANCE_MAX_BODY_BYTES"};
+                                        "ATTENDANCE_BOOTSTRAP_ADMIN", "ATTENDANCE_MAX_BODY_BYTES",
+                                        "ATTENDANCE_EXPORT_KEY_FILE", "ATTENDANCE_EXPORT_UPLOAD_TRIES",
+                                        "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", "ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
 }
@@ -108,6 +110,34 @@ static void bootstrap_admin_needs_both_parts(void **state)
     }
 }
 
+static void the_nightly_needs_its_key_and_has_upload_defaults(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_EXPORT_KEY), -1);
+    config_free(&cfg);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0); /* only the nightly needs it */
+    assert_null(cfg.export_key_file);
+    assert_int_equal(cfg.upload_tries, 6);
+    assert_int_equal(cfg.upload_backoff_ms, 2000);
+    assert_int_equal(cfg.upload_connect_timeout_s, 10);
+    assert_int_equal(cfg.upload_timeout_s, 600);
+    assert_null(cfg.upload_token_file);
+    config_free(&cfg);
+    setenv("ATTENDANCE_EXPORT_KEY_FILE", "/etc/attendance/export.key", 1);
+    setenv("ATTENDANCE_EXPORT_UPLOAD_TRIES", "3", 1);
+    setenv("ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE", "/etc/attendance/upload.token", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_EXPORT_KEY), 0);
+    assert_string_equal(cfg.export_key_file, "/etc/attendance/export.key");
+    assert_string_equal(cfg.upload_token_file, "/etc/attendance/upload.token");
+    assert_int_equal(cfg.upload_tries, 3);
+    config_free(&cfg);
+    setenv("ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", "0", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+    config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +148,7 @@ int main(void)
         cmocka_unit_test(secret_file_and_value_conflict),
         cmocka_unit_test(bad_numbers_fail),
         cmocka_unit_test(bootstrap_admin_needs_both_parts),
+        cmocka_unit_test(the_nightly_needs_its_key_and_has_upload_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,32 @@
+/*
+ * The nightly export of a day (CONTRACT.md, "Export (nightly)"; docs/export.md):
+ * attendance_D.csv, units_D.csv, violations_D.csv and manifest_D.json in a
+ * directory. The rows are streamed from one database snapshot straight into
+ * the files, so memory stays flat however many employees there are; the same
+ * day and data give the same bytes. Each file is written under a temporary
+ * name, fsynced, and renamed into place only once all four are complete (the
+ * manifest last), then the directory is fsynced: a crash never leaves a
+ * partial file under a final name.
+ */
+#ifndef ATTENDANCE_EXPORT_H
+#define ATTENDANCE_EXPORT_H
+
+#include "db.h"
+
+#include <sodium.h>
+
+#define EXPORT_FILE_COUNT 4 /* the three CSV files, then the manifest */
+#define EXPORT_NAME_MAX 64
+
+/*
+ * Writes day's files ("YYYY-MM-DD", already checked) into dir (made if it does
+ * not exist), the manifest signed with secret_key, and logs a line with the
+ * counts. 0 with the files' names in names, manifest last (the order to upload
+ * them in); or -1 after logging why, its temporary files removed. Should a
+ * rename fail half way, a CSV file may be new while its manifest is not: the
+ * manifest no longer matches, and verify-export says so.
+ */
+int export_day(struct db_conn *db, const char *day, const char *dir,
+               const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], char names[EXPORT_FILE_COUNT][EXPORT_NAME_MAX]);
+
+#endif
