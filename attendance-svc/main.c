@@ -3,10 +3,13 @@
  *
  *   serve (default)  the HTTP API, after checking that the schema is current
  *   migrate          apply pending migrations from the SQL directory
+ *   audit-verify     check the audit log's hash chain
  *
- * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration.
+ * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration,
+ * 3 (audit-verify) the chain is broken.
  */
 #include "app.h"
+#include "audit_verify.h"
 #include "checkin/context.h"
 #include "http/server.h"
 #include "log.h"
@@ -24,9 +27,10 @@
 
 static int usage(FILE *out)
 {
-    fprintf(out, "usage: attendance-svc [serve | migrate | help]\n"
-                 "  serve    run the HTTP API (the default)\n"
-                 "  migrate  apply pending database migrations\n"
+    fprintf(out, "usage: attendance-svc [serve | migrate | audit-verify | help]\n"
+                 "  serve         run the HTTP API (the default)\n"
+                 "  migrate       apply pending database migrations\n"
+                 "  audit-verify  check the audit log's hash chain: exit 0 when intact, 3 when broken\n"
                  "Configuration is read from the environment: see docs/configuration.md.\n");
     return out == stdout ? 0 : 2;
 }
@@ -37,6 +41,16 @@ static int cmd_migrate(void)
     int rc = 2;
     if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
         rc = migrate_run(&cfg);
+    config_free(&cfg);
+    return rc;
+}
+
+static int cmd_audit_verify(void)
+{
+    struct config cfg;
+    int rc = 2;
+    if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
+        rc = audit_verify_run(&cfg, stdout);
     config_free(&cfg);
     return rc;
 }
@@ -135,6 +149,8 @@ int main(int argc, char **argv)
         return cmd_serve();
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate();
+    if (strcmp(cmd, "audit-verify") == 0)
+        return cmd_audit_verify();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return usage(stdout);
     fprintf(stderr, "attendance-svc: unknown command \"%s\"\n", cmd);
