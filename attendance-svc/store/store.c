@@ -14,6 +14,7 @@ extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_policies_statements[];
+extern const struct db_statement store_review_statements[];
 extern const struct db_statement store_staff_statements[];
 extern const struct db_statement store_units_statements[];
 
@@ -27,6 +28,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_homes_statements,
     store_offices_statements,
     store_policies_statements,
+    store_review_statements,
     store_staff_statements,
     store_units_statements,
     NULL,
