@@ -129,6 +129,7 @@ def the_list_filters_by_status_unit_code_and_days_within_the_callers_scope(env):
         "from=2023-09-05": ["b2", "a3"],
         "to=2023-09-04": ["b1", "a2", "a1"],
         "from=2023-09-08&to=2023-09-01": [],
+        f"from=2023-09-04&to={local_today()}": ["b2", "b1", "a3", "a2"],
         "from=2023-09-01&to=2023-09-07&code=MOCK_LOCATION&unit_id=" + a.unit_b["id"]: ["b1"],
         "status=&code=&unit_id=&from=&to=": ["b2", "b1", "a3", "a2", "a1"],
     }
