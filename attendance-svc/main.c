@@ -3,6 +3,8 @@
  *
  *   serve (default)  the HTTP API, after checking that the schema is current
  *   migrate          apply pending migrations from the SQL directory
+ *   close-day --date D
+ *                    flag ABSENT and NO_CHECKOUT for day D (closure.c)
  *   nightly --date D --out DIR [--upload URL]
  *                    the nightly job of day D: its export (export/export.c),
  *                    uploaded if asked (export/upload.c)
@@ -10,10 +12,13 @@
  *                    make the Ed25519 key that signs the exports
  *   verify-export DIR --public-key KEY [--date D]
  *                    check a night's files as a receiver would (export/verify.c)
+ *   audit-verify     check the audit log's hash chain
  *
- * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration.
+ * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration,
+ * 3 (audit-verify) the chain is broken.
  */
 #include "app.h"
+#include "audit_verify.h"
 #include "checkin/context.h"
 #include "closure.h"
 #include "dates.h"
@@ -39,7 +44,8 @@
 
 static int usage(FILE *out)
 {
-    fprintf(out, "usage: attendance-svc [serve | migrate | nightly | export-keygen | verify-export | help]\n"
+    fprintf(out, "usage: attendance-svc [serve | migrate | close-day | nightly | export-keygen | verify-export |\n"
+                 "                      audit-verify | help]\n"
                  "  serve          run the HTTP API (the default)\n"
                  "  migrate        apply pending database migrations\n"
                  "  close-day --date YYYY-MM-DD\n"
@@ -52,6 +58,7 @@ static int usage(FILE *out)
                  "                 public key\n"
                  "  verify-export DIR --public-key KEY [--date YYYY-MM-DD]\n"
                  "                 check an export's manifest, signature, hashes and rows\n"
+                 "  audit-verify   check the audit log's hash chain: exit 0 when intact, 3 when broken\n"
                  "Configuration is read from the environment: see docs/configuration.md and docs/export.md.\n");
     return out == stdout ? 0 : 2;
 }
@@ -281,6 +288,16 @@ static int cmd_migrate(void)
     return rc;
 }
 
+static int cmd_audit_verify(void)
+{
+    struct config cfg;
+    int rc = 2;
+    if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
+        rc = audit_verify_run(&cfg, stdout);
+    config_free(&cfg);
+    return rc;
+}
+
 /* ATTENDANCE_BOOTSTRAP_ADMIN=username:password: creates that admin once, if absent. */
 static int bootstrap_admin(struct app *app)
 {
@@ -383,6 +400,8 @@ int main(int argc, char **argv)
         return cmd_serve();
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate();
+    if (strcmp(cmd, "audit-verify") == 0)
+        return cmd_audit_verify();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return usage(stdout);
     fprintf(stderr, "attendance-svc: unknown command \"%s\"\n", cmd);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,4 +81,48 @@ int selfie_store_put(const char *dir, const char *sha256_hex, const unsigned cha
         return -1;
     }
     return fsync_dir(sub);
+}
+
+int selfie_store_read(const char *dir, const char *sha256_hex, size_t max, unsigned char **data, size_t *len)
+{
+    char path[4096];
+    if (selfie_store_path(dir, sha256_hex, path, sizeof path) != 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t got = 0;
+    if (fstat(fd, &st) != 0)
+        goto fail;
+    if (st.st_size < 0 || (size_t)st.st_size > max) {
+        errno = EFBIG;
+        goto fail;
+    }
+    if (!(buf = malloc((size_t)st.st_size + 1))) /* + 1: never malloc(0) */
+        goto fail;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO; /* shorter than it was a moment ago */
+            goto fail;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    *data = buf;
+    *len = got;
+    return 0;
+fail:;
+    int saved = errno;
+    free(buf);
+    close(fd);
+    errno = saved;
+    return -1;
 }

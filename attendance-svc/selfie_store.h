@@ -11,6 +11,9 @@
 
 #include <stddef.h>
 
+/* The largest selfie a check-in may carry (CONTRACT.md), so the largest the store holds. */
+#define SELFIE_STORE_MAX_BYTES (2u << 20)
+
 /* "image/jpeg" or "image/png" by the magic bytes, or NULL. */
 const char *selfie_content_type(const unsigned char *data, size_t len);
 
@@ -19,5 +22,12 @@ int selfie_store_put(const char *dir, const char *sha256_hex, const unsigned cha
 
 /* The path of a stored selfie into out; 0, or -1 if it does not fit. */
 int selfie_store_path(const char *dir, const char *sha256_hex, char *out, size_t out_len);
+
+/*
+ * Reads the selfie stored under sha256_hex into a new buffer (*data, which the
+ * caller frees) of *len bytes, at most max; 0, or -1 with errno set (ENOENT:
+ * not in the store; EFBIG: larger than max; EIO, EACCES, ...).
+ */
+int selfie_store_read(const char *dir, const char *sha256_hex, size_t max, unsigned char **data, size_t *len);
 
 #endif

@@ -64,6 +64,12 @@ void h_policy_list(struct request *req);
 /* h_audit.c */
 void h_audit_list(struct request *req);
 
+/* h_review.c */
+void h_violation_list(struct request *req);
+void h_violation_get(struct request *req);
+void h_violation_decide(struct request *req);
+void h_checkin_selfie(struct request *req);
+
 /* h_checkins.c */
 void h_checkin_create(struct request *req);
 

@@ -59,6 +59,11 @@ static const struct route routes[] = {
     {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0, false},
 
     {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY, true},
+    {"GET", "/v1/checkins/{checkin_id}/selfie", h_checkin_selfie, ROLE_SUPERVISOR | ROLE_REVIEWER, 0, false},
+
+    {"GET", "/v1/violations", h_violation_list, ROLES_STAFF, 0, false},
+    {"GET", "/v1/violations/{violation_id}", h_violation_get, ROLES_STAFF, 0, false},
+    {"POST", "/v1/violations/{violation_id}/decision", h_violation_decide, ROLE_REVIEWER, 0, false},
 
     {"POST", "/v1/homes", h_home_register, ROLE_EMPLOYEE, 0, false},
     {"GET", "/v1/homes", h_home_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, false},

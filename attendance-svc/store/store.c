@@ -19,6 +19,7 @@ extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_policies_statements[];
 extern const struct db_statement store_roster_statements[];
+extern const struct db_statement store_review_statements[];
 extern const struct db_statement store_staff_statements[];
 extern const struct db_statement store_units_statements[];
 
@@ -37,6 +38,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_offices_statements,
     store_policies_statements,
     store_roster_statements,
+    store_review_statements,
     store_staff_statements,
     store_units_statements,
     NULL,

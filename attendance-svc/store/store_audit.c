@@ -17,6 +17,12 @@ const struct db_statement store_audit_statements[] = {
      " WHERE ($1::bigint IS NULL OR a.at >= 'epoch'::timestamptz + $1::bigint * interval '1 microsecond')"
      "   AND ($2::bigint IS NULL OR a.at <= 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')"
      "   AND a.id > $3 ORDER BY a.id LIMIT $4"},
+    {"audit_chain_head", "SELECT last_id, last_hash FROM audit_chain_head"},
+    /* The columns of enum audit_chain_column: the canonical text's fields (sql/0009), then the hash. */
+    {"audit_chain_entries",
+     "SELECT a.id, (extract(epoch FROM a.at) * 1000000)::bigint, a.actor_account_id, a.actor, a.action, a.entity,"
+     "       a.entity_id, a.before::text, a.after::text, a.prev_hash, a.hash"
+     "  FROM audit_log a WHERE a.id > $1 AND a.id <= $2 ORDER BY a.id LIMIT $3"},
     {NULL, NULL},
 };
 
@@ -45,4 +51,31 @@ json_t *store_audit_list(struct db_conn *db, const int64_t *from_us, const int64
     snprintf(limit_text, sizeof limit_text, "%d", limit);
     const char *params[] = {from_us ? from : NULL, to_us ? to : NULL, after_text, limit_text};
     return store_docs_exec(db, "audit_list", 4, params, status);
+}
+
+enum db_status store_audit_chain_head(struct db_conn *db, long long *last_id, char last_hash[65])
+{
+    enum db_status st;
+    PGresult *r = db_exec(db, "audit_chain_head", 0, NULL, &st);
+    if (!r)
+        return st;
+    *last_id = 0;
+    last_hash[0] = '\0';
+    if (PQntuples(r) == 1) {
+        *last_id = atoll(PQgetvalue(r, 0, 0));
+        snprintf(last_hash, 65, "%s", PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    return DB_OK;
+}
+
+PGresult *store_audit_chain_entries(struct db_conn *db, long long after, long long last, int limit,
+                                    enum db_status *status)
+{
+    char after_text[24], last_text[24], limit_text[16];
+    snprintf(after_text, sizeof after_text, "%lld", after);
+    snprintf(last_text, sizeof last_text, "%lld", last);
+    snprintf(limit_text, sizeof limit_text, "%d", limit);
+    const char *params[] = {after_text, last_text, limit_text};
+    return db_exec(db, "audit_chain_entries", 3, params, status);
 }

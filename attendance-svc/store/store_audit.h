@@ -18,4 +18,30 @@ enum db_status store_audit(struct db_conn *db, long long actor_account_id, const
 json_t *store_audit_list(struct db_conn *db, const int64_t *from_us, const int64_t *to_us, long long after,
                          int limit, enum db_status *status);
 
+/*
+ * The audit log is a hash chain (sql/0009): the head names the last entry's id
+ * and hash ("" and 0 when there is no head row, which the migration makes).
+ */
+enum db_status store_audit_chain_head(struct db_conn *db, long long *last_id, char last_hash[65]);
+
+/* The columns of store_audit_chain_entries: the fields of an entry's canonical text, in order, then its hash. */
+enum audit_chain_column {
+    AUDIT_COL_ID,
+    AUDIT_COL_AT_US, /* microseconds since the epoch */
+    AUDIT_COL_ACTOR_ACCOUNT_ID,
+    AUDIT_COL_ACTOR,
+    AUDIT_COL_ACTION,
+    AUDIT_COL_ENTITY,
+    AUDIT_COL_ENTITY_ID,
+    AUDIT_COL_BEFORE, /* jsonb's text */
+    AUDIT_COL_AFTER,
+    AUDIT_COL_PREV_HASH,
+    AUDIT_COL_HASH,
+};
+#define AUDIT_TEXT_FIELDS AUDIT_COL_HASH /* how many fields the canonical text has */
+
+/* Entries with after < id <= last, by id, limit of them at most (the caller PQclear()s the result). */
+PGresult *store_audit_chain_entries(struct db_conn *db, long long after, long long last, int limit,
+                                    enum db_status *status);
+
 #endif

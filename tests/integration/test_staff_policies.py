@@ -417,7 +417,7 @@ def the_audit_log_lists_changes_with_actor_and_before_after(env):
     eq(ids, sorted(set(ids)), "by id, no entry twice")
     eq(len(items), audit_count(env), "every entry")
     eq(sorted(items[0]), ["action", "actor", "actor_account_id", "after", "at", "before", "entity", "entity_id",
-                          "id"], "entry fields")
+                          "hash", "id", "prev_hash"], "entry fields")
     mine = [e for e in items if e["entity"] == "account" and e["entity_id"] == sup["id"]]
     eq([(e["action"], e["actor"], e["actor_account_id"]) for e in mine],
        [("create", "admin", env.admin_id), ("update", "admin", env.admin_id)], "the account's entries")

@@ -1,0 +1,30 @@
+/*
+ * What a reviewer's decision on a violation may say (CONTRACT.md, "Review"):
+ * dismissed takes no sanction, confirmed takes one of PP 94/2021's sanction
+ * codes (DOMAIN.md, "Discipline"), and a note is free text of bounded size.
+ * Pure: the handler reads the body, these say whether it holds together.
+ */
+#ifndef ATTENDANCE_RULES_REVIEW_H
+#define ATTENDANCE_RULES_REVIEW_H
+
+#include <stdbool.h>
+
+#define REVIEW_NOTE_MAX_BYTES 2000
+
+/* True for one of the sanction codes of DOMAIN.md (teguran_lisan ... pemberhentian). */
+bool sanction_code_known(const char *code);
+
+/* True for a violation status: pending, dismissed or confirmed. */
+bool violation_status_known(const char *status);
+
+/*
+ * Whether decision ("dismissed" or "confirmed") and sanction (NULL: none) go
+ * together: NULL when they do, else the problem, with *field the input at
+ * fault ("decision" or "sanction").
+ */
+const char *review_decision_problem(const char *decision, const char *sanction, const char **field);
+
+/* A note: at most REVIEW_NOTE_MAX_BYTES, no control characters but line breaks and tabs. */
+bool review_note_ok(const char *note);
+
+#endif
