@@ -198,9 +198,9 @@ static const char *const attendance_header[] = {"nip",          "name",         
                                                 "selfie_attached", "inside_geofence", "violations"};
 static const char *const units_header[] = {"unit_code", "headcount",   "wfo",         "wfh",
                                            "absent",    "wfh_percent", "cap_percent", "over_cap"};
-/* The review's decision (sanction, decided_at) joins status at the end when its schema exists. */
 static const char *const violations_header[] = {"violation_id", "nip",      "unit_code", "code",
-                                                "checkin_id",   "evidence", "status"};
+                                                "checkin_id",   "evidence", "status",    "sanction",
+                                                "note",         "decided_by", "decided_at"};
 
 #define COLUMNS(header) (sizeof header / sizeof header[0])
 static const struct csv_file csv_files[MANIFEST_CSV_FILES] = {

@@ -8,6 +8,19 @@
 #define EVIDENCE_MINUTES(key) \
     "CASE WHEN jsonb_typeof(v.evidence -> '" key "') = 'number' THEN (v.evidence ->> '" key "')::numeric END"
 
+/*
+ * The employees of day $1 and the unit each belonged to: the latest membership
+ * (sql/0007) that overlaps the unit's local day, so that someone who joined,
+ * left or moved since is exported as that day was, once.
+ */
+#define DAY_MEMBERS                                                                                        \
+    "members AS ("                                                                                         \
+    "   SELECT DISTINCT ON (eu.employee_id) eu.employee_id, eu.unit_id"                                    \
+    "     FROM employee_units eu JOIN units u ON u.id = eu.unit_id"                                        \
+    "    WHERE eu.valid_from < ($1::date + 1)::timestamp AT TIME ZONE u.timezone"                          \
+    "      AND (eu.valid_to IS NULL OR eu.valid_to > ($1::date)::timestamp AT TIME ZONE u.timezone)"       \
+    "    ORDER BY eu.employee_id, eu.valid_from DESC)"
+
 const struct db_statement store_exports_statements[] = {
     /*
      * For the export's transaction only: JIT compilation would cost these
@@ -21,7 +34,8 @@ const struct db_statement store_exports_statements[] = {
      * those of the day's last "out", if it was early.
      */
     {"export_attendance",
-     "WITH day_checkins AS ("
+     "WITH " DAY_MEMBERS ","
+     " day_checkins AS ("
      "   SELECT c.employee_id,"
      "          min(c.captured_at) FILTER (WHERE c.type = 'in') AS first_in,"
      "          max(c.captured_at) FILTER (WHERE c.type = 'out') AS last_out,"
@@ -44,22 +58,22 @@ const struct db_statement store_exports_statements[] = {
      "        local_rfc3339(d.first_in, u.timezone), local_rfc3339(d.last_out, u.timezone),"
      "        round(coalesce(dv.late_minutes, 0))::text, round(coalesce(early.early_minutes, 0))::text,"
      "        d.selfie_attached::text, d.inside::text, dv.codes"
-     "   FROM employees e JOIN units u ON u.id = e.unit_id"
+     "   FROM members m JOIN employees e ON e.id = m.employee_id JOIN units u ON u.id = m.unit_id"
      "   LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $1::date"
      "   LEFT JOIN day_checkins d ON d.employee_id = e.id"
      "   LEFT JOIN day_violations dv ON dv.employee_id = e.id"
      "   LEFT JOIN early ON early.checkin_id = d.last_out_id"
-     "  WHERE e.active"
      "  ORDER BY u.code COLLATE \"C\", e.nip COLLATE \"C\""},
     /* The policies covering a unit: in force that day, naming its category, unscoped or scoped to it or above it. */
     {"export_units",
      "WITH RECURSIVE up (unit_id, id) AS ("
      "   SELECT id, id FROM units"
      "   UNION ALL SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.id WHERE u.parent_id IS NOT NULL),"
+     " " DAY_MEMBERS ","
      " staff AS ("
-     "   SELECT e.unit_id, count(*) AS headcount, count(*) FILTER (WHERE r.mode = 'WFH') AS wfh"
-     "     FROM employees e LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $1::date"
-     "    WHERE e.active GROUP BY e.unit_id),"
+     "   SELECT m.unit_id, count(*) AS headcount, count(*) FILTER (WHERE r.mode = 'WFH') AS wfh"
+     "     FROM members m LEFT JOIN roster_entries r ON r.employee_id = m.employee_id AND r.day = $1::date"
+     "    GROUP BY m.unit_id),"
      " absent AS ("
      "   SELECT v.unit_id, count(DISTINCT v.employee_id) AS n FROM violations v"
      "    WHERE v.day = $1::date AND v.code = 'ABSENT' GROUP BY v.unit_id)"
@@ -72,9 +86,13 @@ const struct db_statement store_exports_statements[] = {
      "            AND (p.unit_id IS NULL OR p.unit_id IN (SELECT up.id FROM up WHERE up.unit_id = u.id)))"
      "   FROM units u LEFT JOIN staff s ON s.unit_id = u.id LEFT JOIN absent a ON a.unit_id = u.id"
      "  ORDER BY u.code COLLATE \"C\""},
+    /* The decision in force is the one that made the violation's version (sql/0009). */
     {"export_violations",
-     "SELECT v.id::text, e.nip, u.code, v.code, v.checkin_id::text, v.evidence::text, v.status"
+     "SELECT v.id::text, e.nip, u.code, v.code, v.checkin_id::text, v.evidence::text, v.status,"
+     "       d.sanction, d.note, a.username, local_rfc3339(d.decided_at, u.timezone)"
      "  FROM violations v JOIN employees e ON e.id = v.employee_id JOIN units u ON u.id = v.unit_id"
+     "  LEFT JOIN violation_decisions d ON d.violation_id = v.id AND d.version = v.version"
+     "  LEFT JOIN accounts a ON a.id = d.decided_by"
      " WHERE v.day = $1::date"
      " ORDER BY v.id"},
     {NULL, NULL},

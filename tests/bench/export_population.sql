@@ -39,6 +39,8 @@ SELECT '01' || lpad(k::text, 16, '0'),
   FROM generate_series(1, :employees) k
   JOIN units u ON u.code = 'XB-' || lpad(((k - 1) / 200 + 1)::text, 4, '0')
  ORDER BY k;
+-- Members of their units since long before the day (the insert made them members from now).
+UPDATE employee_units SET valid_from = DATE :'day' - 365;
 
 INSERT INTO devices (employee_id, public_key, label)
 SELECT e.id, sha256(int8send(e.id)), 'bench phone' FROM employees e ORDER BY e.id;

@@ -321,6 +321,17 @@ def make_employee(db, unit_id, nip=None, name="Pegawai"):
     return emp, nip
 
 
+def make_staff(env, role, unit_id, employee_id=None, username=None):
+    """A staff login made with SQL (password harness.ADMIN_PASSWORD), for tests not about the staff endpoints;
+    returns its token."""
+    username = username or f"{role}-{secrets.token_hex(4)}"
+    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id, employee_id) "
+               "SELECT :'u', password_hash, :'r', :'unit', nullif(:'emp', '')::bigint "
+               "FROM accounts WHERE username = 'admin'",
+               f"u={username}", f"r={role}", f"unit={unit_id}", f"emp={employee_id or ''}")
+    return login(env.svc, username, ADMIN_PASSWORD)
+
+
 class Phone:
     """An employee's phone: an Ed25519 key, its device row, the employee's token, and signed check-ins."""
 

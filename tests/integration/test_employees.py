@@ -3,7 +3,7 @@ import itertools
 import json
 import secrets
 
-from harness import ADMIN_PASSWORD, Agency, Failure, admin_env, check, eq, login, test
+from harness import Agency, Failure, admin_env, check, eq, login, make_staff, test
 
 _serial = itertools.count(1)
 _run = secrets.randbelow(10**6)
@@ -20,23 +20,16 @@ def setup():
     env.other_agency = Agency(env.svc)
     env.admin = env.agency.admin
     a, o = env.agency, env.other_agency
-    env.sup_a = staff(env, "sup-a-" + a.prefix, "supervisor", a.unit_a["id"])
-    env.sup_b = staff(env, "sup-b-" + a.prefix, "supervisor", a.unit_b["id"])
-    env.reviewer = staff(env, "rev-" + a.prefix, "reviewer", a.top["id"])
-    env.other_reviewer = staff(env, "rev-" + o.prefix, "reviewer", o.top["id"])
+    env.sup_a = make_staff(env, "supervisor", username="sup-a-" + a.prefix, unit_id=a.unit_a["id"])
+    env.sup_b = make_staff(env, "supervisor", username="sup-b-" + a.prefix, unit_id=a.unit_b["id"])
+    env.reviewer = make_staff(env, "reviewer", username="rev-" + a.prefix, unit_id=a.top["id"])
+    env.other_reviewer = make_staff(env, "reviewer", username="rev-" + o.prefix, unit_id=o.top["id"])
     return env
 
 
 def teardown(env):
     env.close()
 
-
-def staff(env, username, role, unit_id):
-    """A staff account made in SQL (the staff endpoints are not under test here); returns its token."""
-    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id) "
-               "SELECT :'u', password_hash, :'r', :'unit' FROM accounts WHERE username = 'admin'",
-               f"u={username}", f"r={role}", f"unit={unit_id}")
-    return login(env.svc, username, ADMIN_PASSWORD)
 
 
 def create(env, unit, nip=None, password="employee-password", **extra):

@@ -6,14 +6,15 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 import subprocess
 import threading
 
-from harness import (SVC, Agency, Phone, admin_env, base_env, check, check_sanitizers, eq, jpeg, log_records, run_svc,
-                     test)
+from harness import (SVC, Agency, Phone, admin_env, base_env, check, check_sanitizers, eq, jpeg, log_records,
+                     make_staff, run_svc, test)
 
 import nacl.signing
 
@@ -27,7 +28,7 @@ BUDI_NAME = 'Budi, "Bud"\nSantoso'  # a comma, quotes and a line break: all quot
 ATTENDANCE_HEADER = ("nip,name,unit_code,mode,first_in,last_out,late_minutes,early_minutes,"
                      "selfie_attached,inside_geofence,violations\r\n")
 UNITS_HEADER = "unit_code,headcount,wfo,wfh,absent,wfh_percent,cap_percent,over_cap\r\n"
-VIOLATIONS_HEADER = "violation_id,nip,unit_code,code,checkin_id,evidence,status\r\n"
+VIOLATIONS_HEADER = "violation_id,nip,unit_code,code,checkin_id,evidence,status,sanction,note,decided_by,decided_at\r\n"
 
 
 def b64url_decode(text):
@@ -55,9 +56,12 @@ def setup():
         "applies_to": ["administrative"], "max_wfh_percent": 50, "selfie_required_for": ["WFH"]}, token=a.admin)
     check(r.status == 201, f"policy: {r}")
 
-    def person(unit, nip, name, roster=None, home=None):
+    def person(unit, nip, name, roster=None, home=None, joined="2023-01-02T00:00:00+07:00"):
         p = Phone(svc, db, unit["id"], nip=nip)
         db.sql("UPDATE employees SET name = :'name' WHERE id = :'id'", f"name={name}", f"id={p.employee_id}")
+        # A member of the unit since joined (the test made it today).
+        db.sql("UPDATE employee_units SET valid_from = :'t' WHERE employee_id = :'id'",
+               f"t={joined}", f"id={p.employee_id}")
         if roster:
             db.sql("INSERT INTO roster_entries (employee_id, day, unit_id, mode) VALUES (:'e', :'d', :'u', :'m')",
                    f"e={p.employee_id}", f"d={DAY}", f"u={unit['id']}", f"m={roster}")
@@ -81,11 +85,7 @@ def setup():
     checkin(budi, "07:47:30", "in")
     checkin(budi, "12:00:00", "out")
     checkin(budi, "15:30:00", "out")
-    dewi = person(a.unit_a, "198001012000012003", "Dewi Lestari")
-    # The nightly closure flags ABSENT with no check-in, so here it is made as the closure would.
-    db.sql("INSERT INTO violations (employee_id, unit_id, day, code, evidence) "
-           "VALUES (:'e', :'u', :'d', 'ABSENT', '{\"work_day\": true}')",
-           f"e={dewi.employee_id}", f"u={a.unit_a['id']}", f"d={DAY}")
+    person(a.unit_a, "198001012000012003", "Dewi Lestari")  # absent: the nightly's closure flags it
     eko = person(a.unit_a, "198001012000012004", "Eko Prasetyo", roster="WFH", home=EKO_HOME)
     env.eko_in = checkin(eko, "07:20:00", "in", mode="WFH", at=EKO_AWAY)
     # EXP-B (direct_service, WFO-only): nobody checked in, and no closure ran.
@@ -95,6 +95,9 @@ def setup():
     checkin(gita, "07:10:00", "in", mode="WFH", at=GITA_HOME, offset="+08:00", selfie=jpeg())
     checkin(gita, "16:30:00", "out", mode="WFH", at=GITA_HOME, offset="+08:00", selfie=jpeg())
     person(env.unit_c, "198001012000012007", "Hadi Susanto", roster="WFH")
+    # Joined the day after: in none of the day's files.
+    person(a.unit_a, "198001012000012008", "Indah Permata", joined="2023-09-05T00:00:00+07:00")
+    env.reviewer = make_staff(env, "reviewer", a.top["id"], username="exp-reviewer")
 
     env.work = tempfile.mkdtemp(prefix="export-")
     env.key_file = os.path.join(env.work, "export.key")
@@ -140,19 +143,19 @@ def the_known_day_is_exported_byte_for_byte(env):
             + '198001012000012002,"Budi, ""Bud""\nSantoso",EXP-A,WFO,2023-09-04T07:47:30+07:00,'
               "2023-09-04T15:30:00+07:00,17,30,false,true,EARLY_DEPARTURE;LATE_ARRIVAL;LATE_SYNC\r\n"
             + "198001012000012003,Dewi Lestari,EXP-A,WFO,,,0,0,,,ABSENT\r\n"
-            # The nightly closes the day first: Eko's in has no out (NO_CHECKOUT). Fajar and Hadi joined after
-            # the day (their membership starts when the test made them), so the closure flags no ABSENT for them.
+            # The nightly closes the day first: Eko's in has no out (NO_CHECKOUT), Fajar and Hadi are absent
+            # too (a WFH day needs its check-in as well). Indah, who joined the day after, is not listed.
             + "198001012000012004,Eko Prasetyo,EXP-A,WFH,2023-09-04T07:20:00+07:00,,0,0,false,false,"
               "LATE_SYNC;NO_CHECKOUT;NO_SELFIE;OUTSIDE_HOME\r\n"
-            + "198001012000012005,Fajar Nugroho,EXP-B,WFO,,,0,0,,,\r\n"
+            + "198001012000012005,Fajar Nugroho,EXP-B,WFO,,,0,0,,,ABSENT\r\n"
             + "198001012000012006,Gita Ayu,EXP-C,WFH,2023-09-04T07:10:00+08:00,2023-09-04T16:30:00+08:00,"
               "0,0,true,true,LATE_SYNC\r\n"
-            + "198001012000012007,Hadi Susanto,EXP-C,WFH,,,0,0,,,\r\n")
+            + "198001012000012007,Hadi Susanto,EXP-C,WFH,,,0,0,,,ABSENT\r\n")
     eq(read(out_dir, f"attendance_{DAY}.csv").decode(), want, "attendance file")
     want = (UNITS_HEADER
             + "EXP-A,4,3,1,1,25.00,50,false\r\n"
-            + "EXP-B,1,1,0,0,0.00,0,false\r\n"       # direct_service, not named by the policy: WFO only
-            + "EXP-C,2,0,2,0,100.00,50,true\r\n"     # 2 at home where 50% of 2 allows 1
+            + "EXP-B,1,1,0,1,0.00,0,false\r\n"       # direct_service, not named by the policy: WFO only
+            + "EXP-C,2,0,2,1,100.00,50,true\r\n"     # 2 at home where 50% of 2 allows 1
             + "EXP-TOP,0,0,0,0,0.00,50,false\r\n")
     eq(read(out_dir, f"units_{DAY}.csv").decode(), want, "units file")
 
@@ -171,22 +174,31 @@ def every_violation_of_the_day_is_listed_with_its_status(env):
     want = sorted([("01", "LATE_SYNC"), ("01", "LATE_SYNC"), ("02", "LATE_SYNC"), ("02", "LATE_ARRIVAL"),
                    ("02", "LATE_SYNC"), ("02", "EARLY_DEPARTURE"), ("02", "LATE_SYNC"), ("02", "EARLY_DEPARTURE"),
                    ("03", "ABSENT"), ("04", "OUTSIDE_HOME"), ("04", "NO_SELFIE"), ("04", "LATE_SYNC"),
-                   ("04", "NO_CHECKOUT"),
-                   ("06", "LATE_SYNC"), ("06", "LATE_SYNC")])
+                   ("04", "NO_CHECKOUT"), ("05", "ABSENT"),
+                   ("06", "LATE_SYNC"), ("06", "LATE_SYNC"), ("07", "ABSENT")])
     eq(got, want, "(employee, code) pairs")
-    by_code = {r[3]: r for r in rows}
-    eq((by_code["ABSENT"][4], json.loads(by_code["ABSENT"][5])), ("", {"work_day": True}), "the closure's row")
-    eq(json.loads(by_code["LATE_ARRIVAL"][5])["late_minutes"], 17, "evidence as stored")
-    eq({r[2] for r in rows}, {"EXP-A", "EXP-C"}, "unit codes")
-    # A decision shows in the next export.
+    absent = {r[1][-2:]: r for r in rows if r[3] == "ABSENT"}
+    eq((absent["03"][4], json.loads(absent["03"][5])), ("", {"work_hours": ["07:30", "16:00"]}), "the closure's row")
+    late = [r for r in rows if r[3] == "LATE_ARRIVAL"][0]
+    eq(json.loads(late[5])["late_minutes"], 17, "evidence as stored")
+    eq({r[2] for r in rows}, {"EXP-A", "EXP-B", "EXP-C"}, "unit codes")
+    eq({tuple(r[7:]) for r in rows}, {("", "", "", "")}, "no decision yet")
+
+    # A decision, then its revision, show in the next export: the one in force.
     eko_outside = [v["violation_id"] for v in env.eko_in["violations"] if v["code"] == "OUTSIDE_HOME"][0]
-    env.db.sql("UPDATE violations SET status = 'dismissed' WHERE id = :'id'", f"id={eko_outside}")
-    try:
-        again = list(csv.reader(io.StringIO(read(export(env, "decided"), f"violations_{DAY}.csv").decode(),
-                                            newline="")))[1:]
-        eq([r[6] for r in again if r[0] == eko_outside], ["dismissed"], "status after the decision")
-    finally:
-        env.db.sql("UPDATE violations SET status = 'pending' WHERE id = :'id'", f"id={eko_outside}")
+
+    def decide(version, decision, sanction, note):
+        r = env.svc.request("POST", f"/v1/violations/{eko_outside}/decision", {
+            "decision": decision, "sanction": sanction, "note": note, "version": version}, token=env.reviewer)
+        eq(r.status, 200, f"decision: {r}")
+        again = csv.reader(io.StringIO(read(export(env, f"decided-{version}"), f"violations_{DAY}.csv").decode(),
+                                       newline=""))
+        return [r[6:] for r in again if r[0] == eko_outside][0]
+
+    row = decide(1, "confirmed", "teguran_lisan", 'di luar rumah, "2 km"\nlihat foto')
+    eq(row[:4], ["confirmed", "teguran_lisan", 'di luar rumah, "2 km"\nlihat foto', "exp-reviewer"], "confirmed")
+    check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", row[4]), f"decided_at, WIB: {row[4]!r}")
+    eq(decide(2, "dismissed", None, "")[:4], ["dismissed", "", "", "exp-reviewer"], "the revision in force")
 
 
 @test
@@ -211,7 +223,7 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
     eq(rows[2][1], BUDI_NAME, "the name read back")
     eq({len(r) for r in rows}, {11}, "eleven fields in every row")
     manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
-    eq([f["rows"] for f in manifest["files"]], [7, 4, 15], "rows in the manifest (header not counted)")
+    eq([f["rows"] for f in manifest["files"]], [7, 4, 17], "rows in the manifest (header not counted)")
 
 
 @test

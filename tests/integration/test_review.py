@@ -7,14 +7,13 @@ import datetime
 import hashlib
 import json
 import os
-import secrets
 import subprocess
 import threading
 import urllib.parse
 import zoneinfo
 
 from harness import (ADMIN_PASSWORD, SVC, Agency, Database, Phone, admin_env, base_env, check, check_sanitizers,
-                     eq, jpeg, login, make_employee, png, run_svc, test)
+                     eq, jpeg, login, make_employee, make_staff, png, run_svc, test)
 
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 500 / 111195.0, BALAI_KOTA[1])  # 500 m north: 400 m outside a 100 m circle
@@ -32,11 +31,11 @@ def setup():
     check(r.status == 201, f"office: {r}")
     env.office_id = r.json()["id"]
     env.admin = a.admin
-    env.reviewer = staff(env, "reviewer", a.top["id"])
-    env.reviewer2 = staff(env, "reviewer", a.top["id"])
-    env.other_reviewer = staff(env, "reviewer", env.other.top["id"])
-    env.supervisor = staff(env, "supervisor", env.unit["id"])  # the unit of the check-ins
-    env.supervisor_a = staff(env, "supervisor", a.unit_a["id"])  # another unit of the same agency
+    env.reviewer = make_staff(env, "reviewer", a.top["id"])
+    env.reviewer2 = make_staff(env, "reviewer", a.top["id"])
+    env.other_reviewer = make_staff(env, "reviewer", env.other.top["id"])
+    env.supervisor = make_staff(env, "supervisor", env.unit["id"])  # the unit of the check-ins
+    env.supervisor_a = make_staff(env, "supervisor", a.unit_a["id"])  # another unit of the same agency
     env.employee_id, nip = make_employee(env.db, a.unit_a["id"])
     env.employee = login(env.svc, nip, ADMIN_PASSWORD)
     return env
@@ -45,15 +44,6 @@ def setup():
 def teardown(env):
     env.close()
 
-
-def staff(env, role, unit_id, employee_id=None):
-    """A staff login made with SQL (password harness.ADMIN_PASSWORD); returns its token."""
-    username = f"{role}-{secrets.token_hex(4)}"
-    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id, employee_id) "
-               "SELECT :'u', password_hash, :'r', :'unit', nullif(:'emp', '')::bigint "
-               "FROM accounts WHERE username = 'admin'",
-               f"u={username}", f"r={role}", f"unit={unit_id}", f"emp={employee_id or ''}")
-    return login(env.svc, username, ADMIN_PASSWORD)
 
 
 def violation(env, unit_id, code="OUTSIDE_GEOFENCE", day="2023-09-04", status="pending", employee_id=None):
@@ -410,7 +400,7 @@ def of_two_reviewers_deciding_on_the_same_version_one_wins(env):
 @test
 def a_reviewer_cannot_decide_its_own_violations(env):
     p, _, vid = flagged_checkin(env)
-    own = staff(env, "reviewer", env.agency.top["id"], employee_id=p.employee_id)
+    own = make_staff(env, "reviewer", env.agency.top["id"], employee_id=p.employee_id)
     r = decide(env, vid, own)
     eq((r.status, r.error_code()), (403, "own_violation"), "its own check-in")
     eq(get(env, f"/v1/violations/{vid}", own).status, 200, "it may still read it")

@@ -2,7 +2,7 @@
 import secrets
 import threading
 
-from harness import ADMIN_PASSWORD, Agency, admin_env, check, eq, login, make_employee, test
+from harness import Agency, admin_env, check, eq, make_employee, make_staff, test
 
 
 def setup():
@@ -38,13 +38,6 @@ def put(env, unit, day, wfh_ids, token=None, extra=()):
     return env.svc.request("PUT", f"/v1/units/{unit['id']}/roster/{day}", {"entries": entries},
                            token=token or env.agency.admin)
 
-
-def staff(env, role, unit):
-    name = f"{role}-{secrets.token_hex(3)}"
-    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id) "
-               "SELECT :'u', password_hash, :'r', :'unit' FROM accounts WHERE username = 'admin'",
-               f"u={name}", f"r={role}", f"unit={unit['id']}")
-    return login(env.svc, name, ADMIN_PASSWORD)
 
 
 @test
@@ -197,13 +190,13 @@ def entries_are_checked_and_scope_is_enforced(env):
         eq(r.json()["error"].get("field"), field, f"{body}: field")
     r = env.svc.request("PUT", f"/v1/units/{unit['id']}/roster/2023-02-30", {"entries": []}, token=env.agency.admin)
     eq(r.status, 422, "not a date")
-    supervisor = staff(env, "supervisor", other)
+    supervisor = make_staff(env, "supervisor", other["id"])
     eq(put(env, unit, "2023-09-05", [], token=supervisor).status, 404, "a supervisor of another unit")
     eq(env.svc.request("GET", f"/v1/units/{unit['id']}/roster/2023-09-05", token=supervisor).status, 404,
        "nor reads it")
-    own = staff(env, "supervisor", unit)
+    own = make_staff(env, "supervisor", unit["id"])
     eq(put(env, unit, "2023-09-05", ids[:1], token=own).status, 200, "the unit's supervisor")
-    reviewer = staff(env, "reviewer", env.agency.top)
+    reviewer = make_staff(env, "reviewer", env.agency.top["id"])
     eq(env.svc.request("GET", f"/v1/units/{unit['id']}/roster/2023-09-05", token=reviewer).status, 200,
        "a reviewer of the agency reads")
     eq(put(env, unit, "2023-09-05", [], token=reviewer).status, 403, "but does not save")
