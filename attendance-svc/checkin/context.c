@@ -104,19 +104,13 @@ static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t 
     day->grace_minutes = json_int_or(json_object_get(doc, "grace_minutes"), 0);
     day->holiday = json_is_true(json_object_get(doc, "holiday"));
 
-    struct policy policies[32];
-    size_t n = 0, i;
-    json_t *o;
-    json_array_foreach(json_object_get(doc, "policies"), i, o) {
-        if (n < sizeof policies / sizeof policies[0] && policy_from_json(o, &policies[n]) == 0)
-            n++;
-    }
     struct policy_terms terms;
-    const char *category = json_string_value(json_object_get(doc, "category"));
-    policy_combine(policies, n, category && strcmp(category, "direct_service") == 0, &terms);
+    policy_combine_json(json_object_get(doc, "policies"), json_string_value(json_object_get(doc, "category")), &terms);
     day->selfie_wfh = terms.selfie_wfh;
     day->selfie_wfo = terms.selfie_wfo;
 
+    size_t i;
+    json_t *o;
     json_array_foreach(offices, i, o) {
         struct office_fence *f = &day->offices[day->office_count];
         f->id = id_parse(json_string_value(json_object_get(o, "id")));

@@ -147,24 +147,13 @@ static int write_columns(const PGresult *row, void *ctx)
 static int unit_wfh_cap(const char *category, const char *policies_json, int *cap)
 {
     json_t *docs = *policies_json ? json_loads(policies_json, 0, NULL) : json_array();
-    size_t count = json_array_size(docs), n = 0, i;
-    struct policy *policies = count ? calloc(count, sizeof *policies) : NULL;
-    if (!docs || (count && !policies)) {
-        json_decref(docs);
-        free(policies);
+    if (!docs)
         return -1;
-    }
-    json_t *doc;
-    json_array_foreach(docs, i, doc) {
-        if (policy_from_json(doc, &policies[n]) == 0)
-            n++;
-    }
     struct policy_terms terms;
-    policy_combine(policies, n, strcmp(category, "direct_service") == 0, &terms);
-    *cap = terms.max_wfh_percent;
-    free(policies);
+    size_t left_out = policy_combine_json(docs, category, &terms);
     json_decref(docs);
-    return n == count ? 0 : -1;
+    *cap = terms.max_wfh_percent;
+    return left_out == 0 ? 0 : -1;
 }
 
 /* units_D.csv: the statement's first six columns, then cap_percent and over_cap from the policies. */

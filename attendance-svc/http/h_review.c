@@ -106,16 +106,9 @@ static json_t *cap_json(int cap) { return cap == POLICY_NO_CAP ? json_null() : j
 static json_t *policy_terms_json(const json_t *evidence)
 {
     const json_t *in_force = json_object_get(evidence, "policies");
-    struct policy policies[POLICIES_MAX];
-    size_t n = 0, i;
-    json_t *p;
-    json_array_foreach(in_force, i, p) {
-        if (n < POLICIES_MAX && policy_from_json(p, &policies[n]) == 0)
-            n++;
-    }
     const char *category = json_string_value(json_object_get(json_object_get(evidence, "unit"), "category"));
     struct policy_terms terms;
-    policy_combine(policies, n, category && strcmp(category, "direct_service") == 0, &terms);
+    policy_combine_json(in_force, category, &terms);
     json_t *governing = json_array();
     size_t listed = sizeof terms.governing_ids / sizeof terms.governing_ids[0];
     for (size_t k = 0; k < terms.governing && k < listed; k++) {

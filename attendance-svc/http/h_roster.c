@@ -18,7 +18,6 @@
 #include <string.h>
 
 #define ROSTER_MAX_ENTRIES 10000
-#define POLICIES_MAX 256
 
 /* The unit id and date of the path; false after answering. */
 static bool path_params(struct request *req, long long *unit_id, const char **day)
@@ -42,17 +41,9 @@ static enum db_status policy_terms_for(struct request *req, struct db_conn *db, 
 {
     enum db_status st;
     json_t *docs = store_policy_list(db, &req->auth, day, id_parse(json_string_value(json_object_get(unit, "id"))),
-                                     0, POLICIES_MAX, &st);
-    struct policy policies[POLICIES_MAX];
-    size_t n = 0, i;
-    json_t *doc;
-    json_array_foreach(docs, i, doc) {
-        if (n < POLICIES_MAX && policy_from_json(doc, &policies[n]) == 0)
-            n++;
-    }
+                                     0, POLICY_DOCS_MAX, &st);
+    policy_combine_json(docs, json_string_value(json_object_get(unit, "category")), terms);
     json_decref(docs);
-    const char *category = json_string_value(json_object_get(unit, "category"));
-    policy_combine(policies, n, category && strcmp(category, "direct_service") == 0, terms);
     return st;
 }
 

@@ -46,6 +46,19 @@ static int cap_from_json(const json_t *v)
     return POLICY_NO_CAP;
 }
 
+size_t policy_combine_json(const json_t *docs, const char *category, struct policy_terms *out)
+{
+    struct policy policies[POLICY_DOCS_MAX];
+    size_t n = 0, i;
+    const json_t *doc;
+    json_array_foreach(docs, i, doc) {
+        if (n < POLICY_DOCS_MAX && policy_from_json(doc, &policies[n]) == 0)
+            n++;
+    }
+    policy_combine(policies, n, category && strcmp(category, "direct_service") == 0, out);
+    return json_array_size(docs) - n;
+}
+
 int policy_from_json(const json_t *doc, struct policy *out)
 {
     memset(out, 0, sizeof *out);

@@ -39,4 +39,14 @@ long long policy_cap_people(int cap_percent, long long headcount);
 /* Reads a policy_doc-shaped object (id, priority, caps, selfie_required_for). 0 or -1. */
 int policy_from_json(const json_t *doc, struct policy *out);
 
+/* The most policy documents policy_combine_json reads: far beyond any day's policies. */
+#define POLICY_DOCS_MAX 256
+
+/*
+ * policy_combine over a JSON array of policy documents, for a unit of the given
+ * category (NULL: unknown). Returns how many documents were left out: unreadable,
+ * or beyond POLICY_DOCS_MAX.
+ */
+size_t policy_combine_json(const json_t *docs, const char *category, struct policy_terms *out);
+
 #endif

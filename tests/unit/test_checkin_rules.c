@@ -285,6 +285,30 @@ static void direct_service_is_wfo_only_unless_named(void **state)
     assert_int_equal(t.max_wfo_percent, 0);
 }
 
+static void policy_documents_combine_and_count_what_is_left_out(void **state)
+{
+    json_t *docs = json_loads("[{\"id\": \"7\", \"priority\": 0, \"max_wfh_percent\": 50,"
+                              "  \"selfie_required_for\": [\"WFH\"]},"
+                              " {\"id\": \"8\", \"priority\": \"high\"},"
+                              " {\"id\": \"9\", \"priority\": 0, \"max_wfh_percent\": 40, \"max_wfo_percent\": null}]",
+                              0, NULL);
+    assert_non_null(docs);
+    struct policy_terms t;
+    assert_int_equal(policy_combine_json(docs, "administrative", &t), 1); /* the one without a number priority */
+    assert_int_equal(t.max_wfh_percent, 40);
+    assert_int_equal(t.max_wfo_percent, POLICY_NO_CAP);
+    assert_true(t.selfie_wfh);
+    assert_int_equal(t.governing, 2);
+    json_decref(docs);
+    /* No documents: a direct-service unit is WFO only, an unknown category is not. */
+    json_t *none = json_array();
+    assert_int_equal(policy_combine_json(none, "direct_service", &t), 0);
+    assert_true(t.wfo_only);
+    assert_int_equal(policy_combine_json(none, NULL, &t), 0);
+    assert_false(t.wfo_only);
+    json_decref(none);
+}
+
 static void a_cap_allows_whole_people_rounded_down(void **state)
 {
     assert_int_equal(policy_cap_people(50, 4), 2);
@@ -336,6 +360,7 @@ int main(void)
         cmocka_unit_test(impossible_travel_over_300_kmh),
         cmocka_unit_test(place_verdict_picks_the_nearest_office),
         cmocka_unit_test(policies_combine_by_priority_then_lowest_cap),
+        cmocka_unit_test(policy_documents_combine_and_count_what_is_left_out),
         cmocka_unit_test(direct_service_is_wfo_only_unless_named),
         cmocka_unit_test(a_cap_allows_whole_people_rounded_down),
         cmocka_unit_test(work_week_parses_and_refuses),
