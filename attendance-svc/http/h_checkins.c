@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "multipart.h"
+#include "rate_limit.h"
 #include "rules/checkin_rules.h"
 #include "selfie_store.h"
 #include "store/store_checkins.h"
@@ -359,6 +360,14 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
 void h_checkin_create(struct request *req)
 {
     int64_t received_ms = now_ms();
+    /* Counted per account before any work: an employee has one active device, and a token cannot be forged. */
+    unsigned wait_s = rate_limiter_take(req->app->checkin_rate, &req->auth.account_id, sizeof req->auth.account_id,
+                                        rate_limit_now_ms());
+    if (wait_s) {
+        metrics_checkin_result("rate_limited");
+        reply_rate_limited(req, wait_s, "too many check-ins from this device");
+        return;
+    }
     struct checkin_work w = {0};
     if (!read_parts(req, w.parts) || !decode(req, &w)) {
         if (req->status != 415 && req->status != 413)
