@@ -151,6 +151,25 @@ static void work_free(struct checkin_work *w)
     json_decref(w->stored);
 }
 
+/*
+ * Whether the selfie part declares an image type (image/jpeg or image/png, or
+ * image/jpg) other than the one its bytes are: a file passed off as another
+ * kind is refused rather than stored under either type.
+ */
+static bool declared_image_type_differs(const struct multipart_part *selfie, const char *actual)
+{
+    static const struct {
+        const char *declared, *is;
+    } image_types[] = {{"image/jpeg", "image/jpeg"}, {"image/jpg", "image/jpeg"}, {"image/png", "image/png"}};
+    size_t n = 0; /* the media type, without parameters */
+    while (n < selfie->type_len && selfie->type[n] != ';' && selfie->type[n] != ' ' && selfie->type[n] != '\t')
+        n++;
+    for (size_t i = 0; i < sizeof image_types / sizeof image_types[0]; i++)
+        if (strlen(image_types[i].declared) == n && strncasecmp(selfie->type, image_types[i].declared, n) == 0)
+            return strcmp(image_types[i].is, actual) != 0;
+    return false; /* no type, or a generic one (application/octet-stream): the bytes decide */
+}
+
 /* Decodes the parts: payload, signature, selfie hash and type. False after answering. */
 static bool decode(struct request *req, struct checkin_work *w)
 {
@@ -180,6 +199,11 @@ static bool decode(struct request *req, struct checkin_work *w)
         w->selfie_type = selfie_content_type(selfie->data, selfie->len);
         if (!w->selfie_type) {
             reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie must be a JPEG or PNG image");
+            return false;
+        }
+        if (declared_image_type_differs(selfie, w->selfie_type)) {
+            reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie's bytes are %s but its part says %.*s",
+                        w->selfie_type, (int)(selfie->type_len > 64 ? 64 : selfie->type_len), selfie->type);
             return false;
         }
         sha256_hex(selfie->data, selfie->len, w->selfie_hex);

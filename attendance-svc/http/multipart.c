@@ -4,8 +4,9 @@
  * The body is: an optional preamble, then for each part "--boundary" CRLF,
  * header lines, an empty line and the content, and at the end
  * "--boundary--". A part's content ends where CRLF "--boundary" begins (the
- * boundary never occurs inside a part, RFC 2046). Only Content-Disposition
- * is read from a part's headers: its name says which wanted part it is.
+ * boundary never occurs inside a part, RFC 2046). Of a part's headers only
+ * Content-Disposition (its name says which wanted part it is) and
+ * Content-Type are read.
  */
 #include "multipart.h"
 
@@ -94,30 +95,49 @@ static size_t disposition_name(const char *v, const char *end, const char **name
     return 0;
 }
 
-/* The name of the part whose header block is [h, end) (lines ending CRLF); its length, or 0. */
-static size_t part_name(const unsigned char *h, const unsigned char *end, const char **name)
+/* What a part's headers say: its name (required) and its Content-Type (optional). */
+struct part_headers {
+    const char *name, *type;
+    size_t name_len, type_len;
+};
+
+/* Reads the header block [h, end) (lines ending CRLF); false when it names no part. */
+static bool read_part_headers(const unsigned char *h, const unsigned char *end, struct part_headers *out)
 {
-    static const char header[] = "content-disposition:";
+    static const char disposition[] = "content-disposition:", type[] = "content-type:";
+    *out = (struct part_headers){0};
     while (h < end) {
         const unsigned char *eol = find(h, end, "\r\n", 2);
         if (!eol)
-            return 0;
-        if ((size_t)(eol - h) >= sizeof header - 1 && strncasecmp((const char *)h, header, sizeof header - 1) == 0)
-            return disposition_name((const char *)h + sizeof header - 1, (const char *)eol, name);
+            return false;
+        size_t n = (size_t)(eol - h);
+        if (n >= sizeof disposition - 1 && strncasecmp((const char *)h, disposition, sizeof disposition - 1) == 0) {
+            out->name_len = disposition_name((const char *)h + sizeof disposition - 1, (const char *)eol, &out->name);
+        } else if (n >= sizeof type - 1 && strncasecmp((const char *)h, type, sizeof type - 1) == 0) {
+            const char *v = (const char *)h + sizeof type - 1, *v_end = (const char *)eol;
+            while (v < v_end && (*v == ' ' || *v == '\t'))
+                v++;
+            while (v_end > v && (v_end[-1] == ' ' || v_end[-1] == '\t'))
+                v_end--;
+            out->type = v;
+            out->type_len = (size_t)(v_end - v);
+        }
         h = eol + 2;
     }
-    return 0;
+    return out->name_len > 0;
 }
 
-static void take(struct multipart_part *wanted, size_t nwanted, const char *name, size_t nlen,
+static void take(struct multipart_part *wanted, size_t nwanted, const struct part_headers *h,
                  const unsigned char *data, size_t len)
 {
     for (size_t i = 0; i < nwanted; i++) {
         struct multipart_part *w = &wanted[i];
-        if (strlen(w->name) != nlen || memcmp(w->name, name, nlen) != 0)
+        if (strlen(w->name) != h->name_len || memcmp(w->name, h->name, h->name_len) != 0)
             continue;
         if (++w->seen > 1)
             return;
+        w->type = h->type;
+        w->type_len = h->type_len;
         if (len > w->limit) {
             w->too_large = true;
             return;
@@ -133,7 +153,8 @@ enum multipart_result multipart_split(const char *content_type, const unsigned c
 {
     for (size_t i = 0; i < nwanted; i++) {
         wanted[i].data = NULL;
-        wanted[i].len = wanted[i].seen = 0;
+        wanted[i].type = NULL;
+        wanted[i].len = wanted[i].type_len = wanted[i].seen = 0;
         wanted[i].too_large = false;
     }
     const char *boundary;
@@ -170,15 +191,14 @@ enum multipart_result multipart_split(const char *content_type, const unsigned c
             find(p, (size_t)(end - p) > PART_HEADERS_MAX ? p + PART_HEADERS_MAX : end, "\r\n\r\n", 4);
         if (!headers_end)
             return MULTIPART_MALFORMED; /* no header block, or one too long */
-        const char *name;
-        size_t nlen = part_name(p, headers_end + 2, &name);
-        if (nlen == 0)
+        struct part_headers headers;
+        if (!read_part_headers(p, headers_end + 2, &headers))
             return MULTIPART_MALFORMED;
         const unsigned char *content = headers_end + 4;
         const unsigned char *next = find(content, end, delimiter, dlen);
         if (!next)
             return MULTIPART_MALFORMED; /* truncated */
-        take(wanted, nwanted, name, nlen, content, (size_t)(next - content));
+        take(wanted, nwanted, &headers, content, (size_t)(next - content));
         p = next + dlen;
     }
 }

@@ -16,6 +16,8 @@ struct multipart_part {
     size_t limit;              /* bytes at most; a longer part is flagged too_large, not kept */
     const unsigned char *data; /* the first part of this name, within the limit (NULL: none) */
     size_t len;
+    const char *type; /* that part's Content-Type value, trimmed, not NUL-terminated (NULL: none) */
+    size_t type_len;
     unsigned seen; /* how many parts of this name the body has */
     bool too_large;
 };

@@ -454,6 +454,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     atomic_fetch_sub(&in_flight, 1);
 }
 
+/*
+ * Percent-decoding of the path and the query: "%00" is left as it is, so that
+ * a NUL cannot end a path or an argument early ("/v1/units/1%00x" would
+ * otherwise be unit 1); what it is part of then matches nothing (404) or is
+ * refused as a value (400).
+ */
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+    return strstr(s, "%00") ? strlen(s) : MHD_http_unescape(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
@@ -523,6 +534,7 @@ int server_run(struct app *app)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!daemon) {
         log_error("http: cannot listen on %s:%u (address in use, or not allowed?)", cfg->listen_host,

@@ -352,8 +352,11 @@ class Phone:
     def sign(self, payload, key=None):
         return b64url((key or self.key).sign(payload).signature)
 
-    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type="image/jpeg"):
-        """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type)."""
+    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type=None):
+        """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type).
+        The selfie's part is typed by its magic bytes unless selfie_type says otherwise."""
+        if selfie is not None and selfie_type is None:
+            selfie_type = "image/png" if selfie.startswith(b"\x89PNG") else "image/jpeg"
         if parts is None:
             parts = [("payload", payload, "application/json"),
                      ("signature", (signature or self.sign(payload)).encode(), "text/plain")]

@@ -29,6 +29,9 @@ static void parts_are_found_by_name_and_others_skipped(void **state)
     assert_memory_equal(p[0].data, "{\"a\":1}", 7);
     assert_int_equal(p[0].seen, 1);
     assert_int_equal(p[1].len, 2);
+    assert_null(p[1].type);
+    assert_int_equal(p[0].type_len, 16);
+    assert_memory_equal(p[0].type, "application/json", 16);
     assert_memory_equal(p[1].data, "\xff\xd8", 2);
 }
 
