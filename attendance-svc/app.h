@@ -10,11 +10,15 @@
 #include "config.h"
 #include "db.h"
 
+struct rate_limiter;
+
 struct app {
     struct config cfg;
     struct db_pool *pool;
     struct token_settings tokens; /* points into cfg */
     int schema_version;           /* the newest migration in sql/ */
+    struct rate_limiter *address_rate; /* every request, per client address; NULL: no limit */
+    struct rate_limiter *checkin_rate; /* check-ins, per device (its employee's account); NULL: no limit */
 };
 
 #endif

@@ -27,6 +27,7 @@
 #include "export/manifest.h"
 #include "export/upload.h"
 #include "export/verify.h"
+#include "http/rate_limit.h"
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
@@ -370,10 +371,20 @@ static int cmd_serve(void)
     };
     if (app.cfg.bootstrap_admin && bootstrap_admin(&app) != 0)
         goto done;
+    app.address_rate = rate_limiter_new(app.cfg.rate_per_address, app.cfg.rate_per_address_burst,
+                                        app.cfg.rate_limit_entries);
+    app.checkin_rate = rate_limiter_new(app.cfg.checkin_rate_per_device, app.cfg.checkin_rate_burst,
+                                        app.cfg.rate_limit_entries);
+    if ((!app.address_rate && app.cfg.rate_per_address) || (!app.checkin_rate && app.cfg.checkin_rate_per_device)) {
+        log_error("serve: out of memory for the rate limiters");
+        goto done;
+    }
     context_cache_init(app.cfg.context_cache_employees);
     rc = server_run(&app);
     context_cache_shutdown();
 done:
+    rate_limiter_free(app.address_rate);
+    rate_limiter_free(app.checkin_rate);
     db_pool_free(app.pool);
     config_free(&app.cfg);
     return rc;

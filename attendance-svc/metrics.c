@@ -51,7 +51,7 @@ struct labelled {
 
 static struct labelled checkin_results[] = {
     {"accepted", 0}, {"replayed", 0}, {"invalid", 0}, {"bad_signature", 0}, {"device_not_bound", 0},
-    {"nonce_reused", 0}, {"clock_skew", 0}, {"other", 0},
+    {"nonce_reused", 0}, {"clock_skew", 0}, {"rate_limited", 0}, {"other", 0},
 };
 
 static struct labelled context_sources[] = {{"cache", 0}, {"database", 0}, {"stale", 0}, {"other", 0}};

@@ -38,6 +38,11 @@ struct config {
     unsigned connection_timeout_s;
     unsigned shutdown_grace_s;
     unsigned context_cache_employees; /* 0: no check-in context cache */
+    unsigned rate_per_address;         /* requests a minute per client address; 0: no limit */
+    unsigned rate_per_address_burst;
+    unsigned checkin_rate_per_device;  /* check-ins a minute per device (employee account); 0: no limit */
+    unsigned checkin_rate_burst;
+    unsigned rate_limit_entries;       /* keys each rate limiter remembers */
 
     char jwt_issuer[128];
     char jwt_audience[128];

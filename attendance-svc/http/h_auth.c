@@ -68,10 +68,7 @@ void h_login(struct request *req)
         return;
     }
     if (blocked_for > 0) {
-        char retry[16];
-        snprintf(retry, sizeof retry, "%d", blocked_for);
-        reply_error(req, ERR_RATE_LIMITED, "too many failed logins; try again in %d seconds", blocked_for);
-        reply_header(req, "Retry-After", retry);
+        reply_rate_limited(req, (unsigned)blocked_for, "too many failed logins");
         json_decref(body);
         return;
     }

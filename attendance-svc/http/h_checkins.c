@@ -18,6 +18,8 @@
 #include "handlers.h"
 #include "log.h"
 #include "metrics.h"
+#include "multipart.h"
+#include "rate_limit.h"
 #include "rules/checkin_rules.h"
 #include "selfie_store.h"
 #include "store/store_checkins.h"
@@ -36,109 +38,45 @@
 
 /* ---- the multipart body ---- */
 
-struct part {
-    unsigned char *data;
-    size_t len, cap, limit;
-    unsigned seen; /* how many parts of this name began */
-    bool too_large;
-};
+enum { PART_PAYLOAD, PART_SIGNATURE, PART_SELFIE, PART_COUNT };
 
-struct parts {
-    struct part payload, signature, selfie;
-};
-
-static struct part *part_named(struct parts *parts, const char *key)
+/* Splits the body into parts (pointing into req->body); false after answering. */
+static bool read_parts(struct request *req, struct multipart_part parts[PART_COUNT])
 {
-    if (strcmp(key, "payload") == 0)
-        return &parts->payload;
-    if (strcmp(key, "signature") == 0)
-        return &parts->signature;
-    if (strcmp(key, "selfie") == 0)
-        return &parts->selfie;
-    return NULL; /* other parts are ignored */
-}
-
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-                               const char *content_type, const char *transfer_encoding, const char *data,
-                               uint64_t off, size_t size)
-{
-    struct part *part = key ? part_named(cls, key) : NULL;
-    if (!part)
-        return MHD_YES;
-    if (off == 0)
-        part->seen++;
-    if (part->seen > 1 || part->too_large)
-        return MHD_YES;
-    if (size > part->limit - part->len) {
-        part->too_large = true;
-        return MHD_YES;
-    }
-    if (part->len + size > part->cap) {
-        size_t cap = part->cap ? part->cap : 1024;
-        while (cap < part->len + size)
-            cap *= 2;
-        unsigned char *grown = realloc(part->data, cap);
-        if (!grown)
-            return MHD_NO;
-        part->data = grown;
-        part->cap = cap;
-    }
-    memcpy(part->data + part->len, data, size);
-    part->len += size;
-    return MHD_YES;
-}
-
-static void parts_free(struct parts *parts)
-{
-    free(parts->payload.data);
-    free(parts->signature.data);
-    free(parts->selfie.data);
-}
-
-/* Splits the body; false after answering. */
-static bool read_parts(struct request *req, struct parts *parts)
-{
-    parts->payload.limit = PAYLOAD_MAX_BYTES;
-    parts->signature.limit = SIGNATURE_TEXT_MAX;
-    parts->selfie.limit = SELFIE_MAX_BYTES;
+    parts[PART_PAYLOAD] = (struct multipart_part){.name = "payload", .limit = PAYLOAD_MAX_BYTES};
+    parts[PART_SIGNATURE] = (struct multipart_part){.name = "signature", .limit = SIGNATURE_TEXT_MAX};
+    parts[PART_SELFIE] = (struct multipart_part){.name = "selfie", .limit = SELFIE_MAX_BYTES};
     const char *type = request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!type || strncasecmp(type, "multipart/form-data", 19) != 0) {
         reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the body must be multipart/form-data");
         return false;
     }
-    struct MHD_PostProcessor *pp = MHD_create_post_processor(req->connection, 16384, on_part, parts);
-    if (!pp) {
+    switch (multipart_split(type, (const unsigned char *)req->body, req->body_len, parts, PART_COUNT)) {
+    case MULTIPART_OK:
+        break;
+    case MULTIPART_NO_BOUNDARY:
         reply_error(req, ERR_MALFORMED_REQUEST, "the multipart body has no usable boundary");
         return false;
-    }
-    enum MHD_Result fed = req->body_len ? MHD_post_process(pp, req->body, req->body_len) : MHD_YES;
-    enum MHD_Result done = MHD_destroy_post_processor(pp);
-    if (fed != MHD_YES || done != MHD_YES) {
+    case MULTIPART_MALFORMED:
         reply_error(req, ERR_MALFORMED_REQUEST, "the multipart body is malformed or truncated");
         return false;
     }
-    const struct {
-        const struct part *part;
-        const char *name;
-        bool required;
-    } expected[] = {{&parts->payload, "payload", true}, {&parts->signature, "signature", true},
-                    {&parts->selfie, "selfie", false}};
-    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
-        const struct part *p = expected[i].part;
+    for (size_t i = 0; i < PART_COUNT; i++) {
+        const struct multipart_part *p = &parts[i];
         if (p->seen > 1) {
-            reply_field_error(req, ERR_MALFORMED_REQUEST, expected[i].name, "the part %s is repeated", expected[i].name);
+            reply_field_error(req, ERR_MALFORMED_REQUEST, p->name, "the part %s is repeated", p->name);
             return false;
         }
-        if (expected[i].required && (p->seen == 0 || p->len == 0)) {
-            reply_field_error(req, ERR_MALFORMED_REQUEST, expected[i].name, "the part %s is missing", expected[i].name);
+        if (i != PART_SELFIE && (p->seen == 0 || (p->len == 0 && !p->too_large))) {
+            reply_field_error(req, ERR_MALFORMED_REQUEST, p->name, "the part %s is missing", p->name);
             return false;
         }
     }
-    if (parts->selfie.too_large) {
+    if (parts[PART_SELFIE].too_large) {
         reply_field_error(req, ERR_PAYLOAD_TOO_LARGE, "selfie", "the selfie may be at most %u bytes", SELFIE_MAX_BYTES);
         return false;
     }
-    if (parts->payload.too_large || parts->signature.too_large) {
+    if (parts[PART_PAYLOAD].too_large || parts[PART_SIGNATURE].too_large) {
         reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the payload may be at most %d bytes and the signature %d",
                     PAYLOAD_MAX_BYTES, SIGNATURE_TEXT_MAX);
         return false;
@@ -182,7 +120,7 @@ static int64_t now_ms(void)
 #define CHECKIN_ATTEMPTS 3
 
 struct checkin_work {
-    struct parts parts;
+    struct multipart_part parts[PART_COUNT];
     struct checkin_payload payload;
     unsigned char signature[crypto_sign_BYTES];
     const char *selfie_type; /* NULL: no selfie */
@@ -210,15 +148,33 @@ static void work_clear_judgement(struct checkin_work *w)
 static void work_free(struct checkin_work *w)
 {
     work_clear_judgement(w);
-    parts_free(&w->parts);
     json_decref(w->stored);
+}
+
+/*
+ * Whether the selfie part declares an image type (image/jpeg or image/png, or
+ * image/jpg) other than the one its bytes are: a file passed off as another
+ * kind is refused rather than stored under either type.
+ */
+static bool declared_image_type_differs(const struct multipart_part *selfie, const char *actual)
+{
+    static const struct {
+        const char *declared, *is;
+    } image_types[] = {{"image/jpeg", "image/jpeg"}, {"image/jpg", "image/jpeg"}, {"image/png", "image/png"}};
+    size_t n = 0; /* the media type, without parameters */
+    while (n < selfie->type_len && selfie->type[n] != ';' && selfie->type[n] != ' ' && selfie->type[n] != '\t')
+        n++;
+    for (size_t i = 0; i < sizeof image_types / sizeof image_types[0]; i++)
+        if (strlen(image_types[i].declared) == n && strncasecmp(selfie->type, image_types[i].declared, n) == 0)
+            return strcmp(image_types[i].is, actual) != 0;
+    return false; /* no type, or a generic one (application/octet-stream): the bytes decide */
 }
 
 /* Decodes the parts: payload, signature, selfie hash and type. False after answering. */
 static bool decode(struct request *req, struct checkin_work *w)
 {
     char err[256];
-    switch (checkin_payload_decode((const char *)w->parts.payload.data, w->parts.payload.len, &w->payload, err,
+    switch (checkin_payload_decode((const char *)w->parts[PART_PAYLOAD].data, w->parts[PART_PAYLOAD].len, &w->payload, err,
                                    sizeof err)) {
     case PAYLOAD_OK:
         break;
@@ -230,19 +186,24 @@ static bool decode(struct request *req, struct checkin_work *w)
         return false;
     }
     size_t sig_len = 0;
-    if (sodium_base642bin(w->signature, sizeof w->signature, (const char *)w->parts.signature.data,
-                          w->parts.signature.len, "\r\n", &sig_len, NULL,
+    if (sodium_base642bin(w->signature, sizeof w->signature, (const char *)w->parts[PART_SIGNATURE].data,
+                          w->parts[PART_SIGNATURE].len, "\r\n", &sig_len, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         sig_len != sizeof w->signature) {
         reply_error(req, ERR_BAD_SIGNATURE, "the signature must be base64url of 64 bytes");
         return false;
     }
-    const struct part *selfie = &w->parts.selfie;
+    const struct multipart_part *selfie = &w->parts[PART_SELFIE];
     w->selfie_type = NULL;
     if (selfie->seen) {
         w->selfie_type = selfie_content_type(selfie->data, selfie->len);
         if (!w->selfie_type) {
             reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie must be a JPEG or PNG image");
+            return false;
+        }
+        if (declared_image_type_differs(selfie, w->selfie_type)) {
+            reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, "the selfie's bytes are %s but its part says %.*s",
+                        w->selfie_type, (int)(selfie->type_len > 64 ? 64 : selfie->type_len), selfie->type);
             return false;
         }
         sha256_hex(selfie->data, selfie->len, w->selfie_hex);
@@ -264,7 +225,7 @@ static bool verify_device(struct request *req, struct checkin_work *w)
         reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of this employee");
         return false;
     }
-    if (crypto_sign_verify_detached(w->signature, w->parts.payload.data, w->parts.payload.len, emp->public_key) != 0) {
+    if (crypto_sign_verify_detached(w->signature, w->parts[PART_PAYLOAD].data, w->parts[PART_PAYLOAD].len, emp->public_key) != 0) {
         metrics_checkin_result("bad_signature");
         reply_error(req, ERR_BAD_SIGNATURE, "the signature does not verify with the device's key");
         return false;
@@ -331,7 +292,7 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
     const struct checkin_payload *p = &w->payload;
     enum db_status st;
     json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, p->captured_at_ms,
-                                       (const char *)w->parts.payload.data, w->parts.payload.len, w->signature,
+                                       (const char *)w->parts[PART_PAYLOAD].data, w->parts[PART_PAYLOAD].len, w->signature,
                                        sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
@@ -356,8 +317,8 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
 static void answer_taken_nonce(struct request *req, struct checkin_work *w, struct db_conn *db)
 {
     enum db_status st;
-    w->stored = store_checkin_replay(db, w->payload.device_id, w->payload.nonce, (const char *)w->parts.payload.data,
-                                     w->parts.payload.len, w->signature, sizeof w->signature, &st);
+    w->stored = store_checkin_replay(db, w->payload.device_id, w->payload.nonce, (const char *)w->parts[PART_PAYLOAD].data,
+                                     w->parts[PART_PAYLOAD].len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         return;
@@ -393,9 +354,9 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .place = w->place_text[0] ? w->place_text : NULL,
         .selfie_sha256 = w->selfie_type ? w->selfie_hex : NULL,
         .selfie_content_type = w->selfie_type,
-        .selfie_size = w->parts.selfie.len,
-        .payload = (const char *)w->parts.payload.data,
-        .payload_len = w->parts.payload.len,
+        .selfie_size = w->parts[PART_SELFIE].len,
+        .payload = (const char *)w->parts[PART_PAYLOAD].data,
+        .payload_len = w->parts[PART_PAYLOAD].len,
         .signature = w->signature,
         .signature_len = sizeof w->signature,
         .violations_json = w->violations_text,
@@ -423,8 +384,16 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
 void h_checkin_create(struct request *req)
 {
     int64_t received_ms = now_ms();
+    /* Counted per account before any work: an employee has one active device, and a token cannot be forged. */
+    unsigned wait_s = rate_limiter_take(req->app->checkin_rate, &req->auth.account_id, sizeof req->auth.account_id,
+                                        rate_limit_now_ms());
+    if (wait_s) {
+        metrics_checkin_result("rate_limited");
+        reply_rate_limited(req, wait_s, "too many check-ins from this device");
+        return;
+    }
     struct checkin_work w = {0};
-    if (!read_parts(req, &w.parts) || !decode(req, &w)) {
+    if (!read_parts(req, w.parts) || !decode(req, &w)) {
         if (req->status != 415 && req->status != 413)
             metrics_checkin_result("invalid");
         goto done;
@@ -462,7 +431,7 @@ void h_checkin_create(struct request *req)
         if (!judge(req, &w, received_ms))
             goto done;
         if (w.selfie_type && !selfie_written) {
-            if (selfie_store_put(req->app->cfg.selfie_dir, w.selfie_hex, w.parts.selfie.data, w.parts.selfie.len) != 0) {
+            if (selfie_store_put(req->app->cfg.selfie_dir, w.selfie_hex, w.parts[PART_SELFIE].data, w.parts[PART_SELFIE].len) != 0) {
                 log_error("checkin: cannot store a selfie in %s: %s", req->app->cfg.selfie_dir, strerror(errno));
                 reply_error(req, ERR_STORAGE_UNAVAILABLE, "the selfie cannot be stored now; retry shortly");
                 goto done;

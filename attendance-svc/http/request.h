@@ -77,6 +77,9 @@ enum db_status request_commit_audited(struct request *req, const char *action, c
  */
 void reply_created(struct request *req, enum db_status status, const char *entity, json_t *doc);
 
+/* 429 rate_limited with Retry-After: retry_after_s; what says what was too frequent. */
+void reply_rate_limited(struct request *req, unsigned retry_after_s, const char *what);
+
 /* The client's address as text (for rate limits and logs). */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 

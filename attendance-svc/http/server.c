@@ -17,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "rate_limit.h"
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
@@ -220,6 +221,14 @@ void reply_db_error(struct request *req, enum db_status status)
         reply_error(req, ERR_INTERNAL, "a database error occurred (request %s)", req->id);
 }
 
+void reply_rate_limited(struct request *req, unsigned retry_after_s, const char *what)
+{
+    char retry[16];
+    snprintf(retry, sizeof retry, "%u", retry_after_s);
+    reply_error(req, ERR_RATE_LIMITED, "%s; try again in %u seconds", what, retry_after_s);
+    reply_header(req, "Retry-After", retry);
+}
+
 const char *request_client_address(struct request *req, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *info =
@@ -236,6 +245,44 @@ const char *request_client_address(struct request *req, char *buf, size_t len)
 }
 
 /* ---- the lifecycle ---- */
+
+/*
+ * The rate-limit key of the client's address: an IPv4 address, or an IPv6
+ * address's /64 (what one subscriber is usually given); its length, 0 if unknown.
+ */
+static size_t client_address_key(struct request *req, unsigned char key[8])
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return 0;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        return 4;
+    }
+    if (sa->sa_family != AF_INET6)
+        return 0;
+    const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a6)) {
+        memcpy(key, a6->s6_addr + 12, 4);
+        return 4;
+    }
+    memcpy(key, a6->s6_addr, 8);
+    return 8;
+}
+
+/* Takes the request from its address's bucket; false after answering 429. */
+static bool within_address_rate(struct app *app, struct request *req)
+{
+    unsigned char key[8];
+    size_t n = client_address_key(req, key);
+    unsigned wait_s = n ? rate_limiter_take(app->address_rate, key, n, rate_limit_now_ms()) : 0;
+    if (wait_s == 0)
+        return true;
+    reply_rate_limited(req, wait_s, "too many requests from this address");
+    return false;
+}
 
 static void assign_request_id(struct request *req)
 {
@@ -280,6 +327,8 @@ static size_t largest_body_limit(const struct app *app)
 static void begin_request(struct app *app, struct request *req, const char *url)
 {
     assign_request_id(req);
+    if (!within_address_rate(app, req))
+        return;
     req->body_limit = largest_body_limit(app);
     check_declared_length(req);
     if (req->response)
@@ -405,6 +454,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     atomic_fetch_sub(&in_flight, 1);
 }
 
+/*
+ * Percent-decoding of the path and the query: "%00" is left as it is, so that
+ * a NUL cannot end a path or an argument early ("/v1/units/1%00x" would
+ * otherwise be unit 1); what it is part of then matches nothing (404) or is
+ * refused as a value (400).
+ */
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+    return strstr(s, "%00") ? strlen(s) : MHD_http_unescape(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
@@ -474,6 +534,7 @@ int server_run(struct app *app)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!daemon) {
         log_error("http: cannot listen on %s:%u (address in use, or not allowed?)", cfg->listen_host,

@@ -103,6 +103,10 @@ def base_env(db_url, **extra):
         "ATTENDANCE_SQL_DIR": SQL_DIR,
         "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
         "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+        # Every test speaks from 127.0.0.1 as fast as it can: the rate limits are off
+        # unless a test sets them (test_limits does).
+        "ATTENDANCE_RATE_PER_ADDRESS": "0",
+        "ATTENDANCE_CHECKIN_RATE_PER_DEVICE": "0",
     })
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -359,8 +363,11 @@ class Phone:
     def sign(self, payload, key=None):
         return b64url((key or self.key).sign(payload).signature)
 
-    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type="image/jpeg"):
-        """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type)."""
+    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type=None):
+        """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type).
+        The selfie's part is typed by its magic bytes unless selfie_type says otherwise."""
+        if selfie is not None and selfie_type is None:
+            selfie_type = "image/png" if selfie.startswith(b"\x89PNG") else "image/jpeg"
         if parts is None:
             parts = [("payload", payload, "application/json"),
                      ("signature", (signature or self.sign(payload)).encode(), "text/plain")]

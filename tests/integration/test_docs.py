@@ -146,6 +146,7 @@ def documented_roles_and_authentication_match_the_route_table():
             check(not op.get("security"), f"{where}: a public route needs no token")
         if key not in NO_DATABASE:
             check("503" in codes, f"{where}: touches the database, so 503 database_unavailable")
+        check("429" in codes, f"{where}: every route is rate limited per address, so 429 rate_limited")
 
 
 @test
