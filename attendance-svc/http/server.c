@@ -17,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
@@ -483,10 +484,15 @@ int server_run(struct app *app)
     log_fields(LOG_LEVEL_INFO, "listening",
                json_pack("{s:s, s:i, s:i, s:i}", "host", cfg->listen_host, "port", (int)cfg->listen_port,
                          "threads", (int)cfg->threads, "db_pool", (int)cfg->db_pool_size));
+    /* The schema was checked and the statements prepared before: now the service is ready. */
+    notify_ready(cfg->listen_host, cfg->listen_port);
+    struct watchdog *watchdog = watchdog_start(cfg->listen_host, cfg->listen_port);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
     log_info("http: %s received: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    notify_stopping();
+    watchdog_stop(watchdog); /* the manager now waits for TimeoutStopSec, not for pings */
     atomic_store(&shutting_down, true);
     MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
