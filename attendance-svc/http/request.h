@@ -41,6 +41,7 @@ struct request {
 
     struct auth auth; /* the caller, on routes that need authentication */
     struct db_conn *db; /* taken by request_db(), given back when the handler returns */
+    struct db_pool *db_pool; /* the pool db came from: the primary's, or the replica's */
 
     unsigned status;
     struct MHD_Response *response;
@@ -77,7 +78,11 @@ enum db_status request_commit_audited(struct request *req, const char *action, c
  */
 void reply_created(struct request *req, enum db_status status, const char *entity, json_t *doc);
 
-/* The client's address as text (for rate limits and logs). */
+/*
+ * The client's address as text (for rate limits and logs): the peer's, or,
+ * when the peer is one of ATTENDANCE_TRUSTED_PROXIES, the last address of its
+ * X-Forwarded-For.
+ */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 
 void reply_json(struct request *req, unsigned status, json_t *body /* stolen */);

@@ -173,12 +173,27 @@ const char *request_query(struct request *req, const char *key)
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/*
+ * The routes that may read from the replica take its connection when there is
+ * one; while it is unavailable they read from the primary (fresher, never
+ * staler), so a replica down costs the primary some load, not the console.
+ */
 struct db_conn *request_db(struct request *req)
 {
     if (req->db)
         return req->db;
-    enum db_status status;
-    req->db = db_acquire(req->app->pool, &status);
+    enum db_status status = DB_UNAVAILABLE;
+    struct app *app = req->app;
+    if (req->route && (req->route->flags & ROUTE_READS_REPLICA) && app->read_pool) {
+        req->db_pool = app->read_pool;
+        req->db = db_acquire(app->read_pool, &status);
+        if (!req->db)
+            metrics_replica_fallback();
+    }
+    if (!req->db) {
+        req->db_pool = app->pool;
+        req->db = db_acquire(app->pool, &status);
+    }
     if (!req->db)
         reply_db_error(req, status);
     return req->db;
@@ -188,7 +203,7 @@ void request_db_release(struct request *req)
 {
     if (req->db) {
         db_rollback(req->db); /* whatever the handler did not commit */
-        db_release(req->app->pool, req->db);
+        db_release(req->db_pool, req->db);
         req->db = NULL;
     }
 }
@@ -221,6 +236,40 @@ void reply_db_error(struct request *req, enum db_status status)
         reply_error(req, ERR_INTERNAL, "a database error occurred (request %s)", req->id);
 }
 
+/* True when address is one of the comma-separated list. */
+static bool address_listed(const char *list, const char *address)
+{
+    size_t n = strlen(address);
+    for (const char *p = list; p && *p; p += strspn(p, ", ")) {
+        size_t item = strcspn(p, ", ");
+        if (item == n && memcmp(p, address, n) == 0)
+            return true;
+        p += item;
+    }
+    return false;
+}
+
+/*
+ * The last address of X-Forwarded-For into buf, when it is an IP address: the
+ * one the proxy itself saw (the ones before it are the client's word).
+ */
+static bool forwarded_address(struct request *req, char *buf, size_t len)
+{
+    const char *header = request_header(req, "X-Forwarded-For");
+    if (!header)
+        return false;
+    const char *last = strrchr(header, ',');
+    last = last ? last + 1 : header;
+    last += strspn(last, " ");
+    size_t n = strcspn(last, " ");
+    unsigned char raw[sizeof(struct in6_addr)];
+    if (n == 0 || n >= len || last[n] != '\0')
+        return false;
+    memcpy(buf, last, n);
+    buf[n] = '\0';
+    return inet_pton(AF_INET, buf, raw) == 1 || inet_pton(AF_INET6, buf, raw) == 1;
+}
+
 const char *request_client_address(struct request *req, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *info =
@@ -233,6 +282,11 @@ const char *request_client_address(struct request *req, char *buf, size_t len)
         else if (sa->sa_family == AF_INET6)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)len);
     }
+    /* Behind a proxy the peer is the proxy: the client is the one it names. */
+    char forwarded[INET6_ADDRSTRLEN];
+    if (*buf && address_listed(req->app->cfg.trusted_proxies, buf) &&
+        forwarded_address(req, forwarded, sizeof forwarded))
+        snprintf(buf, len, "%s", forwarded);
     return buf;
 }
 
@@ -311,7 +365,7 @@ static void begin_request(struct app *app, struct request *req, const char *url)
 /* Runs the route's handler: the account check first where the route needs one. */
 static void dispatch(struct request *req)
 {
-    if (req->route->roles == ROLES_PUBLIC || req->route->handler_checks_account || authn_check_account(req))
+    if (req->route->roles == ROLES_PUBLIC || (req->route->flags & ROUTE_CHECKS_ACCOUNT) || authn_check_account(req))
         req->route->handler(req);
     request_db_release(req);
     if (!req->response)
