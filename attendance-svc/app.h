@@ -1,6 +1,6 @@
 /*
  * What every part of the running service shares: its configuration, the
- * database pool and the schema version it was built for. One instance lives in
+ * database pools and the schema version it was built for. One instance lives in
  * main.c for the life of the process.
  */
 #ifndef ATTENDANCE_APP_H
@@ -14,7 +14,8 @@ struct rate_limiter;
 
 struct app {
     struct config cfg;
-    struct db_pool *pool;
+    struct db_pool *pool;      /* the primary: every write, and every read that must see them */
+    struct db_pool *read_pool; /* a replica for the routes marked ROUTE_READS_REPLICA; NULL: none set */
     struct token_settings tokens; /* points into cfg */
     int schema_version;           /* the newest migration in sql/ */
     struct rate_limiter *address_rate; /* every request, per client address; NULL: no limit */

@@ -361,6 +361,18 @@ static int cmd_serve(void)
         log_error("serve: cannot prepare the statements on a first connection; see above");
         goto done;
     }
+    if (app.cfg.read_database_url) {
+        /* The same statements on the replica (a standby prepares writes too; it refuses only to run them). */
+        opts.conninfo = app.cfg.read_database_url;
+        if (!(app.read_pool = db_pool_new(&opts))) {
+            log_error("serve: out of memory");
+            goto done;
+        }
+        /* A replica still away at start is no reason to refuse: its reads go to the primary meanwhile. */
+        if (db_pool_warm(app.read_pool) != 0)
+            log_warn("serve: the read replica (ATTENDANCE_READ_DATABASE_URL) is unavailable; its reads go to the "
+                     "primary until it is back");
+    }
     password_init();
     app.tokens = (struct token_settings){
         .secret = app.cfg.jwt_secret,
@@ -385,6 +397,7 @@ static int cmd_serve(void)
 done:
     rate_limiter_free(app.address_rate);
     rate_limiter_free(app.checkin_rate);
+    db_pool_free(app.read_pool);
     db_pool_free(app.pool);
     config_free(&app.cfg);
     return rc;

@@ -26,6 +26,7 @@ struct route_metrics {
 };
 
 static struct route_metrics route_metrics[MAX_ROUTES + 1];
+static atomic_ullong replica_fallbacks;
 
 void metrics_request_done(const struct route *route, unsigned status, uint64_t duration_ns)
 {
@@ -129,7 +130,34 @@ static const char *route_label(size_t i, const struct route *routes, size_t coun
     return buf;
 }
 
-char *metrics_render(struct db_pool *pool, size_t *len)
+/* A pool's gauges and counters, named attendance_<prefix>_...; what names the database in the help texts. */
+static void add_pool(struct text *t, const char *prefix, const char *what, struct db_pool *pool)
+{
+    struct db_pool_stats st;
+    db_pool_stats(pool, &st);
+    add(t,
+        "# HELP attendance_%s_pool_connections Connection pool slots of %s by state.\n"
+        "# TYPE attendance_%s_pool_connections gauge\n"
+        "attendance_%s_pool_connections{state=\"in_use\"} %u\n"
+        "attendance_%s_pool_connections{state=\"idle\"} %u\n"
+        "attendance_%s_pool_connections{state=\"size\"} %u\n",
+        prefix, what, prefix, prefix, st.in_use, prefix, st.idle_connected, prefix, st.size);
+    add(t,
+        "# HELP attendance_%s_connects_total Connections opened to %s, and failed attempts.\n"
+        "# TYPE attendance_%s_connects_total counter\n"
+        "attendance_%s_connects_total{result=\"attempt\"} %llu\n"
+        "attendance_%s_connects_total{result=\"failure\"} %llu\n",
+        prefix, what, prefix, prefix, st.connects, prefix, st.connect_failures);
+    add(t,
+        "# HELP attendance_%s_acquire_timeouts_total Requests that found no free connection to %s in time.\n"
+        "# TYPE attendance_%s_acquire_timeouts_total counter\n"
+        "attendance_%s_acquire_timeouts_total %llu\n",
+        prefix, what, prefix, prefix, st.acquire_timeouts);
+}
+
+void metrics_replica_fallback(void) { atomic_fetch_add_explicit(&replica_fallbacks, 1, memory_order_relaxed); }
+
+char *metrics_render(struct db_pool *pool, struct db_pool *read_pool, size_t *len)
 {
     size_t count;
     const struct route *routes = router_routes(&count);
@@ -194,22 +222,16 @@ char *metrics_render(struct db_pool *pool, size_t *len)
         add(&t, "attendance_violations_total{code=\"%s\"} %llu\n", violation_codes[i].label,
             atomic_load_explicit(&violation_codes[i].count, memory_order_relaxed));
 
-    struct db_pool_stats st;
-    db_pool_stats(pool, &st);
-    add(&t,
-        "# HELP attendance_db_pool_connections Database pool slots by state.\n"
-        "# TYPE attendance_db_pool_connections gauge\n"
-        "attendance_db_pool_connections{state=\"in_use\"} %u\n"
-        "attendance_db_pool_connections{state=\"idle\"} %u\n"
-        "attendance_db_pool_connections{state=\"size\"} %u\n"
-        "# HELP attendance_db_connects_total Connections opened to the database, and failed attempts.\n"
-        "# TYPE attendance_db_connects_total counter\n"
-        "attendance_db_connects_total{result=\"attempt\"} %llu\n"
-        "attendance_db_connects_total{result=\"failure\"} %llu\n"
-        "# HELP attendance_db_acquire_timeouts_total Requests that found no free connection in time.\n"
-        "# TYPE attendance_db_acquire_timeouts_total counter\n"
-        "attendance_db_acquire_timeouts_total %llu\n",
-        st.in_use, st.idle_connected, st.size, st.connects, st.connect_failures, st.acquire_timeouts);
+    add_pool(&t, "db", "the primary", pool);
+    if (read_pool) {
+        add_pool(&t, "db_replica", "the read replica", read_pool);
+        add(&t,
+            "# HELP attendance_db_replica_fallbacks_total Replica reads sent to the primary because the replica "
+            "was unavailable.\n"
+            "# TYPE attendance_db_replica_fallbacks_total counter\n"
+            "attendance_db_replica_fallbacks_total %llu\n",
+            atomic_load_explicit(&replica_fallbacks, memory_order_relaxed));
+    }
 
     if (t.failed) {
         free(t.buf);

@@ -22,7 +22,10 @@ void metrics_checkin_context(const char *source);
 /* A violation flagged, by its code. */
 void metrics_violation(const char *code);
 
-/* Renders everything as Prometheus text; the caller frees the result. */
-char *metrics_render(struct db_pool *pool, size_t *len);
+/* A read of a replica route sent to the primary because the replica was unavailable. */
+void metrics_replica_fallback(void);
+
+/* Renders everything as Prometheus text (read_pool: the replica's, or NULL); the caller frees the result. */
+char *metrics_render(struct db_pool *pool, struct db_pool *read_pool, size_t *len);
 
 #endif

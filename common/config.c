@@ -142,6 +142,9 @@ int config_load(struct config *cfg, unsigned needs)
         cfg->database_url = strdup(url);
     else if (needs & CONFIG_NEED_DATABASE)
         return bad("ATTENDANCE_DATABASE_URL", "is not set (a libpq conninfo or postgresql:// URI)");
+    const char *read_url = getenv("ATTENDANCE_READ_DATABASE_URL");
+    if (read_url && *read_url)
+        cfg->read_database_url = strdup(read_url);
 
     const char *listen = getenv("ATTENDANCE_LISTEN");
     if (!listen || !*listen)
@@ -165,6 +168,10 @@ int config_load(struct config *cfg, unsigned needs)
 
     const char *selfie_dir = getenv("ATTENDANCE_SELFIE_DIR");
     cfg->selfie_dir = strdup(selfie_dir && *selfie_dir ? selfie_dir : "var/selfies");
+
+    const char *proxies = getenv("ATTENDANCE_TRUSTED_PROXIES");
+    if (proxies && *proxies)
+        cfg->trusted_proxies = strdup(proxies);
 
     const char *key_file = getenv("ATTENDANCE_EXPORT_KEY_FILE");
     if (key_file && *key_file)
@@ -214,7 +221,9 @@ int config_load(struct config *cfg, unsigned needs)
         return -1;
     cfg->max_body_bytes = v;
 
-    if ((cfg->database_url == NULL && url && *url) || cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
+    if ((cfg->database_url == NULL && url && *url) || (!cfg->read_database_url && read_url && *read_url) ||
+        (!cfg->trusted_proxies && proxies && *proxies) ||
+        cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
         (!cfg->export_key_file && key_file && *key_file) || (!cfg->upload_token_file && token_file && *token_file) ||
         (!cfg->upload_ca_file && ca_file && *ca_file)) {
         log_error("configuration: out of memory");
@@ -226,12 +235,14 @@ int config_load(struct config *cfg, unsigned needs)
 void config_free(struct config *cfg)
 {
     free(cfg->database_url);
+    free(cfg->read_database_url);
     if (cfg->jwt_secret)
         memset(cfg->jwt_secret, 0, cfg->jwt_secret_len);
     free(cfg->jwt_secret);
     free(cfg->bootstrap_admin);
     free(cfg->sql_dir);
     free(cfg->selfie_dir);
+    free(cfg->trusted_proxies);
     free(cfg->export_key_file);
     free(cfg->upload_token_file);
     free(cfg->upload_ca_file);

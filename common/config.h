@@ -20,6 +20,7 @@ enum config_needs {
 
 struct config {
     char *database_url;
+    char *read_database_url; /* a streaming replica for the reads that may lag (docs/deploy.md), or NULL */
     char listen_host[256];
     unsigned listen_port;
     unsigned char *jwt_secret; /* not NUL-terminated */
@@ -27,6 +28,7 @@ struct config {
     char *bootstrap_admin; /* "username:password" or NULL */
     char *sql_dir;
     char *selfie_dir;
+    char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For names the client, or NULL */
 
     unsigned threads;
     unsigned db_pool_size;

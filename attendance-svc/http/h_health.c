@@ -34,7 +34,7 @@ void h_readyz(struct request *req)
 void h_metrics(struct request *req)
 {
     size_t len;
-    char *text = metrics_render(req->app->pool, &len);
+    char *text = metrics_render(req->app->pool, req->app->read_pool, &len);
     if (!text) {
         reply_error(req, ERR_INTERNAL, "out of memory");
         return;

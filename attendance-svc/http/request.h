@@ -41,6 +41,7 @@ struct request {
 
     struct auth auth; /* the caller, on routes that need authentication */
     struct db_conn *db; /* taken by request_db(), given back when the handler returns */
+    struct db_pool *db_pool; /* the pool db came from: the primary's, or the replica's */
 
     unsigned status;
     struct MHD_Response *response;
@@ -80,7 +81,11 @@ void reply_created(struct request *req, enum db_status status, const char *entit
 /* 429 rate_limited with Retry-After: retry_after_s; what says what was too frequent. */
 void reply_rate_limited(struct request *req, unsigned retry_after_s, const char *what);
 
-/* The client's address as text (for rate limits and logs). */
+/*
+ * The client's address as text (for rate limits and logs): the peer's, or,
+ * when the peer is one of ATTENDANCE_TRUSTED_PROXIES, the last address of its
+ * X-Forwarded-For.
+ */
 const char *request_client_address(struct request *req, char *buf, size_t len);
 
 void reply_json(struct request *req, unsigned status, json_t *body /* stolen */);

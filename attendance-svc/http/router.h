@@ -15,15 +15,24 @@ typedef void (*handler_fn)(struct request *req);
 
 #define ROLES_PUBLIC 0 /* no authentication */
 
+/* Route flags. ROUTE_CHECKS_ACCOUNT is 1, so that a table row written with true/false keeps its meaning. */
+enum route_flag {
+    /* The handler's own statement checks that the token's account is still usable
+     * (saves the hot path a round trip); otherwise the dispatcher asks first. */
+    ROUTE_CHECKS_ACCOUNT = 1 << 0,
+    /* Only reads that may lag the primary by the replica's delay: with
+     * ATTENDANCE_READ_DATABASE_URL set, the request's connection (the account
+     * check included) comes from the replica's pool (docs/deploy.md). */
+    ROUTE_READS_REPLICA = 1 << 1,
+};
+
 struct route {
     const char *method;
     const char *pattern;
     handler_fn handler;
     unsigned roles;  /* enum role bits admitted; ROLES_PUBLIC for none needed */
     size_t max_body; /* 0: the configured default */
-    /* The handler's own statement checks that the token's account is still usable
-     * (saves the hot path a round trip); otherwise the dispatcher asks first. */
-    bool handler_checks_account;
+    unsigned flags;  /* enum route_flag bits */
 };
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_WRONG_METHOD };

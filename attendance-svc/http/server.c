@@ -18,6 +18,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "rate_limit.h"
+#include "notify.h"
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
@@ -173,12 +174,27 @@ const char *request_query(struct request *req, const char *key)
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/*
+ * The routes that may read from the replica take its connection when there is
+ * one; while it is unavailable they read from the primary (fresher, never
+ * staler), so a replica down costs the primary some load, not the console.
+ */
 struct db_conn *request_db(struct request *req)
 {
     if (req->db)
         return req->db;
-    enum db_status status;
-    req->db = db_acquire(req->app->pool, &status);
+    enum db_status status = DB_UNAVAILABLE;
+    struct app *app = req->app;
+    if (req->route && (req->route->flags & ROUTE_READS_REPLICA) && app->read_pool) {
+        req->db_pool = app->read_pool;
+        req->db = db_acquire(app->read_pool, &status);
+        if (!req->db)
+            metrics_replica_fallback();
+    }
+    if (!req->db) {
+        req->db_pool = app->pool;
+        req->db = db_acquire(app->pool, &status);
+    }
     if (!req->db)
         reply_db_error(req, status);
     return req->db;
@@ -188,7 +204,7 @@ void request_db_release(struct request *req)
 {
     if (req->db) {
         db_rollback(req->db); /* whatever the handler did not commit */
-        db_release(req->app->pool, req->db);
+        db_release(req->db_pool, req->db);
         req->db = NULL;
     }
 }
@@ -229,6 +245,40 @@ void reply_rate_limited(struct request *req, unsigned retry_after_s, const char 
     reply_header(req, "Retry-After", retry);
 }
 
+/* True when address is one of the comma-separated list. */
+static bool address_listed(const char *list, const char *address)
+{
+    size_t n = strlen(address);
+    for (const char *p = list; p && *p; p += strspn(p, ", ")) {
+        size_t item = strcspn(p, ", ");
+        if (item == n && memcmp(p, address, n) == 0)
+            return true;
+        p += item;
+    }
+    return false;
+}
+
+/*
+ * The last address of X-Forwarded-For into buf, when it is an IP address: the
+ * one the proxy itself saw (the ones before it are the client's word).
+ */
+static bool forwarded_address(struct request *req, char *buf, size_t len)
+{
+    const char *header = request_header(req, "X-Forwarded-For");
+    if (!header)
+        return false;
+    const char *last = strrchr(header, ',');
+    last = last ? last + 1 : header;
+    last += strspn(last, " ");
+    size_t n = strcspn(last, " ");
+    unsigned char raw[sizeof(struct in6_addr)];
+    if (n == 0 || n >= len || last[n] != '\0')
+        return false;
+    memcpy(buf, last, n);
+    buf[n] = '\0';
+    return inet_pton(AF_INET, buf, raw) == 1 || inet_pton(AF_INET6, buf, raw) == 1;
+}
+
 const char *request_client_address(struct request *req, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *info =
@@ -241,34 +291,38 @@ const char *request_client_address(struct request *req, char *buf, size_t len)
         else if (sa->sa_family == AF_INET6)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)len);
     }
+    /* Behind a proxy the peer is the proxy: the client is the one it names. */
+    char forwarded[INET6_ADDRSTRLEN];
+    if (*buf && address_listed(req->app->cfg.trusted_proxies, buf) &&
+        forwarded_address(req, forwarded, sizeof forwarded))
+        snprintf(buf, len, "%s", forwarded);
     return buf;
 }
 
 /* ---- the lifecycle ---- */
 
 /*
- * The rate-limit key of the client's address: an IPv4 address, or an IPv6
- * address's /64 (what one subscriber is usually given); its length, 0 if unknown.
+ * The rate-limit key of the client's address (request_client_address: behind a
+ * trusted proxy, the one it names): an IPv4 address, or an IPv6 address's /64
+ * (what one subscriber is usually given); its length, 0 if unknown.
  */
 static size_t client_address_key(struct request *req, unsigned char key[8])
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!info || !info->client_addr)
-        return 0;
-    const struct sockaddr *sa = info->client_addr;
-    if (sa->sa_family == AF_INET) {
-        memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    char text[INET6_ADDRSTRLEN];
+    struct in_addr a4;
+    struct in6_addr a6;
+    request_client_address(req, text, sizeof text);
+    if (inet_pton(AF_INET, text, &a4) == 1) {
+        memcpy(key, &a4, 4);
         return 4;
     }
-    if (sa->sa_family != AF_INET6)
+    if (inet_pton(AF_INET6, text, &a6) != 1)
         return 0;
-    const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    if (IN6_IS_ADDR_V4MAPPED(a6)) {
-        memcpy(key, a6->s6_addr + 12, 4);
+    if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+        memcpy(key, a6.s6_addr + 12, 4);
         return 4;
     }
-    memcpy(key, a6->s6_addr, 8);
+    memcpy(key, a6.s6_addr, 8);
     return 8;
 }
 
@@ -359,7 +413,7 @@ static void begin_request(struct app *app, struct request *req, const char *url)
 /* Runs the route's handler: the account check first where the route needs one. */
 static void dispatch(struct request *req)
 {
-    if (req->route->roles == ROLES_PUBLIC || req->route->handler_checks_account || authn_check_account(req))
+    if (req->route->roles == ROLES_PUBLIC || (req->route->flags & ROUTE_CHECKS_ACCOUNT) || authn_check_account(req))
         req->route->handler(req);
     request_db_release(req);
     if (!req->response)
@@ -544,10 +598,15 @@ int server_run(struct app *app)
     log_fields(LOG_LEVEL_INFO, "listening",
                json_pack("{s:s, s:i, s:i, s:i}", "host", cfg->listen_host, "port", (int)cfg->listen_port,
                          "threads", (int)cfg->threads, "db_pool", (int)cfg->db_pool_size));
+    /* The schema was checked and the statements prepared before: now the service is ready. */
+    notify_ready(cfg->listen_host, cfg->listen_port);
+    struct watchdog *watchdog = watchdog_start(cfg->listen_host, cfg->listen_port);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
     log_info("http: %s received: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    notify_stopping();
+    watchdog_stop(watchdog); /* the manager now waits for TimeoutStopSec, not for pings */
     atomic_store(&shutting_down, true);
     MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
     if (listen_fd != MHD_INVALID_SOCKET)

@@ -110,6 +110,35 @@ def failures_per_address_are_limited(env):
 
 
 @test
+def behind_a_trusted_proxy_the_forwarded_address_counts(env):
+    """ATTENDANCE_TRUSTED_PROXIES: nginx's X-Forwarded-For (its last address) is the client; others' is ignored."""
+    db, db_plain = Database(), Database()  # the failures are counted in the database: one each
+    trusting = Service(db.url, ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS="3",
+                       ATTENDANCE_TRUSTED_PROXIES="::1,127.0.0.1")
+    plain = Service(db_plain.url, ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS="3")
+    try:
+        def login_from(svc, forwarded, i):
+            return svc.request("POST", "/v1/auth/login", {"username": f"p{i}", "password": "x"},
+                               headers={"X-Forwarded-For": forwarded}).status
+        # The client's own X-Forwarded-For comes first; the proxy appends the address it saw.
+        for i in range(3):
+            eq(login_from(trusting, f"192.0.2.{i}, 10.1.1.1", i), 401, "a failure from 10.1.1.1")
+        eq(login_from(trusting, "10.1.1.1", 9), 429, "10.1.1.1 is blocked")
+        eq(login_from(trusting, "10.1.1.1, 10.2.2.2", 9), 401, "10.2.2.2 is not (the last address counts)")
+        eq(login_from(trusting, "not an address", 9), 401, "a header that is no address: the peer's, 127.0.0.1, "
+           "which has no failures")
+        # Not trusted: the header is the client's word, and changing it evades nothing.
+        for i in range(3):
+            eq(login_from(plain, f"10.3.3.{i}", i), 401, "a failure")
+        eq(login_from(plain, "10.9.9.9", 9), 429, "the peer's address is blocked whatever the header says")
+    finally:
+        trusting.close()
+        plain.close()
+        db.drop()
+        db_plain.drop()
+
+
+@test
 def bad_tokens_are_401(env):
     sub = env.admin_id
     tokens = {

@@ -25,7 +25,8 @@ RESPONSE_KEYS = {"description", "headers", "content", "links", "$ref"}
 # A backticked snake_case word: in a response's description, that is an error code.
 BACKTICKED_WORD = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)*)`")
 # {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0},
-ROUTE_LINE = re.compile(r'^\s*\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(\w+),\s*([A-Z_| ]+?),\s*[^,}]+,\s*(?:true|false)\},\s*$')
+# The last member is the route's flags: 0 or ROUTE_* names joined by "|" (true/false in older rows).
+ROUTE_LINE = re.compile(r'^\s*\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(\w+),\s*([A-Z_| ]+?),\s*[^,}]+,\s*(?:[A-Z_| ]+|0|true|false)\},\s*$')
 
 
 def read(path):
