@@ -57,6 +57,26 @@ def requests_per_address_are_limited_with_retry_after():
 
 
 @test
+def behind_a_trusted_proxy_the_address_it_names_is_limited():
+    env = admin_env(ATTENDANCE_RATE_PER_ADDRESS=60, ATTENDANCE_RATE_PER_ADDRESS_BURST=3,
+                    ATTENDANCE_TRUSTED_PROXIES="127.0.0.5")
+    try:
+        def from_proxy(client, source="127.0.0.5"):
+            with socket.create_connection(("127.0.0.1", env.svc.port), timeout=10,
+                                          source_address=(source, 0)) as s:
+                s.sendall(f"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: {client}\r\n"
+                          "Connection: close\r\n\r\n".encode())
+                return int(s.recv(100).split(b" ", 2)[1])
+        eq([from_proxy("198.51.100.7") for _ in range(4)], [200, 200, 200, 429], "one client behind the proxy")
+        eq(from_proxy("198.51.100.8"), 200, "another client behind the same proxy has its own bucket")
+        # From an untrusted peer the header is the client's word: its own address counts.
+        eq([from_proxy(f"203.0.113.{i}", source="127.0.0.6") for i in range(4)], [200, 200, 200, 429],
+           "X-Forwarded-For from an untrusted peer evades nothing")
+    finally:
+        env.close()
+
+
+@test
 def check_ins_per_device_are_limited_by_default_and_leave_no_row():
     # An empty setting is the default (6 a minute, 20 at once); the harness turns it off otherwise.
     env = admin_env(ATTENDANCE_CHECKIN_RATE_PER_DEVICE="", ATTENDANCE_CHECKIN_RATE_BURST="")
