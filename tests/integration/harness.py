@@ -151,11 +151,39 @@ class Response:
         return f"<{self.status} {self.body[:300]!r}>"
 
 
-class Service:
+class HttpEndpoint:
+    """JSON requests to a port on loopback: plain HTTP, or HTTPS checked with tls_context (a proxy)."""
+
+    def __init__(self, port, tls_context=None):
+        self.port = port
+        self.tls_context = tls_context
+
+    def connect(self, timeout=30):
+        if self.tls_context:
+            return http.client.HTTPSConnection("localhost", self.port, timeout=timeout, context=self.tls_context)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, token=None, timeout=30):
+        headers = dict(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = self.connect(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+
+
+class Service(HttpEndpoint):
     """attendance-svc serve on a free port, on db_url; migrated first unless migrate=False."""
 
     def __init__(self, db_url, migrate=True, **env):
-        self.port = free_port()
+        HttpEndpoint.__init__(self, free_port())
         self.selfie_dir = env.pop("ATTENDANCE_SELFIE_DIR", None) or tempfile.mkdtemp(prefix="selfies-")
         self.env = base_env(db_url, ATTENDANCE_LISTEN=f"127.0.0.1:{self.port}",
                             ATTENDANCE_SELFIE_DIR=self.selfie_dir, **env)
@@ -186,23 +214,6 @@ class Service:
     def log_records(self):
         return log_records(self.log_text().splitlines())
 
-    def connect(self, timeout=30):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-    def request(self, method, path, body=None, headers=None, token=None, timeout=30):
-        headers = dict(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            headers.setdefault("Content-Type", "application/json")
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn = self.connect(timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
-        finally:
-            conn.close()
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         """Stops the service and returns its exit code; a sanitizer report fails the test."""

@@ -20,36 +20,13 @@ import subprocess
 import tempfile
 import time
 
-from harness import (ADMIN_PASSWORD, REPO, SVC, Agency, Phone, Response, check, check_sanitizers, eq, free_port,
+from harness import (ADMIN_PASSWORD, REPO, SVC, Agency, HttpEndpoint, Phone, check, check_sanitizers, eq, free_port,
                      login, psql, test)
 
 CLUSTER = os.path.join(REPO, "deploy", "cluster")
 PG = os.path.join(REPO, "deploy", "pg")
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 500 / 111195.0, BALAI_KOTA[1])  # 400 m outside a 100 m circle
-
-
-class Proxy:
-    """The cluster's front: nginx over HTTPS, with harness.Service's request()."""
-
-    def __init__(self, port, cafile):
-        self.port = port
-        self.context = ssl.create_default_context(cafile=cafile)
-
-    def request(self, method, path, body=None, headers=None, token=None, timeout=30):
-        headers = dict(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            headers.setdefault("Content-Type", "application/json")
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn = http.client.HTTPSConnection("localhost", self.port, timeout=timeout, context=self.context)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
-        finally:
-            conn.close()
 
 
 class Primary:
@@ -78,7 +55,9 @@ class Cluster:
                              timeout=300)
         if out.returncode != 0:
             raise RuntimeError(f"deploy/cluster start failed:\n{out.stderr[-4000:]}")
-        self.proxy = Proxy(self.https_port, os.path.join(self.state, "tls", "ca.pem"))
+        # The cluster's front: nginx over HTTPS, checked against the cluster's own CA.
+        self.proxy = HttpEndpoint(self.https_port,
+                                  ssl.create_default_context(cafile=os.path.join(self.state, "tls", "ca.pem")))
         self.primary = Primary(self.pg("url", "pg-primary").strip())
 
     def pg(self, command, cluster, *args):
@@ -93,13 +72,7 @@ class Cluster:
         return self.pg("psql", "pg-replica", "-At", "-c", query).strip()
 
     def instance(self, port, method, path):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            conn.request(method, path)
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
-        finally:
-            conn.close()
+        return HttpEndpoint(port).request(method, path, timeout=10)
 
     def metric(self, port, line_prefix):
         """The value of the first metrics line of instance port that starts with line_prefix (0 if none)."""
