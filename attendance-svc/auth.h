@@ -51,6 +51,14 @@ char *token_issue(const struct token_settings *ts, long long account_id, enum ro
 int token_verify(const struct token_settings *ts, const char *token, time_t now, long long *account_id,
                  enum role *role);
 
+/*
+ * The CSRF token of a console session (the double-submit cookie's value): a
+ * BLAKE2b of the access token keyed by a key derived from the signing secret,
+ * in hex. Bound to the session, and nothing an attacker can make without the secret.
+ */
+#define CSRF_TOKEN_HEX (2 * 32 + 1)
+void token_csrf(const struct token_settings *ts, const char *token, char out[CSRF_TOKEN_HEX]);
+
 /* Argon2id hash in libsodium's string form; the cost of an interactive login. 0 or -1. */
 int password_hash(const char *password, char out[128]);
 /* A cheap Argon2id hash for initial passwords set in bulk (CSV import): it is

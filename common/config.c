@@ -172,6 +172,8 @@ int config_load(struct config *cfg, unsigned needs)
     const char *proxies = getenv("ATTENDANCE_TRUSTED_PROXIES");
     if (proxies && *proxies)
         cfg->trusted_proxies = strdup(proxies);
+    const char *console_dir = getenv("ATTENDANCE_CONSOLE_DIR");
+    cfg->console_dir = strdup(console_dir && *console_dir ? console_dir : ATTENDANCE_CONSOLE_DIR);
 
     const char *key_file = getenv("ATTENDANCE_EXPORT_KEY_FILE");
     if (key_file && *key_file)
@@ -208,6 +210,8 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(login_max_failures, "ATTENDANCE_LOGIN_MAX_FAILURES", 5, 1, 1000)
     UNSIGNED_SETTING(login_max_failures_per_address, "ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100000)
     UNSIGNED_SETTING(login_window_s, "ATTENDANCE_LOGIN_WINDOW_S", 900, 1, 86400)
+    UNSIGNED_SETTING(behind_tls, "ATTENDANCE_BEHIND_TLS", 0, 0, 1)
+    UNSIGNED_SETTING(trust_forwarded_proto, "ATTENDANCE_TRUST_FORWARDED_PROTO", 0, 0, 1)
     UNSIGNED_SETTING(upload_tries, "ATTENDANCE_EXPORT_UPLOAD_TRIES", 6, 1, 100)
     UNSIGNED_SETTING(upload_backoff_ms, "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", 2000, 1, 60000)
     UNSIGNED_SETTING(upload_connect_timeout_s, "ATTENDANCE_EXPORT_UPLOAD_CONNECT_TIMEOUT_S", 10, 1, 600)
@@ -224,6 +228,7 @@ int config_load(struct config *cfg, unsigned needs)
     if ((cfg->database_url == NULL && url && *url) || (!cfg->read_database_url && read_url && *read_url) ||
         (!cfg->trusted_proxies && proxies && *proxies) ||
         cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
+        cfg->console_dir == NULL ||
         (!cfg->export_key_file && key_file && *key_file) || (!cfg->upload_token_file && token_file && *token_file) ||
         (!cfg->upload_ca_file && ca_file && *ca_file)) {
         log_error("configuration: out of memory");
@@ -243,6 +248,7 @@ void config_free(struct config *cfg)
     free(cfg->sql_dir);
     free(cfg->selfie_dir);
     free(cfg->trusted_proxies);
+    free(cfg->console_dir);
     free(cfg->export_key_file);
     free(cfg->upload_token_file);
     free(cfg->upload_ca_file);

@@ -29,6 +29,7 @@ struct config {
     char *sql_dir;
     char *selfie_dir;
     char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For names the client, or NULL */
+    char *console_dir; /* the review console's static files, served at /console/ */
 
     unsigned threads;
     unsigned db_pool_size;
@@ -52,6 +53,10 @@ struct config {
     unsigned login_max_failures;             /* per username, per window */
     unsigned login_max_failures_per_address; /* per client address, per window */
     unsigned login_window_s;
+    /* The console's cookies are Secure when the service is behind TLS, or when a
+     * trusted proxy says the request arrived over https (X-Forwarded-Proto). */
+    unsigned behind_tls;
+    unsigned trust_forwarded_proto;
 
     /* The nightly export (docs/export.md). */
     char *export_key_file;          /* the Ed25519 key that signs the manifests */

@@ -9,23 +9,45 @@
 #include "router.h"
 #include "store/store_accounts.h"
 
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
+
+/* Whether a request authenticated by cookie carries its session's CSRF token (in constant time). */
+static bool csrf_matches(struct request *req, const char *token)
+{
+    if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+        return true;
+    const char *given = request_header(req, CSRF_HEADER);
+    char expected[CSRF_TOKEN_HEX];
+    token_csrf(&req->app->tokens, token, expected);
+    return given && strlen(given) == CSRF_TOKEN_HEX - 1 && sodium_memcmp(given, expected, CSRF_TOKEN_HEX - 1) == 0;
+}
 
 bool authn_check_token(struct request *req)
 {
     const char *header = request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!header) {
+    const char *cookie = MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND, SESSION_COOKIE);
+    const char *token;
+    if (header) {
+        if (strncasecmp(header, "Bearer ", 7) != 0) {
+            reply_error(req, ERR_INVALID_TOKEN, "the Authorization header must be \"Bearer <token>\"");
+            return false;
+        }
+        token = header + 7;
+    } else if (cookie && *cookie) {
+        token = cookie;
+    } else {
         reply_error(req, ERR_UNAUTHENTICATED, "this endpoint needs an access token (Authorization: Bearer ...)");
         return false;
     }
-    if (strncasecmp(header, "Bearer ", 7) != 0) {
-        reply_error(req, ERR_INVALID_TOKEN, "the Authorization header must be \"Bearer <token>\"");
+    enum role role;
+    if (token_verify(&req->app->tokens, token, time(NULL), &req->auth.account_id, &role) != 0) {
+        reply_error(req, ERR_INVALID_TOKEN, "the access token is invalid or has expired");
         return false;
     }
-    enum role role;
-    if (token_verify(&req->app->tokens, header + 7, time(NULL), &req->auth.account_id, &role) != 0) {
-        reply_error(req, ERR_INVALID_TOKEN, "the access token is invalid or has expired");
+    if (!header && !csrf_matches(req, token)) {
+        reply_error(req, ERR_FORBIDDEN, "a request that changes something needs the session's " CSRF_HEADER);
         return false;
     }
     req->auth.role = role;

@@ -6,10 +6,20 @@
 
 #include "request.h"
 
+/* The review console's session (docs/console.md): the access token in an
+ * HttpOnly cookie, and the CSRF token in a cookie the page reads and sends back
+ * in the header on every request that changes something. */
+#define SESSION_COOKIE "attendance_session"
+#define CSRF_COOKIE "attendance_csrf"
+#define CSRF_HEADER "X-CSRF-Token"
+
 /*
- * Checks the bearer token against the route's roles, before the body is read:
- * 401 without a valid token, 403 for a role the route does not admit. Returns
- * true when the request may go on (an answer has been made otherwise).
+ * Checks the access token against the route's roles, before the body is read:
+ * the bearer token of the Authorization header, else the console's session
+ * cookie, which on any method but GET and HEAD also needs the session's CSRF
+ * token in X-CSRF-Token. 401 without a valid token, 403 for a missing or wrong
+ * CSRF token or a role the route does not admit. Returns true when the request
+ * may go on (an answer has been made otherwise).
  */
 bool authn_check_token(struct request *req);
 

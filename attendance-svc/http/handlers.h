@@ -8,6 +8,13 @@
 
 /* h_auth.c */
 void h_login(struct request *req);
+void h_console_login(struct request *req);
+void h_console_session(struct request *req);
+void h_console_logout(struct request *req);
+
+/* console_files.c: GET /console/ and the files under it (not a route of the table) */
+bool console_path(const char *path);
+void console_serve(struct request *req, const char *path);
 
 /* h_health.c */
 void h_healthz(struct request *req);

@@ -102,7 +102,7 @@ void reply_field_error(struct request *req, enum error_code err, const char *fie
     __attribute__((format(printf, 4, 5)));
 /* Answers a read: the database's error, 404 with not_found when doc is NULL, else 200 with doc (stolen). */
 void reply_found(struct request *req, enum db_status status, json_t *doc, const char *not_found);
-/* A header to add to the reply already made (e.g. Location). */
+/* A header to add to the reply already made (e.g. Location); a Cache-Control replaces the default no-store. */
 void reply_header(struct request *req, const char *name, const char *value);
 
 const char *request_header(struct request *req, const char *name);

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "authn.h"
+#include "handlers.h"
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
@@ -42,6 +43,11 @@
  * the limit before the connection is cut: MHD can only answer once it is in. */
 #define OVERSIZE_DRAIN_FACTOR 4
 
+/* No inline script or style, nothing from elsewhere, never in a frame. */
+#define CONTENT_SECURITY_POLICY                                                                      \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "        \
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 static atomic_int in_flight;
 static atomic_bool shutting_down;
 
@@ -67,6 +73,9 @@ static void set_response(struct request *req, unsigned status, struct MHD_Respon
     MHD_add_response_header(response, "X-Request-Id", req->id);
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response, "Cache-Control", "no-store");
+    /* For the console's pages (docs/console.md); on the API's answers too, where they cost nothing. */
+    MHD_add_response_header(response, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
     if (status == 503)
         MHD_add_response_header(response, "Retry-After", "1");
     if (atomic_load(&shutting_down))
@@ -160,8 +169,11 @@ void reply_found(struct request *req, enum db_status status, json_t *doc, const 
 
 void reply_header(struct request *req, const char *name, const char *value)
 {
-    if (req->response)
-        MHD_add_response_header(req->response, name, value);
+    if (!req->response)
+        return;
+    if (strcasecmp(name, "Cache-Control") == 0)
+        MHD_del_response_header(req->response, "Cache-Control", "no-store");
+    MHD_add_response_header(req->response, name, value);
 }
 
 const char *request_header(struct request *req, const char *name)
@@ -387,6 +399,10 @@ static void begin_request(struct app *app, struct request *req, const char *url)
     check_declared_length(req);
     if (req->response)
         return;
+    if (console_path(url)) {
+        console_serve(req, url);
+        return;
+    }
     req->path = strdup(url);
     if (!req->path) {
         reply_error(req, ERR_INTERNAL, "out of memory");
