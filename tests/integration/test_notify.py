@@ -62,7 +62,13 @@ def notify_ready_watchdog_stopping():
             if notify.read("WATCHDOG=1", 2.5 - (time.time() - started)):
                 pings += 1
         check(3 <= pings <= 6, f"expected a WATCHDOG=1 about every 0.5 s for 2.2 s, got {pings}")
-        probes = [r for r in svc.log_records() if r.get("request_id") == "watchdog-probe"]
+        # The probe's log line is written when its request completes, which may be just after the ping.
+        settled = time.time() + 2
+        while True:
+            probes = [r for r in svc.log_records() if r.get("request_id") == "watchdog-probe"]
+            if len(probes) >= pings or time.time() > settled:
+                break
+            time.sleep(0.05)
         check(len(probes) >= pings, f"each ping follows a /healthz probe: {len(probes)} probes, {pings} pings")
         check(all(r.get("route") == "/healthz" and r.get("status") == 200 for r in probes), "the probes ask /healthz")
 
