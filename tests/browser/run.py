@@ -22,7 +22,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from harness import ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, check, login  # noqa: E402
+from harness import ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, check  # noqa: E402
 
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 370 m from the office
