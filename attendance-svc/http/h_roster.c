@@ -4,6 +4,8 @@
  * the unit, admin), GET reads it back (staff who see the unit), and
  * POST .../suggest proposes one without saving it. Answers carry the headcount
  * and the caps in force, so that a console can show how full the day is.
+ * GET /v1/units/{unit_id}/days/{date} is the console's "unit's day": the same
+ * figures with each employee's first in, last out and absence, scoped alike.
  */
 #include "dates.h"
 #include "handlers.h"
@@ -15,6 +17,7 @@
 #include "store/store_roster.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #define ROSTER_MAX_ENTRIES 10000
@@ -280,6 +283,46 @@ void h_roster_get(struct request *req)
 done:
     json_decref(unit);
     json_decref(members);
+    json_decref(roster);
+}
+
+void h_unit_day(struct request *req)
+{
+    long long unit_id;
+    const char *day;
+    if (!path_params(req, &unit_id, &day))
+        return;
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    json_t *unit = NULL, *members = NULL, *employees = NULL, *roster = NULL;
+    struct policy_terms terms;
+    enum db_status st;
+    if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
+        goto done;
+    employees = store_unit_day(db, unit_id, day, &st);
+    if (st == DB_OK)
+        roster = store_roster_get(db, unit_id, day, &st);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    int headcount = (int)json_array_size(members), wfh = count_wfh(json_object_get(roster, "entries")), absent = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(employees, i, e) absent += strcmp(json_string_value(json_object_get(e, "state")) ?: "", "absent") == 0;
+    json_t *doc = json_pack("{s:O, s:s, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "employees", employees);
+    add_day_figures(doc, &terms, headcount, wfh);
+    json_object_set_new(doc, "absent", json_integer(absent));
+    json_object_set_new(doc, "wfh_percent", json_real(headcount ? round(10000.0 * wfh / headcount) / 100 : 0));
+    json_object_set_new(doc, "cap_percent", cap_json(terms.max_wfh_percent));
+    json_object_set_new(doc, "over_cap", json_boolean(terms.max_wfh_percent != POLICY_NO_CAP &&
+                                                      wfh > policy_cap_people(terms.max_wfh_percent, headcount)));
+    reply_json(req, 200, doc);
+done:
+    json_decref(unit);
+    json_decref(members);
+    json_decref(employees);
     json_decref(roster);
 }
 

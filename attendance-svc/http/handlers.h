@@ -43,6 +43,7 @@ void h_holiday_delete(struct request *req);
 void h_roster_put(struct request *req);
 void h_roster_get(struct request *req);
 void h_roster_suggest(struct request *req);
+void h_unit_day(struct request *req);
 void h_unit_list(struct request *req);
 
 /* h_offices.c */

@@ -29,6 +29,7 @@ static const struct route routes[] = {
     {"GET", "/v1/units/{unit_id}", h_unit_get, ROLES_STAFF, 0, 0},
     {"PUT", "/v1/units/{unit_id}/roster/{date}", h_roster_put, ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},
     {"GET", "/v1/units/{unit_id}/roster/{date}", h_roster_get, ROLES_STAFF, 0, 0},
+    {"GET", "/v1/units/{unit_id}/days/{date}", h_unit_day, ROLES_STAFF, 0, 0},
     {"POST", "/v1/units/{unit_id}/roster/{date}/suggest", h_roster_suggest, ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},
 
     {"POST", "/v1/offices", h_office_create, ROLE_ADMIN, 0, 0},

@@ -22,6 +22,22 @@ const struct db_statement store_roster_statements[] = {
      "     ORDER BY e.id) FILTER (WHERE r.employee_id IS NOT NULL), '[]'))"
      "  FROM roster_entries r JOIN employees e ON e.id = r.employee_id"
      " WHERE r.unit_id = $1::bigint AND r.day = $2::date"},
+    /* A unit's day as its console shows it: each active employee's rostered mode, first in and last
+     * out, and whether the nightly closure found it absent (absent), else checked in (present) or
+     * not yet (pending). */
+    {"unit_day",
+     "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
+     "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.first_in, 'last_out', d.last_out,"
+     "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.first_in IS NOT NULL THEN 'present' ELSE 'pending' END)"
+     "   ORDER BY e.name, e.id), '[]')"
+     "  FROM employees e"
+     "  LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $2::date"
+     "  LEFT JOIN LATERAL (SELECT min(c.captured_at) FILTER (WHERE c.type = 'in') AS first_in,"
+     "                            max(c.captured_at) FILTER (WHERE c.type = 'out') AS last_out"
+     "                       FROM checkins c WHERE c.employee_id = e.id AND c.local_day = $2::date) d ON true"
+     "  LEFT JOIN LATERAL (SELECT true AS absent FROM violations v"
+     "                      WHERE v.employee_id = e.id AND v.day = $2::date AND v.code = 'ABSENT' LIMIT 1) a ON true"
+     " WHERE e.unit_id = $1 AND e.active"},
     {"roster_delete", "DELETE FROM roster_entries WHERE unit_id = $1 AND day = $2::date"},
     {"roster_insert",
      "INSERT INTO roster_entries (employee_id, day, unit_id, mode, start_min, end_min)"
@@ -55,6 +71,13 @@ json_t *store_roster_get(struct db_conn *db, long long unit_id, const char *day,
     char unit[24];
     const char *params[] = {id_text(unit, unit_id), day};
     return store_doc_exec(db, "roster_get", 2, params, status);
+}
+
+json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, enum db_status *status)
+{
+    char unit[24];
+    const char *params[] = {id_text(unit, unit_id), day};
+    return store_doc_exec(db, "unit_day", 2, params, status);
 }
 
 enum db_status store_roster_replace(struct db_conn *db, long long unit_id, const char *day, const char *entries_json)

@@ -28,6 +28,10 @@ json_t *store_roster_members(struct db_conn *db, long long unit_id, const char *
  */
 json_t *store_roster_get(struct db_conn *db, long long unit_id, const char *day, enum db_status *status);
 
+/* The unit's active employees that day: [{"employee_id", "nip", "name", "mode", "first_in", "last_out",
+ * "state": "present" | "absent" | "pending"}], by name. */
+json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, enum db_status *status);
+
 /*
  * Replaces the unit's roster of day with entries_json
  * ([{"employee_id", "mode", "start_min", "end_min"}]); an employee's entry of

@@ -86,7 +86,16 @@ class Database:
         return psql(self.url, query, *variables)
 
     def drop(self):
-        psql(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        # FORCE may not end an autovacuum worker on the database for a role without
+        # pg_signal_backend (PostgreSQL 15); the worker is done within moments.
+        for attempt in range(20):
+            try:
+                psql(self.admin_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                return
+            except RuntimeError as e:
+                if "pg_signal_backend" not in str(e) or attempt == 19:
+                    raise
+                time.sleep(0.25)
 
 
 def free_port():

@@ -253,3 +253,51 @@ def logout_needs_csrf_and_clears_both_cookies(env):
         check("Max-Age=0" in attrs, f"{name} expires now: {attrs}")
     r = request(env.svc, "GET", "/v1/console/session")
     eq((r.status, r.error_code()), (401, "unauthenticated"), "no cookie, no session")
+
+
+# ---- the unit's day (the console's page of a unit and date) ----
+
+@test
+def a_units_day_lists_each_employee_and_counts_against_the_cap(env):
+    import datetime
+    import zoneinfo
+    from harness import Phone
+    a = env.agency
+    day = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date().isoformat()
+    unit = a.unit(a.prefix + "-DAY", "administrative", parent_id=a.top["id"])
+    present = Phone(env.svc, env.db, unit["id"])
+    eq(present.checkin().status, 201, "a check-in")
+    absent, _ = make_employee(env.db, unit["id"], name="Absen")
+    env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d', 'ABSENT', "
+               "'pending')", f"e={absent}", f"u={unit['id']}", f"d={day}")
+    home, _ = make_employee(env.db, unit["id"], name="Rumah")
+    env.db.sql("INSERT INTO roster_entries (employee_id, day, unit_id, mode, start_min, end_min) "
+               "VALUES (:'e', :'d', :'u', 'WFH', 450, 960)", f"e={home}", f"d={day}", f"u={unit['id']}")
+    s = Session(env.svc)
+    r = s.call("GET", f"/v1/units/{unit['id']}/days/{day}", csrf=False)
+    eq(r.status, 200, f"unit day: {r}")
+    d = r.json()
+    eq((d["headcount"], d["wfo"], d["wfh"], d["absent"], d["wfh_percent"], d["cap_percent"], d["over_cap"]),
+       (3, 2, 1, 1, 33.33, None, False), "the counts")
+    by_id = {e["employee_id"]: e for e in d["employees"]}
+    eq((by_id[str(present.employee_id)]["state"], by_id[str(present.employee_id)]["mode"]), ("present", "WFO"), "present")
+    check(by_id[str(present.employee_id)]["first_in"] and by_id[str(present.employee_id)]["last_out"] is None,
+          "first in, no out yet")
+    eq(by_id[str(absent)]["state"], "absent", "flagged absent by the closure")
+    eq((by_id[str(home)]["state"], by_id[str(home)]["mode"]), ("pending", "WFH"), "rostered WFH, not yet in")
+    # A 10% cap of 3 people is nobody: the one WFH is over it.
+    r = env.svc.request("POST", "/v1/policies", {"name": "ketat", "starts_on": day, "ends_on": day,
+                                                 "applies_to": ["administrative"], "unit_id": unit["id"],
+                                                 "max_wfh_percent": 10}, token=a.admin)
+    eq(r.status, 201, f"policy: {r}")
+    d = s.call("GET", f"/v1/units/{unit['id']}/days/{day}", csrf=False).json()
+    eq((d["cap_percent"], d["over_cap"]), (10, True), "over the cap")
+    # Scoped like the roster: another unit's supervisor sees nothing; a bad date is refused.
+    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id) SELECT 'day-sup', password_hash, "
+               "'supervisor', :'unit' FROM accounts WHERE username = 'admin'", f"unit={a.unit_b['id']}")
+    from harness import login
+    other = login(env.svc, "day-sup", ADMIN_PASSWORD)
+    r = env.svc.request("GET", f"/v1/units/{unit['id']}/days/{day}", token=other)
+    eq((r.status, r.error_code()), (404, "not_found"), "another unit's supervisor")
+    r = env.svc.request("GET", f"/v1/units/{unit['id']}/days/2023-02-30", token=a.admin)
+    eq((r.status, r.error_code()), (422, "invalid_value"), "not a date")

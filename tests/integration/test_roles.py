@@ -14,6 +14,7 @@ ROUTES = [
     ("GET", "/v1/units/{unit}", STAFF),
     ("PUT", "/v1/units/{unit}/roster/2023-09-05", {SUPERVISOR, ADMIN}),
     ("GET", "/v1/units/{unit}/roster/2023-09-05", STAFF),
+    ("GET", "/v1/units/{unit}/days/2023-09-05", STAFF),
     ("POST", "/v1/units/{unit}/roster/2023-09-05/suggest", {SUPERVISOR, ADMIN}),
     ("POST", "/v1/offices", {ADMIN}),
     ("GET", "/v1/offices", STAFF),

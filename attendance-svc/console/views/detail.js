@@ -1,0 +1,136 @@
+// A violation's detail: who, where and when, the point on the geofence, the
+// selfie (for the roles that may see it), the decisions so far, and the
+// decision form. A decision names the version it was made on; when someone
+// else decided first the API answers 409 and the page shows the new state
+// with a message saying so.
+import { errorMessage, get, post } from '../api.js';
+import { h } from '../dom.js';
+import { SANCTIONS, t } from '../i18n.js';
+import { dateTime, day, metres } from '../format.js';
+import { geofenceMap } from '../map.js';
+
+function row(label, value) {
+  return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+async function officeOf(v) {
+  const place = v.checkin && v.checkin.place;
+  const officeId = place && place.startsWith('office:') ? place.slice(7) : v.evidence && v.evidence.nearest_office_id;
+  if (!officeId) return null;
+  try { return await get(`/v1/offices/${encodeURIComponent(officeId)}`); } catch { return null; }
+}
+
+function mapSection(v, office) {
+  const c = v.checkin;
+  const section = h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' }, h('h2', { id: 'map-h' }, t('detail.map')));
+  if (!office) {
+    section.append(h('p', {}, t('detail.map.none')));
+    return section;
+  }
+  const caption = t('detail.map.caption', { distance: metres(c.distance_m), place: office.name, accuracy: metres(c.accuracy_m) });
+  section.append(geofenceMap(office.geofence, c, caption), h('p', { class: 'caption' }, caption));
+  return section;
+}
+
+function selfieSection(v, role) {
+  const section = h('section', { class: 'card selfie-card', 'aria-labelledby': 'selfie-h' }, h('h2', { id: 'selfie-h' }, t('detail.selfie')));
+  if (v.selfie_url) section.append(h('img', { class: 'selfie', src: v.selfie_url, alt: t('detail.selfie.alt') }));
+  else if (v.checkin && v.checkin.selfie_attached && role === 'admin') section.append(h('p', {}, t('detail.selfie.hidden')));
+  else section.append(h('p', {}, t('detail.selfie.none')));
+  return section;
+}
+
+function historySection(v, tz) {
+  const items = (v.decisions || []).map((d) => h('li', {},
+    t('detail.history.item', {
+      version: d.version,
+      decision: d.decision === 'confirmed' ? `${t('status.confirmed')} (${t(`sanction.${d.sanction}`)})` : t('status.dismissed'),
+      by: d.decided_by_username || d.decided_by, at: dateTime(d.decided_at, tz),
+    }), d.note ? h('q', {}, d.note) : null));
+  return h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t('detail.history')),
+    items.length ? h('ol', { class: 'history' }, items) : h('p', {}, t('detail.history.none')));
+}
+
+function decisionForm(ctx, v) {
+  const title = v.decision ? t('decide.revise') : t('decide.title');
+  if (ctx.session.who.role !== 'reviewer') {
+    return h('section', { class: 'card', 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, title), h('p', {}, t('decide.readonly')));
+  }
+  const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
+  const sanction = h('select', { id: 'sanction', name: 'sanction', disabled: true },
+    h('option', { value: '' }, t('decide.sanction.choose')),
+    SANCTIONS.map((code) => h('option', { value: code }, t(`sanction.${code}`))));
+  const radio = (value, label) => h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: 'decision', value, required: true, onchange: () => { sanction.disabled = value !== 'confirmed'; } }), ` ${label}`);
+  const note = h('textarea', { id: 'note', name: 'note', rows: 3, maxlength: 2000 });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('decide.submit'));
+  const form = h('form', { class: 'card decision', 'aria-labelledby': 'dec-h' },
+    h('h2', { id: 'dec-h' }, title), error,
+    h('fieldset', {}, h('legend', {}, t('decide.decision')), radio('dismissed', t('decide.dismiss')), radio('confirmed', t('decide.confirm'))),
+    h('label', { for: 'sanction' }, t('decide.sanction')), sanction,
+    h('label', { for: 'note' }, t('decide.note')), note,
+    submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const decision = new FormData(form).get('decision');
+    error.hidden = true;
+    if (decision === 'confirmed' && !sanction.value) {
+      error.textContent = t('decide.need_sanction');
+      error.hidden = false;
+      sanction.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await post(`/v1/violations/${v.id}/decision`, {
+        decision, sanction: decision === 'confirmed' ? sanction.value : null, note: note.value.trim() || null, version: v.version,
+      });
+      ctx.session.message = { text: t('decide.saved'), kind: 'success' };
+      ctx.go(`/violations/${v.id}`);
+    } catch (err) {
+      if (err.code === 'version_conflict') {
+        ctx.session.message = { text: t('decide.conflict'), kind: 'error conflict' };
+        ctx.go(`/violations/${v.id}`);
+        return;
+      }
+      error.textContent = errorMessage(err);
+      error.hidden = false;
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+export async function detailView(ctx) {
+  const v = await get(`/v1/violations/${ctx.match[0]}`);
+  const tz = v.unit.timezone;
+  const c = v.checkin;
+  const office = c ? await officeOf(v) : null;
+  const name = v.employee ? v.employee.name : `#${v.employee_id}`;
+  const facts = h('dl', { class: 'facts' },
+    row(t('detail.employee'), v.employee ? h('a', { href: `#/employees/${v.employee.id}/discipline?year=${v.day.slice(0, 4)}` }, name) : name),
+    row(t('detail.nip'), v.employee ? v.employee.nip : '—'),
+    row(t('detail.unit'), `${v.unit.code} — ${v.unit.name}`),
+    row(t('detail.day'), day(v.day)),
+    row(t('detail.status'), h('span', { class: `badge ${v.status}`, id: 'status' }, t(`status.${v.status}`))),
+    row(t('detail.roster'), v.roster ? `${v.roster.mode}${v.roster.start ? ` ${v.roster.start}–${v.roster.end}` : ''}` : t('detail.roster.none')));
+  const checkin = c ? h('dl', { class: 'facts' },
+    row(t('detail.type'), t(`detail.type.${c.type}`)),
+    row(t('detail.mode'), c.mode),
+    row(t('detail.captured'), dateTime(c.captured_at, tz)),
+    row(t('detail.received'), dateTime(c.received_at, tz)),
+    row(t('detail.accuracy'), metres(c.accuracy_m)),
+    row(t('detail.distance'), h('span', { id: 'distance' }, metres(c.distance_m))),
+    row(t('detail.mock'), c.mock_location ? t('yes') : t('no'))) : h('p', {}, t('detail.nocheckin'));
+  return h('article', { class: 'detail' },
+    h('p', {}, h('a', { href: '#/violations' }, t('detail.back'))),
+    h('h1', {}, `${t(`code.${v.code}`)}: ${name}`),
+    h('div', { class: 'grid' },
+      h('section', { class: 'card', 'aria-labelledby': 'who-h' }, h('h2', { id: 'who-h' }, t('detail.employee')), facts,
+        v.employee ? h('p', {}, h('a', { href: `#/employees/${v.employee.id}/discipline?year=${v.day.slice(0, 4)}` }, t('detail.discipline'))) : null),
+      h('section', { class: 'card', 'aria-labelledby': 'ci-h' }, h('h2', { id: 'ci-h' }, t('detail.checkin')), checkin),
+      c ? mapSection(v, office) : null,
+      c ? selfieSection(v, ctx.session.who.role) : null,
+      historySection(v, tz),
+      decisionForm(ctx, v)));
+}

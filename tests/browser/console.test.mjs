@@ -1,0 +1,213 @@
+// The review console in Debian's chromium, headless, against the real service
+// that tests/browser/run.py started and seeded (its settings in CONSOLE_TEST).
+// One TAP line per step; screenshots of the main pages go to SCREENSHOT_DIR.
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+
+const cfg = JSON.parse(process.env.CONSOLE_TEST);
+const shots = process.env.SCREENSHOT_DIR;
+const base = `${cfg.url}/console/`;
+let n = 0;
+let failed = 0;
+
+function ok(cond, name, detail = '') {
+  n += 1;
+  if (cond) console.log(`ok ${n} - browser: ${name}`);
+  else {
+    failed += 1;
+    console.log(`not ok ${n} - browser: ${name}`);
+    if (detail) for (const line of String(detail).split('\n').slice(0, 20)) console.log(`#   ${line}`);
+  }
+  return cond;
+}
+
+async function step(name, fn) {
+  try {
+    const result = await fn();
+    ok(result !== false, name);
+  } catch (err) {
+    ok(false, name, err && err.stack ? err.stack : err);
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+// The page never shows an API answer as it came.
+async function noRawJson(page) {
+  const text = await page.locator('body').innerText();
+  if (text.includes('{"error"') || text.includes('"code":')) throw new Error(`raw JSON on the page: ${text.slice(0, 300)}`);
+}
+
+async function apiAs(username, method, route, body) {
+  const login = await fetch(`${cfg.url}/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: cfg.password }),
+  });
+  const { access_token: token } = await login.json();
+  const r = await fetch(`${cfg.url}${route}`, {
+    method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const problems = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  // A failed request (401 before signing in, the 409 of the conflict) is logged by chromium too: not a problem.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.setDefaultTimeout(10000);
+  const [first, second] = cfg.violations;
+
+  await step('the console opens on its sign-in page, in Indonesian', async () => {
+    await page.goto(base);
+    await page.locator('h1', { hasText: 'Masuk' }).waitFor();
+    await shot(page, 'login');
+    return (await page.getAttribute('html', 'lang')) === 'id';
+  });
+
+  await step('the sign-in form is reachable by keyboard, with a visible focus', async () => {
+    for (let i = 0; i < 12 && (await page.evaluate(() => document.activeElement.id)) !== 'username'; i++) await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    return (await page.evaluate(() => document.activeElement.id)) === 'username' && outline !== 'none';
+  });
+
+  await step('a wrong password gets a friendly message, not JSON', async () => {
+    await page.fill('#username', cfg.reviewer);
+    await page.fill('#password', 'wrong password');
+    await page.press('#password', 'Enter');
+    await page.locator('[role=alert]', { hasText: 'salah' }).waitFor();
+    await noRawJson(page);
+  });
+
+  await step('sign in (the session cookie is HttpOnly and unreadable by the page)', async () => {
+    await page.fill('#username', cfg.reviewer);
+    await page.fill('#password', cfg.password);
+    await page.click('button[type=submit]');
+    await page.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+    const visible = await page.evaluate(() => document.cookie);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'attendance_session');
+    return !visible.includes('attendance_session') && session && session.httpOnly && session.sameSite === 'Strict';
+  });
+
+  await step('filter the queue by kind: only that kind is listed', async () => {
+    await page.selectOption('#code', 'OUTSIDE_GEOFENCE');
+    await page.selectOption('#status', 'pending');
+    await page.click('text=Terapkan');
+    await page.waitForFunction(() => location.hash.includes('code=OUTSIDE_GEOFENCE'));
+    await page.locator('tr[data-violation]').first().waitFor();
+    const kinds = await page.locator('tr[data-violation] td:nth-child(4)').allInnerTexts();
+    await shot(page, 'queue');
+    return kinds.length === cfg.violations.length && kinds.every((k) => k === 'Di luar area kantor');
+  });
+
+  await step('open a violation: the point, its distance and the geofence drawn', async () => {
+    await page.click(`tr[data-violation="${first.id}"] a.open`);
+    await page.locator('h1', { hasText: first.employee }).waitFor();
+    await page.locator('svg.map circle.map-fence').waitFor();
+    const distance = await page.locator('#distance').innerText();
+    return /\d+\s*m/.test(distance) && (await page.locator('svg.map circle.map-point').count()) === 1;
+  });
+
+  await step('see the selfie (a reviewer may)', async () => {
+    const img = page.locator('img.selfie');
+    await img.waitFor();
+    await page.waitForFunction(() => { const i = document.querySelector('img.selfie'); return i && i.complete && i.naturalWidth > 0; });
+    await shot(page, 'detail');
+    return (await img.evaluate((i) => i.naturalWidth)) === 96;
+  });
+
+  await step('confirm it with a sanction and a note', async () => {
+    await page.check('input[name=decision][value=confirmed]');
+    await page.selectOption('#sanction', 'teguran_lisan');
+    await page.fill('#note', 'Absen di luar kantor tanpa surat tugas.');
+    await page.click('text=Simpan keputusan');
+    await page.locator('.notice.success').waitFor();
+    const status = await page.locator('#status').innerText();
+    const stored = await apiAs(cfg.reviewer2, 'GET', `/v1/violations/${first.id}`);
+    return status === 'Dikonfirmasi' && stored.body.status === 'confirmed' && stored.body.decision.sanction === 'teguran_lisan';
+  });
+
+  await step('the conflict is shown when a second session decided first', async () => {
+    await page.goto(`${base}#/violations/${second.id}`);
+    await page.locator('h1', { hasText: second.employee }).waitFor();
+    await page.check('input[name=decision][value=confirmed]');
+    await page.selectOption('#sanction', 'teguran_tertulis');
+    // Meanwhile the other reviewer dismisses it.
+    const other = await apiAs(cfg.reviewer2, 'POST', `/v1/violations/${second.id}/decision`,
+      { decision: 'dismissed', sanction: null, note: 'Surat tugas ada.', version: 1 });
+    if (other.status !== 200) throw new Error(`second reviewer: ${other.status}`);
+    await page.click('text=Simpan keputusan');
+    const message = page.locator('.notice.conflict');
+    await message.waitFor();
+    await noRawJson(page);
+    await page.locator('#status', { hasText: 'Dibatalkan' }).waitFor();
+    await shot(page, 'conflict');
+    return (await message.innerText()).includes('lebih dulu');
+  });
+
+  await step("the employee's discipline summary for the year", async () => {
+    await page.click('text=Rekap disiplin tahun ini');
+    await page.locator('h1', { hasText: 'Rekap disiplin' }).waitFor();
+    await page.locator('#absent-days').waitFor();
+    await shot(page, 'discipline');
+    await noRawJson(page);
+  });
+
+  await step("the unit's day", async () => {
+    await page.goto(`${base}#/units/day?unit_id=${cfg.unit_id}`);
+    await page.locator('h1', { hasText: 'Hari unit' }).waitFor();
+    await page.locator('.unitday table.list, .unitday .notice, .error-page').first().waitFor();
+    await shot(page, 'unit-day');
+    await noRawJson(page);
+    return (await page.locator('.unitday table.list tbody tr').count()) === cfg.violations.length;
+  });
+
+  await step('English is the second language', async () => {
+    await page.goto(`${base}#/violations`);
+    await page.selectOption('#lang', 'en');
+    await page.locator('h1', { hasText: 'Violation queue' }).waitFor();
+    await page.selectOption('#lang', 'id');
+    await page.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+  });
+
+  await step('phone width: the queue and a violation fit the screen', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}#/violations`);
+    await phone.locator('tr[data-violation]').first().waitFor();
+    const fitsQueue = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await shot(phone, 'phone-queue');
+    await phone.goto(`${base}#/violations/${first.id}`);
+    await phone.locator('svg.map').waitFor();
+    const fitsDetail = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await shot(phone, 'phone-detail');
+    await phone.close();
+    return fitsQueue && fitsDetail;
+  });
+
+  await step('sign out: back to the sign-in page, and the queue needs a session again', async () => {
+    await page.click('#signout');
+    await page.locator('.notice', { hasText: 'Anda telah keluar' }).waitFor();
+    const cookies = await context.cookies();
+    await page.goto(`${base}#/violations`);
+    await page.locator('h1', { hasText: 'Masuk' }).waitFor();
+    return !cookies.some((c) => c.name === 'attendance_session' && c.value);
+  });
+
+  ok(problems.length === 0, 'no script error or Content-Security-Policy violation in the console', problems.join('\n'));
+  await context.close();
+} finally {
+  await browser.close();
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

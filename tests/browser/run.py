@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""
+The console's browser test: a throwaway database (the integration harness's
+Database and Service), the scenario's agency made through the API and the
+phone's signed check-ins (harness.Phone), then console.test.mjs driving
+Debian's chromium headless through playwright-core. Prints TAP, one line per
+step, ending with the plan.
+
+    tests/browser/run.py            run the scenario (npm ci first if node_modules is missing)
+    tests/browser/run.py --serve    seed, print the logins and keep serving (Ctrl-C stops)
+
+Needs ATTENDANCE_TEST_DATABASE_URL as the integration suite does (tests/run sets it).
+"""
+import datetime
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+from harness import ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, check  # noqa: E402
+
+BALAI_KOTA = (-6.1818, 106.8283)
+FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 370 m from the office
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def png(width=96, height=120):
+    """A small real PNG (a figure in a uniform on a plain wall), so the selfie shows as a picture."""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            dx, head, body = x - width / 2, (x - width / 2) ** 2 + (y - 38) ** 2 < 18 ** 2, y > 60 and abs(x - width / 2) < 34
+            if head:
+                row += bytes((224, 178, 140))
+            elif body:
+                row += bytes((196, 160, 90)) if abs(dx) > 4 else bytes((250, 250, 250))
+            else:
+                row += bytes((200, 215, 230))
+        rows.append(bytes(row))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+            + chunk(b"IEND", b""))
+
+
+def staff(env, username, role, unit_id):
+    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id) SELECT :'u', password_hash, :'r', "
+               ":'unit' FROM accounts WHERE username = 'admin'", f"u={username}", f"r={role}", f"unit={unit_id}")
+
+
+def seed(env):
+    """The scenario's agency; returns the settings console.test.mjs reads."""
+    a = Agency(env.svc, prefix="BKD")
+    env.db.sql("UPDATE units SET name = 'Pemprov DKI Jakarta' WHERE id = :'u'", f"u={a.top['id']}")
+    unit = a.unit("BKD-KEP", "administrative", parent_id=a.top["id"])
+    env.db.sql("UPDATE units SET name = 'Bidang Kepegawaian' WHERE id = :'u'", f"u={unit['id']}")
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "geofence": {
+        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
+    check(r.status == 201, f"office: {r}")
+    staff(env, "reviewer.satu", "reviewer", a.top["id"])
+    staff(env, "reviewer.dua", "reviewer", a.top["id"])
+    staff(env, "supervisor.kep", "supervisor", unit["id"])
+    violations = []
+    for name in ("Siti Rahmawati", "Budi Santoso", "Dewi Lestari"):
+        phone = Phone(env.svc, env.db, unit["id"])
+        env.db.sql("UPDATE employees SET name = :'n' WHERE id = :'e'", f"n={name}", f"e={phone.employee_id}")
+        r = phone.checkin(lat=FAR[0], lon=FAR[1], accuracy=25.0, selfie=png())
+        check(r.status == 201, f"check-in: {r}")
+        flagged = {v["code"]: v["violation_id"] for v in r.json()["violations"]}
+        check("OUTSIDE_GEOFENCE" in flagged, f"flagged {flagged}")
+        violations.append({"id": flagged["OUTSIDE_GEOFENCE"], "employee": name, "employee_id": str(phone.employee_id)})
+    # A violation of another kind, so that the code filter has something to leave out.
+    env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d', 'ABSENT', "
+               "'pending')", f"e={violations[0]['employee_id']}", f"u={unit['id']}",
+               f"d={datetime.date.today() - datetime.timedelta(days=1)}")
+    return {"url": f"http://127.0.0.1:{env.svc.port}", "password": ADMIN_PASSWORD, "unit_id": unit["id"],
+            "violations": violations, "reviewer": "reviewer.satu", "reviewer2": "reviewer.dua",
+            "supervisor": "supervisor.kep"}
+
+
+def ensure_node_modules():
+    if os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")):
+        return True
+    out = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        print("# npm ci failed:\n" + "\n".join("# " + line for line in out.stderr.splitlines()[-20:]))
+    return out.returncode == 0
+
+
+def main(argv):
+    if not shutil.which("node") or not os.path.exists(CHROMIUM) or not ensure_node_modules():
+        print(f"not ok 1 - browser: node, {CHROMIUM} and playwright-core are needed (deploy/install-deps)")
+        print("1..1")
+        return 1
+    env = admin_env()
+    try:
+        settings = seed(env)
+        if "--serve" in argv:
+            print(f"console: {settings['url']}/console/  reviewer.satu / {ADMIN_PASSWORD}", flush=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                return 0
+        shots = os.environ.get("SCREENSHOT_DIR", os.path.join(REPO, "docs", "screenshots"))
+        os.makedirs(shots, exist_ok=True)
+        child_env = dict(os.environ, CONSOLE_TEST=__import__("json").dumps(settings), SCREENSHOT_DIR=shots,
+                         CHROMIUM=CHROMIUM)
+        out = subprocess.run(["node", os.path.join(HERE, "console.test.mjs")], env=child_env, timeout=300)
+        return out.returncode
+    finally:
+        env.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
