@@ -34,11 +34,13 @@
 #include "store/store.h"
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
+#include "store/store_export_runs.h"
 
 #include <errno.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STARTUP_DB_WAIT_S 30
@@ -102,11 +104,10 @@ static struct db_pool *open_pool(const struct config *cfg, unsigned size)
     return db_pool_new(&opts);
 }
 
-/* Closes the day, saying so; 0 or -1. */
-static int close_day(struct db_conn *db, const char *cmd, const char *day)
+/* Closes the day, saying so, with what it flagged in counts; 0 or -1. */
+static int close_day(struct db_conn *db, const char *cmd, const char *day, struct closure_counts *counts)
 {
-    struct closure_counts counts;
-    enum db_status st = closure_run(db, day, &counts);
+    enum db_status st = closure_run(db, day, counts);
     if (st == DB_OK)
         return 0;
     log_error("%s: the day %s was not closed (%s); nothing of this run was kept", cmd, day,
@@ -144,7 +145,8 @@ static int cmd_close_day(int argc, char **argv)
         log_error("close-day: the database is unavailable (see above); the day was not closed");
         goto done;
     }
-    rc = close_day(db, "close-day", day) == 0 ? 0 : 1;
+    struct closure_counts counts;
+    rc = close_day(db, "close-day", day, &counts) == 0 ? 0 : 1;
     db_release(pool, db);
 done:
     db_pool_free(pool);
@@ -152,7 +154,44 @@ done:
     return rc;
 }
 
-/* nightly --date D --out DIR [--upload URL]: see export/export.h and export/upload.h. */
+/* The files written as export_runs.files wants them (rows null for the manifest); a string to free, or NULL. */
+static char *export_files_json(const struct export_file *files, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "name", files[i].name, "rows",
+                                              files[i].rows < 0 ? json_null() : json_integer(files[i].rows), "sha256",
+                                              files[i].sha256));
+    char *text = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    return text;
+}
+
+/*
+ * Records how the nightly's run ended (sql/0011) on a connection of its own:
+ * the one of the export may have been released for the upload. A run that
+ * cannot be recorded is logged; its files stand regardless.
+ */
+static void record_run_end(struct db_pool *pool, long long run_id, const struct export_run_end *end)
+{
+    if (!run_id)
+        return;
+    enum db_status st;
+    struct db_conn *db = db_acquire(pool, &st);
+    if (db)
+        st = store_export_run_finish(db, run_id, end);
+    if (st != DB_OK)
+        log_error("nightly: the end of run %lld was not recorded (status %d; see above); it stays \"running\"",
+                  run_id, (int)st);
+    if (db)
+        db_release(pool, db);
+}
+
+/*
+ * nightly --date D --out DIR [--upload URL]: the day's closure, its export
+ * (export/export.h) and the upload (export/upload.h), the run recorded in
+ * export_runs from its start, so that a run that died shows as one.
+ */
 static int cmd_nightly(int argc, char **argv)
 {
     static const char *const names[] = {"date", "out", "upload"};
@@ -187,10 +226,14 @@ static int cmd_nightly(int argc, char **argv)
     int rc = 1, version;
     struct db_pool *pool = NULL;
     struct db_conn *db = NULL;
-    char files[EXPORT_FILE_COUNT][EXPORT_NAME_MAX];
+    struct export_file files[EXPORT_FILE_COUNT];
+    struct closure_counts counts = {.absent = -1, .no_checkout = -1};
+    struct export_run_end end = {.failed_step = "close", .absent = -1, .no_checkout = -1};
+    long long run_id = 0;
+    char *shown_url = url ? upload_url_public(url) : NULL, *files_json = NULL;
     if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &version) != 0)
         goto done;
-    if (!(pool = open_pool(&cfg, 1))) {
+    if ((url && !shown_url) || !(pool = open_pool(&cfg, 1))) {
         log_error("nightly: out of memory");
         goto done;
     }
@@ -199,14 +242,24 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: the database is unavailable (see above); nothing was exported");
         goto done;
     }
-    if (close_day(db, "nightly", day) != 0 || export_day(db, day, dir, secret_key, files) != 0)
+    if (store_export_run_start(db, day, dir, shown_url, &run_id) != DB_OK)
+        log_error("nightly: this run cannot be recorded in export_runs (see above); it goes on");
+    if (close_day(db, "nightly", day, &counts) != 0)
+        goto done;
+    end.absent = counts.absent;
+    end.no_checkout = counts.no_checkout;
+    end.failed_step = "write";
+    if (export_day(db, day, dir, secret_key, files) != 0)
         goto done;
     db_release(pool, db);
     db = NULL;
+    files_json = export_files_json(files, EXPORT_FILE_COUNT);
+    end.files_json = files_json;
+    end.failed_step = "upload";
     if (url) {
         const char *upload[EXPORT_FILE_COUNT];
         for (size_t i = 0; i < EXPORT_FILE_COUNT; i++)
-            upload[i] = files[i];
+            upload[i] = files[i].name;
         struct upload_options o = {
             .url = url,
             .tries = cfg.upload_tries,
@@ -219,11 +272,16 @@ static int cmd_nightly(int argc, char **argv)
         if (upload_files(&o, dir, upload, EXPORT_FILE_COUNT) != 0)
             goto done;
     }
+    end.failed_step = NULL;
     rc = 0;
 done:
     sodium_memzero(secret_key, sizeof secret_key);
     if (db)
         db_release(pool, db);
+    if (pool)
+        record_run_end(pool, run_id, &end);
+    free(files_json);
+    free(shown_url);
     db_pool_free(pool);
     config_free(&cfg);
     return rc;

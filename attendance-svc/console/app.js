@@ -8,6 +8,7 @@ import { queueView } from './views/queue.js';
 import { detailView } from './views/detail.js';
 import { disciplineView } from './views/discipline.js';
 import { unitDayView } from './views/unitday.js';
+import { exportsView } from './views/exports.js';
 
 const main = document.getElementById('main');
 const session = { who: null, message: null }; // message: {text, kind}, shown after the next page is drawn
@@ -18,6 +19,7 @@ const routes = [
   [/^\/violations\/(\d+)$/, () => detailView],
   [/^\/employees\/(\d+)\/discipline$/, () => disciplineView],
   [/^\/units\/day$/, () => unitDayView],
+  [/^\/exports$/, () => exportsView],
 ];
 
 function parseHash() {
@@ -51,6 +53,7 @@ function drawShell() {
   if (!session.who) return;
   const here = parseHash().path;
   const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday']];
+  if (session.who.role !== 'supervisor') items.push(['/exports', 'nav.exports']); // reviewers and admins
   for (const [path, key] of items) {
     const current = here === path || (path === '/violations' && here.startsWith('/violations/'));
     nav.append(h('a', { href: `#${path}`, 'aria-current': current ? 'page' : null }, t(key)));

@@ -263,7 +263,7 @@ static double seconds_since(const struct timespec *start)
 }
 
 int export_day(struct db_conn *db, const char *day, const char *dir,
-               const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], char names[EXPORT_FILE_COUNT][EXPORT_NAME_MAX])
+               const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], struct export_file written[EXPORT_FILE_COUNT])
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -297,8 +297,11 @@ int export_day(struct db_conn *db, const char *day, const char *dir,
         log_error("nightly: cannot fsync the directory %s: %s", dir, strerror(errno));
         goto done;
     }
-    for (size_t i = 0; i < EXPORT_FILE_COUNT; i++)
-        memcpy(names[i], files[i].name, EXPORT_NAME_MAX);
+    for (size_t i = 0; i < EXPORT_FILE_COUNT; i++) {
+        memcpy(written[i].name, files[i].name, EXPORT_NAME_MAX);
+        written[i].rows = i < ncsv ? files[i].rows : -1;
+        memcpy(written[i].sha256, files[i].sha256, sizeof written[i].sha256);
+    }
     log_fields(LOG_LEVEL_INFO, "nightly: export written",
                json_pack("{s:s, s:s, s:I, s:I, s:I, s:f}", "date", day, "dir", dir, "attendance_rows",
                          (json_int_t)files[0].rows, "unit_rows", (json_int_t)files[1].rows, "violation_rows",

@@ -12,21 +12,29 @@
 #define ATTENDANCE_EXPORT_H
 
 #include "db.h"
+#include "digest.h"
 
 #include <sodium.h>
 
 #define EXPORT_FILE_COUNT 4 /* the three CSV files, then the manifest */
 #define EXPORT_NAME_MAX 64
 
+/* A file written: its name, its records after the header (-1 for the manifest) and its SHA-256. */
+struct export_file {
+    char name[EXPORT_NAME_MAX];
+    long long rows;
+    char sha256[SHA256_HEX_LEN + 1];
+};
+
 /*
  * Writes day's files ("YYYY-MM-DD", already checked) into dir (made if it does
  * not exist), the manifest signed with secret_key, and logs a line with the
- * counts. 0 with the files' names in names, manifest last (the order to upload
+ * counts. 0 with the files in files, manifest last (the order to upload
  * them in); or -1 after logging why, its temporary files removed. Should a
  * rename fail half way, a CSV file may be new while its manifest is not: the
  * manifest no longer matches, and verify-export says so.
  */
 int export_day(struct db_conn *db, const char *day, const char *dir,
-               const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], char names[EXPORT_FILE_COUNT][EXPORT_NAME_MAX]);
+               const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], struct export_file files[EXPORT_FILE_COUNT]);
 
 #endif

@@ -48,6 +48,20 @@ int upload_url_check(const char *url, char *why, size_t why_len)
     return rc;
 }
 
+char *upload_url_public(const char *url)
+{
+    CURLU *u = curl_url();
+    char *shown = NULL, *copy = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK)
+        copy = strdup(shown);
+    curl_free(shown);
+    curl_url_cleanup(u);
+    return copy;
+}
+
 /* The bearer token in path, without trailing white space, in out; 0, or -1 after logging why. */
 static int read_token(const char *path, char out[TOKEN_MAX + 1])
 {

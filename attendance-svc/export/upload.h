@@ -27,6 +27,13 @@ struct upload_options {
 int upload_url_check(const char *url, char *why, size_t why_len);
 
 /*
+ * url (already checked) as it may be shown and stored: without a user,
+ * password, query or fragment, which may carry secrets. A string to free, or
+ * NULL when out of memory.
+ */
+char *upload_url_public(const char *url);
+
+/*
  * PUTs dir/<names[i]> to url/<names[i]> in order, the last (the manifest)
  * only if all before it went up. 0 when every file went up; -1 when one
  * finally failed (logged), or the upload could not be set up.

@@ -46,13 +46,6 @@ static bool looks_like_code(const char *s)
     return n >= 3 && n <= 40 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == n;
 }
 
-/* An optional query parameter: NULL when absent or empty. */
-static const char *query_text(struct request *req, const char *key)
-{
-    const char *value = request_query(req, key);
-    return value && *value ? value : NULL;
-}
-
 /* Reads the list's filters; false after answering 400. */
 static bool filter_from_query(struct request *req, struct violation_filter *f)
 {

@@ -72,6 +72,9 @@ void h_policy_list(struct request *req);
 /* h_audit.c */
 void h_audit_list(struct request *req);
 
+/* h_exports.c */
+void h_export_list(struct request *req);
+
 /* h_review.c */
 void h_violation_list(struct request *req);
 void h_violation_get(struct request *req);

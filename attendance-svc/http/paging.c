@@ -44,11 +44,17 @@ void reply_page(struct request *req, const struct page *page, json_t *items, enu
     reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
+const char *query_text(struct request *req, const char *key)
+{
+    const char *value = request_query(req, key);
+    return value && *value ? value : NULL;
+}
+
 bool query_id(struct request *req, const char *key, long long *id)
 {
-    const char *text = request_query(req, key);
-    *id = text && *text ? id_parse(text) : 0;
-    if (text && *text && !*id) {
+    const char *text = query_text(req, key);
+    *id = text ? id_parse(text) : 0;
+    if (text && !*id) {
         reply_field_error(req, ERR_INVALID_FIELD, key, "%s must be an id", key);
         return false;
     }

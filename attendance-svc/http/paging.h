@@ -27,6 +27,9 @@ bool page_from_query(struct request *req, struct page *page);
  */
 void reply_page(struct request *req, const struct page *page, json_t *items, enum db_status status);
 
+/* An optional query parameter: NULL when absent or empty. */
+const char *query_text(struct request *req, const char *key);
+
 /*
  * An optional id in the query string (an empty value counts as absent): 0 when
  * absent; false after answering 400 when it is not an id.

@@ -57,6 +57,7 @@ static const struct route routes[] = {
     {"DELETE", "/v1/holidays/{holiday_id}", h_holiday_delete, ROLE_ADMIN, 0, 0},
 
     {"GET", "/v1/audit", h_audit_list, ROLE_ADMIN, 0, 0},
+    {"GET", "/v1/exports", h_export_list, ROLE_REVIEWER | ROLE_ADMIN, 0, ROUTE_READS_REPLICA},
 
     {"POST", "/v1/devices", h_device_enrol, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/devices", h_device_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},

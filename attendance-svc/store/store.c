@@ -12,6 +12,7 @@ extern const struct db_statement store_devices_statements[];
 extern const struct db_statement store_discipline_statements[];
 extern const struct db_statement store_employees_statements[];
 extern const struct db_statement store_exports_statements[];
+extern const struct db_statement store_export_runs_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_holidays_statements[];
@@ -31,6 +32,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_discipline_statements,
     store_employees_statements,
     store_exports_statements,
+    store_export_runs_statements,
     store_audit_statements,
     store_health_statements,
     store_holidays_statements,

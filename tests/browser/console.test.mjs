@@ -172,6 +172,23 @@ try {
     return (await page.locator('.unitday table.list tbody tr').count()) === cfg.violations.length;
   });
 
+  await step('the export runs with their files', async () => {
+    await page.click('nav a[href="#/exports"]');
+    await page.locator('h1', { hasText: 'Ekspor harian' }).waitFor();
+    const runs = page.locator('tr[data-run]');
+    await runs.first().waitFor();
+    const outcomes = await page.locator('tr[data-run] > td:nth-child(2)').allInnerTexts();
+    const done = runs.filter({ hasText: 'Berhasil' });
+    await done.locator('summary').click();
+    const files = await done.locator('table.files tbody tr td:first-child').allInnerTexts();
+    const hashes = await done.locator('table.files code.hash').allInnerTexts();
+    await shot(page, 'exports');
+    await noRawJson(page);
+    const seen = JSON.stringify({ outcomes, files, hashes });
+    if (outcomes.length !== 2 || outcomes[0] !== 'Gagal: unggahan' || outcomes[1] !== 'Berhasil') throw new Error(`the runs: ${seen}`);
+    return files.length === 4 && files[3].startsWith('manifest_') && hashes.every((x) => /^[0-9a-f]{64}$/.test(x));
+  });
+
   await step('English is the second language', async () => {
     await page.goto(`${base}#/violations`);
     await page.selectOption('#lang', 'en');
@@ -180,7 +197,7 @@ try {
     await page.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
   });
 
-  await step('phone width: the queue and a violation fit the screen', async () => {
+  await step('phone width: the queue, a violation and the exports fit the screen', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${base}#/violations`);
@@ -191,8 +208,11 @@ try {
     await phone.locator('svg.map').waitFor();
     const fitsDetail = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await shot(phone, 'phone-detail');
+    await phone.goto(`${base}#/exports`);
+    await phone.locator('tr[data-run]').first().waitFor();
+    const fitsExports = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await phone.close();
-    return fitsQueue && fitsDetail;
+    return fitsQueue && fitsDetail && fitsExports;
   });
 
   await step('sign out: back to the sign-in page, and the queue needs a session again', async () => {

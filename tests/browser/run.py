@@ -17,12 +17,14 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from harness import ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, check  # noqa: E402
+from harness import (ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, base_env, check, make_staff,  # noqa: E402
+                     run_svc)
 
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 370 m from the office
@@ -51,13 +53,22 @@ def png(width=96, height=120):
             + chunk(b"IEND", b""))
 
 
-def staff(env, username, role, unit_id):
-    env.db.sql("INSERT INTO accounts (username, password_hash, role, unit_id) SELECT :'u', password_hash, :'r', "
-               ":'unit' FROM accounts WHERE username = 'admin'", f"u={username}", f"r={role}", f"unit={unit_id}")
+def nightly_runs(env, work):
+    """Two runs of yesterday's nightly job for the exports page: one written, one whose upload found no receiver."""
+    key = os.path.join(work, "export.key")
+    code, lines = run_svc(["export-keygen", "--out", key], base_env(env.db.url))
+    check(code == 0, f"export-keygen: {lines[-3:]}")
+    vars = base_env(env.db.url, ATTENDANCE_EXPORT_KEY_FILE=key, ATTENDANCE_EXPORT_UPLOAD_TRIES="1")
+    yesterday = str(datetime.date.today() - datetime.timedelta(days=1))
+    code, lines = run_svc(["nightly", "--date", yesterday, "--out", os.path.join(work, "out")], vars, timeout=120)
+    check(code == 0, f"nightly: {lines[-3:]}")
+    code, _ = run_svc(["nightly", "--date", yesterday, "--out", os.path.join(work, "again"), "--upload",
+                       "http://127.0.0.1:9/inbox/"], vars, timeout=120)
+    check(code != 0, "an upload to the discard port fails")
 
 
-def seed(env):
-    """The scenario's agency; returns the settings console.test.mjs reads."""
+def seed(env, work):
+    """The scenario's agency and export runs; returns the settings console.test.mjs reads."""
     a = Agency(env.svc, prefix="BKD")
     env.db.sql("UPDATE units SET name = 'Pemprov DKI Jakarta' WHERE id = :'u'", f"u={a.top['id']}")
     unit = a.unit("BKD-KEP", "administrative", parent_id=a.top["id"])
@@ -65,9 +76,9 @@ def seed(env):
     r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "geofence": {
         "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
     check(r.status == 201, f"office: {r}")
-    staff(env, "reviewer.satu", "reviewer", a.top["id"])
-    staff(env, "reviewer.dua", "reviewer", a.top["id"])
-    staff(env, "supervisor.kep", "supervisor", unit["id"])
+    make_staff(env, "reviewer", a.top["id"], username="reviewer.satu")
+    make_staff(env, "reviewer", a.top["id"], username="reviewer.dua")
+    make_staff(env, "supervisor", unit["id"], username="supervisor.kep")
     violations = []
     for name in ("Siti Rahmawati", "Budi Santoso", "Dewi Lestari"):
         phone = Phone(env.svc, env.db, unit["id"])
@@ -81,6 +92,7 @@ def seed(env):
     env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d', 'ABSENT', "
                "'pending')", f"e={violations[0]['employee_id']}", f"u={unit['id']}",
                f"d={datetime.date.today() - datetime.timedelta(days=1)}")
+    nightly_runs(env, work)
     return {"url": f"http://127.0.0.1:{env.svc.port}", "password": ADMIN_PASSWORD, "unit_id": unit["id"],
             "violations": violations, "reviewer": "reviewer.satu", "reviewer2": "reviewer.dua",
             "supervisor": "supervisor.kep"}
@@ -102,8 +114,9 @@ def main(argv):
         print("1..1")
         return 1
     env = admin_env()
+    work = tempfile.mkdtemp(prefix="console-exports-")
     try:
-        settings = seed(env)
+        settings = seed(env, work)
         if "--serve" in argv:
             print(f"console: {settings['url']}/console/  reviewer.satu / {ADMIN_PASSWORD}", flush=True)
             try:
@@ -118,6 +131,7 @@ def main(argv):
         out = subprocess.run(["node", os.path.join(HERE, "console.test.mjs")], env=child_env, timeout=300)
         return out.returncode
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         env.close()
 
 

@@ -375,6 +375,69 @@ def an_unreachable_receiver_is_retried_then_fails(env):
     check(all("error" in r for r in attempts), f"the network error is logged: {attempts}")
 
 
+def runs(env, query=""):
+    """Every run GET /v1/exports lists for query, newest first, walking its pages of two."""
+    items, cursor = [], ""
+    for _ in range(50):
+        r = env.svc.request("GET", f"/v1/exports?limit=2{query}{cursor}", token=env.reviewer)
+        eq(r.status, 200, f"GET /v1/exports: {r}")
+        page = r.json()
+        check(len(page["items"]) <= 2, "a page holds at most its limit")
+        items += page["items"]
+        if not page["next_cursor"]:
+            return items
+        cursor = "&cursor=" + page["next_cursor"]
+    raise AssertionError("the pages never ended")
+
+
+@test
+def every_run_is_recorded_with_its_outcome_and_files(env):
+    before = {run["id"] for run in runs(env)}
+    out_dir = export(env, "recorded")
+    receiver = Receiver(refuse=True)
+    try:
+        secret_url = receiver.url.replace("http://", "http://someone:secret@") + "?token=hush#frag"
+        code, _ = nightly(env, os.path.join(env.work, "recorded-refused"), "--upload", secret_url)
+    finally:
+        receiver.close()
+    check(code != 0, "a refused upload fails the job")
+    blocked = os.path.join(env.work, "not-a-directory")
+    open(blocked, "w").close()
+    code, _ = nightly(env, blocked)
+    check(code != 0, "an output path that is a file fails the job")
+
+    listed = runs(env, f"&date={DAY}")
+    new = [run for run in listed if run["id"] not in before]
+    eq([(r["status"], r["failed_step"]) for r in new],
+       [("failed", "write"), ("failed", "upload"), ("succeeded", None)], "the three runs, newest first")
+    written, refused, succeeded = new
+    eq(succeeded["out_dir"], out_dir, "where it wrote")
+    eq(succeeded["upload_url"], None, "no upload asked")
+    eq([f["name"] for f in succeeded["files"]], names(), "the files, manifest last")
+    for f in succeeded["files"]:
+        eq(f["sha256"], hashlib.sha256(read(out_dir, f["name"])).hexdigest(), f["name"] + "'s hash")
+    manifest = json.loads(read(out_dir, names()[3]))
+    eq([f["rows"] for f in succeeded["files"]], [f["rows"] for f in manifest["files"]] + [None],
+       "rows as the manifest counts them")
+    eq(succeeded["files"][0]["rows"], 7, "the day's seven employees")
+    check(succeeded["started_at"] <= succeeded["finished_at"], "started before it finished")
+    eq(refused["upload_url"], receiver.url, "the receiver without its user, password, query or fragment")
+    eq(len(refused["files"]), 4, "an upload that failed still lists the files written")
+    eq(written["files"], [], "nothing written, nothing listed")
+    check(isinstance(written["closure"]["absent"], int), "the day was closed before the write failed")
+    # The day's first run flagged the three absentees (Dewi, Fajar, Hadi) and Eko, who never checked out;
+    # later runs find nothing new.
+    eq(listed[-1]["closure"], {"absent": 3, "no_checkout": 1}, "the first closure of the day")
+    eq(succeeded["closure"], {"absent": 0, "no_checkout": 0}, "a later run flags nothing again")
+
+    failed = runs(env, "&status=failed")
+    check(failed and all(r["status"] == "failed" for r in failed), "status narrows the list")
+    eq(runs(env, "&date=2023-09-05"), [], "another day has no runs")
+    for query, field in (("?date=2023-13-01", "date"), ("?status=done", "status"), ("?cursor=x", "cursor")):
+        r = env.svc.request("GET", "/v1/exports" + query, token=env.reviewer)
+        eq((r.status, r.json()["error"]["field"]), (400, field), query)
+
+
 @test
 def keygen_makes_a_private_key_and_never_overwrites_one(env):
     path = os.path.join(env.work, "new.key")

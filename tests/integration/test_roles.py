@@ -36,6 +36,7 @@ ROUTES = [
     ("GET", "/v1/holidays", STAFF),
     ("DELETE", "/v1/holidays/999999999", {ADMIN}),
     ("GET", "/v1/audit", {ADMIN}),
+    ("GET", "/v1/exports", {REVIEWER, ADMIN}),
     ("POST", "/v1/devices", {EMPLOYEE}),
     ("GET", "/v1/devices", {EMPLOYEE, SUPERVISOR, ADMIN}),
     ("DELETE", "/v1/devices/999999999", {SUPERVISOR, ADMIN}),

@@ -1,10 +1,10 @@
 // The violation queue: filters (status, unit, kind, days) kept in the address,
-// newest first, a page at a time (the API's cursor; earlier cursors are kept
-// in the address so that "previous" works too).
+// newest first, a page at a time (pager.js).
 import { employee, get, query, unit, unitList } from '../api.js';
 import { h } from '../dom.js';
 import { VIOLATION_CODES, t } from '../i18n.js';
 import { day } from '../format.js';
+import { pager, pageTrail } from '../pager.js';
 
 const PAGE = 25;
 const FILTERS = ['status', 'unit_id', 'code', 'from', 'to'];
@@ -17,8 +17,7 @@ function select(id, label, options, value) {
 export async function queueView(ctx) {
   const p = ctx.params;
   const filters = Object.fromEntries(FILTERS.map((k) => [k, p.get(k) || '']));
-  const trail = (p.get('trail') || '').split(',').filter(Boolean); // cursors of the pages before this one
-  const cursor = trail.length ? trail[trail.length - 1] : '';
+  const { trail, cursor } = pageTrail(p);
   const [units, page] = await Promise.all([
     unitList(),
     get(`/v1/violations${query({ ...filters, limit: PAGE, cursor })}`),
@@ -50,12 +49,6 @@ export async function queueView(ctx) {
     h('td', {}, h('a', { href: `#/violations/${v.id}`, class: 'open', 'aria-label': `${t('queue.open')}: ${t(`code.${v.code}`)}, ${names[i] ? names[i].name : ''}` }, t('queue.open')))));
 
   const keep = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
-  const pager = h('nav', { class: 'pager', 'aria-label': t('queue.page', { n: trail.length + 1 }) },
-    trail.length ? h('a', { href: '#', class: 'button', onclick: (e) => { e.preventDefault(); ctx.go('/violations', keep); } }, t('queue.first')) : null,
-    trail.length ? h('a', { href: '#', class: 'button', onclick: (e) => { e.preventDefault(); ctx.go('/violations', { ...keep, ...(trail.length > 1 ? { trail: trail.slice(0, -1).join(',') } : {}) }); } }, t('queue.prev')) : null,
-    h('span', {}, t('queue.page', { n: trail.length + 1 })),
-    page.next_cursor ? h('a', { href: '#', class: 'button', onclick: (e) => { e.preventDefault(); ctx.go('/violations', { ...keep, trail: [...trail, page.next_cursor].join(',') }); } }, t('queue.next')) : null);
-
   return h('section', { class: 'queue' },
     h('h1', {}, t('queue.title')),
     form,
@@ -63,5 +56,5 @@ export async function queueView(ctx) {
       h('table', { class: 'list' },
         h('thead', {}, h('tr', {}, [t('queue.day'), t('queue.employee'), t('queue.unit'), t('queue.code'), t('queue.status'), ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, rows)),
-    pager);
+    pager(ctx, '/violations', keep, trail, page.next_cursor));
 }
