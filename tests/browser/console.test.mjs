@@ -155,6 +155,18 @@ try {
     return (await message.innerText()).includes('lebih dulu');
   });
 
+  await step('HTML and SQL in a note are shown as text, never run', async () => {
+    const third = cfg.violations[2];
+    const note = `<img src=x onerror="window.__xss=1"> '; DROP TABLE violations; --`;
+    const r = await apiAs(cfg.reviewer2, 'POST', `/v1/violations/${third.id}/decision`, { decision: 'dismissed', sanction: null, note, version: 1 });
+    if (r.status !== 200) throw new Error(`decision: ${r.status}`);
+    await page.goto(`${base}#/violations/${third.id}`);
+    await page.locator('h1', { hasText: third.employee }).waitFor();
+    const shown = await page.locator('main q').first().innerText();
+    const injected = await page.evaluate(() => document.querySelectorAll('main img:not(.selfie)').length + (window.__xss ? 1 : 0));
+    return shown.includes(note) && injected === 0;
+  });
+
   await step("the employee's discipline summary for the year", async () => {
     await page.click('text=Rekap disiplin tahun ini');
     await page.locator('h1', { hasText: 'Rekap disiplin' }).waitFor();
