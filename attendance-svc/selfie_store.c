@@ -41,6 +41,21 @@ static int write_all(int fd, const unsigned char *data, size_t len)
     return 0;
 }
 
+/* mkdir -p of one level, durably: a new directory's name is fsynced in its parent before anything goes in it. */
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0750) != 0)
+        return errno == EEXIST ? 0 : -1;
+    char parent[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return fsync_dir(".");
+    if (slash == path)
+        return fsync_dir("/");
+    snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+    return fsync_dir(parent);
+}
+
 int selfie_store_put(const char *dir, const char *sha256_hex, const unsigned char *data, size_t len)
 {
     char sub[4096], final_path[4096], tmp[4096];
@@ -50,11 +65,12 @@ int selfie_store_put(const char *dir, const char *sha256_hex, const unsigned cha
         return -1;
     }
     struct stat st;
-    if (stat(final_path, &st) == 0 && (size_t)st.st_size == len)
-        return 0; /* content-addressed: already there */
-    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-        return -1;
-    if (mkdir(sub, 0750) != 0 && errno != EEXIST)
+    if (stat(final_path, &st) == 0 && (size_t)st.st_size == len) {
+        /* Content-addressed: already there, its bytes fsynced before it took the name. The name may not be
+         * durable yet (a put that failed or was killed after the rename): its directory is fsynced again. */
+        return fsync_dir(sub);
+    }
+    if (make_dir(dir) != 0 || make_dir(sub) != 0)
         return -1;
     unsigned char raw[8];
     char suffix[17];

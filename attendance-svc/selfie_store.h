@@ -1,10 +1,12 @@
 /*
  * The selfie store: dress-code photos on disk, content-addressed by their
  * SHA-256 (DIR/ab/abcdef...). A file is written under a temporary name,
- * fsynced and renamed, then its directory fsynced, before the check-in that
- * claims it is committed; so an acknowledged check-in never lacks its selfie,
- * and a photo stored for a check-in that then failed is harmless (the retry
- * finds it in place).
+ * fsynced and renamed, then its directory fsynced (and a directory made for it
+ * fsynced in its parent), before the check-in that claims it is committed; so
+ * an acknowledged check-in never lacks its selfie, even after a power cut, and
+ * a photo stored for a check-in that then failed is harmless (the retry finds
+ * it in place, and fsyncs its directory again). A full or read-only disk fails
+ * the put (ENOSPC, EROFS) with nothing left under the final name.
  */
 #ifndef ATTENDANCE_SELFIE_STORE_H
 #define ATTENDANCE_SELFIE_STORE_H

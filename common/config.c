@@ -197,7 +197,13 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(db_acquire_timeout_ms, "ATTENDANCE_DB_ACQUIRE_TIMEOUT_MS", 2000, 10, 60000)
     UNSIGNED_SETTING(db_statement_timeout_ms, "ATTENDANCE_DB_STATEMENT_TIMEOUT_MS", 10000, 100, 600000)
     UNSIGNED_SETTING(connection_limit, "ATTENDANCE_CONNECTION_LIMIT", 1000, 4, 60000)
-    UNSIGNED_SETTING(per_ip_connection_limit, "ATTENDANCE_PER_IP_CONNECTION_LIMIT", 0, 0, 60000)
+    /*
+     * A tenth of all by default, so that one slow client (slowloris) cannot hold
+     * every connection; none behind a trusted proxy, whose address every client has
+     * (the proxy limits per client).
+     */
+    UNSIGNED_SETTING(per_ip_connection_limit, "ATTENDANCE_PER_IP_CONNECTION_LIMIT",
+                     cfg->trusted_proxies ? 0 : (cfg->connection_limit + 9) / 10, 0, 60000)
     UNSIGNED_SETTING(connection_timeout_s, "ATTENDANCE_CONNECTION_TIMEOUT_S", 30, 1, 3600)
     UNSIGNED_SETTING(shutdown_grace_s, "ATTENDANCE_SHUTDOWN_GRACE_S", 20, 0, 600)
     UNSIGNED_SETTING(context_cache_employees, "ATTENDANCE_CONTEXT_CACHE_EMPLOYEES", 200000, 0, 10000000)

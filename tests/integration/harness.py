@@ -98,6 +98,33 @@ class Database:
                 time.sleep(0.25)
 
 
+class Cluster:
+    """A PostgreSQL cluster of a test's own (deploy/pg, under var/ so that other clusters leave its port alone while
+    it is down), which the test may stop, crash and start without disturbing the shared test cluster."""
+
+    def __init__(self, name):
+        self.dir = os.path.join(REPO, "var", f"pg-{name}-{os.getpid()}")
+        self.start()
+        self.url = self.deploy_pg("url").strip()  # the cluster's "attendance" database; its owner may create more
+
+    def deploy_pg(self, command, *args):
+        out = subprocess.run([os.path.join(REPO, "deploy", "pg"), command, self.dir] + list(args),
+                             capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise Failure(f"deploy/pg {command} {' '.join(args)} failed: {out.stderr.strip()[-2000:]}")
+        return out.stdout
+
+    def start(self):
+        self.deploy_pg("start")
+
+    def stop(self, mode="fast"):
+        """Stops the server: "fast" (clients disconnected, a clean shutdown) or "immediate" (a crash)."""
+        self.deploy_pg("stop", mode)
+
+    def destroy(self):
+        self.deploy_pg("destroy")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -4,11 +4,10 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import time
 
-from harness import (REPO, SQL_DIR, Database, Env, Failure, Service, base_env, check, eq, log_records, psql,
+from harness import (SQL_DIR, Cluster, Database, Env, Failure, Service, base_env, check, eq, log_records, psql,
                      run_svc, test)
 
 
@@ -233,18 +232,6 @@ def sigterm_finishes_the_request_in_flight_and_exits_0(env):
         db.drop()
 
 
-def pg(*args):
-    out = subprocess.run([os.path.join(REPO, "deploy", "pg")] + list(args), capture_output=True, text=True,
-                         timeout=120)
-    if out.returncode != 0:
-        raise Failure(f"deploy/pg {' '.join(args)} failed: {out.stderr.strip()[-2000:]}")
-
-
-def pg_url(cluster):
-    return subprocess.run([os.path.join(REPO, "deploy", "pg"), "url", cluster], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
 def wait_status(svc, want, seconds):
     deadline = time.time() + seconds
     r = None
@@ -258,21 +245,20 @@ def wait_status(svc, want, seconds):
 
 @test
 def database_loss_is_503_and_recovers_without_restart(env):
-    cluster = os.path.join(REPO, "var", f"pg-restart-{os.getpid()}")
-    pg("start", cluster)
+    cluster = Cluster("restart")
     svc = None
     try:
-        svc = Service(pg_url(cluster))
+        svc = Service(cluster.url)
         eq(svc.request("GET", "/readyz").status, 200, "before")
         pid = svc.proc.pid
         for mode in ("fast", "immediate"):
-            pg("stop", cluster, mode)
+            cluster.stop(mode)
             r = svc.request("GET", "/readyz")
             eq(r.status, 503, f"while the database is down ({mode})")
             eq(r.error_code(), "database_unavailable", "code")
             check(r.headers.get("retry-after", "").isdigit(), "Retry-After")
             eq(svc.request("GET", "/healthz").status, 200, "healthz does not need the database")
-            pg("start", cluster)
+            cluster.start()
             began = time.time()
             wait_status(svc, 200, 10)
             check(time.time() - began < 3, f"recovered {time.time() - began:.1f}s after the database returned")
@@ -284,4 +270,4 @@ def database_loss_is_503_and_recovers_without_restart(env):
         if svc:
             code = svc.stop()
             eq(code, 0, "exit code")
-        pg("destroy", cluster)
+        cluster.destroy()

@@ -52,6 +52,39 @@ static void defaults_apply(void **state)
     config_free(&cfg);
 }
 
+/* One slow client may not hold every connection: a tenth of them per address unless set (0: none), none behind a proxy. */
+static void per_address_limit_follows_the_connection_limit(void **state)
+{
+    clear_env();
+    unsetenv("ATTENDANCE_CONNECTION_LIMIT");
+    unsetenv("ATTENDANCE_PER_IP_CONNECTION_LIMIT");
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.connection_limit, 1000);
+    assert_int_equal(cfg.per_ip_connection_limit, 100);
+    config_free(&cfg);
+    setenv("ATTENDANCE_CONNECTION_LIMIT", "45", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.per_ip_connection_limit, 5);
+    config_free(&cfg);
+    setenv("ATTENDANCE_TRUSTED_PROXIES", "127.0.0.1", 1); /* every client has the proxy's address */
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.per_ip_connection_limit, 0);
+    config_free(&cfg);
+    setenv("ATTENDANCE_PER_IP_CONNECTION_LIMIT", "7", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.per_ip_connection_limit, 7);
+    config_free(&cfg);
+    unsetenv("ATTENDANCE_TRUSTED_PROXIES");
+    setenv("ATTENDANCE_PER_IP_CONNECTION_LIMIT", "0", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.per_ip_connection_limit, 0);
+    config_free(&cfg);
+    unsetenv("ATTENDANCE_CONNECTION_LIMIT");
+    unsetenv("ATTENDANCE_PER_IP_CONNECTION_LIMIT");
+}
+
 static void missing_database_url_fails(void **state)
 {
     clear_env();
@@ -143,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(listen_forms),
         cmocka_unit_test(defaults_apply),
+        cmocka_unit_test(per_address_limit_follows_the_connection_limit),
         cmocka_unit_test(missing_database_url_fails),
         cmocka_unit_test(short_secret_fails),
         cmocka_unit_test(secret_file_and_value_conflict),
