@@ -6,8 +6,9 @@
  *   close-day --date D
  *                    flag ABSENT and NO_CHECKOUT for day D (closure.c)
  *   nightly --date D --out DIR [--upload URL]
- *                    the nightly job of day D: its export (export/export.c),
- *                    uploaded if asked (export/upload.c)
+ *                    the nightly job of day D: the monthly partitions ahead
+ *                    (retention.c), the closure, its export (export/export.c),
+ *                    the selfie retention, the upload if asked (export/upload.c)
  *   export-keygen --out FILE
  *                    make the Ed25519 key that signs the exports
  *   verify-export DIR --public-key KEY [--date D]
@@ -30,6 +31,7 @@
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
+#include "retention.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
@@ -52,7 +54,8 @@ static int usage(FILE *out)
                  "                 flag ABSENT and NO_CHECKOUT for a day that is over (once, however often it\n"
                  "                 runs); nightly does it first\n"
                  "  nightly --date YYYY-MM-DD --out DIR [--upload URL]\n"
-                 "                 write the day's export into DIR (and PUT it to URL/<name>)\n"
+                 "                 make the months ahead, close the day, write its export into DIR, purge\n"
+                 "                 selfies past their retention (and PUT the export to URL/<name>)\n"
                  "  export-keygen --out FILE\n"
                  "                 make the export's signing key (never over an existing file); prints its\n"
                  "                 public key\n"
@@ -198,8 +201,12 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: the database is unavailable (see above); nothing was exported");
         goto done;
     }
-    if (close_day(db, "nightly", day) != 0 || export_day(db, day, dir, secret_key, files) != 0)
+    /* Partitions first: tomorrow's check-ins must find their month whatever else fails. */
+    if (partitions_make_ahead(db) != 0 || close_day(db, "nightly", day) != 0 ||
+        export_day(db, day, dir, secret_key, files) != 0)
         goto done;
+    /* A failed retention fails the run, but the export is uploaded all the same. */
+    int retention = selfie_retention_run(db, cfg.selfie_dir, day, cfg.selfie_retention_days);
     db_release(pool, db);
     db = NULL;
     if (url) {
@@ -218,7 +225,7 @@ static int cmd_nightly(int argc, char **argv)
         if (upload_files(&o, dir, upload, EXPORT_FILE_COUNT) != 0)
             goto done;
     }
-    rc = 0;
+    rc = retention == 0 ? 0 : 1;
 done:
     sodium_memzero(secret_key, sizeof secret_key);
     if (db)
