@@ -6,8 +6,9 @@
  *   close-day --date D
  *                    flag ABSENT and NO_CHECKOUT for day D (closure.c)
  *   nightly --date D --out DIR [--upload URL]
- *                    the nightly job of day D: its export (export/export.c),
- *                    uploaded if asked (export/upload.c)
+ *                    the nightly job of day D: the monthly partitions ahead
+ *                    (retention.c), the closure, its export (export/export.c),
+ *                    the selfie retention, the upload if asked (export/upload.c)
  *   export-keygen --out FILE
  *                    make the Ed25519 key that signs the exports
  *   verify-export DIR --public-key KEY [--date D]
@@ -31,6 +32,7 @@
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
+#include "retention.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
@@ -55,7 +57,8 @@ static int usage(FILE *out)
                  "                 flag ABSENT and NO_CHECKOUT for a day that is over (once, however often it\n"
                  "                 runs); nightly does it first\n"
                  "  nightly --date YYYY-MM-DD --out DIR [--upload URL]\n"
-                 "                 write the day's export into DIR (and PUT it to URL/<name>)\n"
+                 "                 make the months ahead, close the day, write its export into DIR, purge\n"
+                 "                 selfies past their retention (and PUT the export to URL/<name>)\n"
                  "  export-keygen --out FILE\n"
                  "                 make the export's signing key (never over an existing file); prints its\n"
                  "                 public key\n"
@@ -228,7 +231,7 @@ static int cmd_nightly(int argc, char **argv)
     struct db_conn *db = NULL;
     struct export_file files[EXPORT_FILE_COUNT];
     struct closure_counts counts = {.absent = -1, .no_checkout = -1};
-    struct export_run_end end = {.failed_step = "close", .absent = -1, .no_checkout = -1};
+    struct export_run_end end = {.failed_step = "partitions", .absent = -1, .no_checkout = -1};
     long long run_id = 0;
     char *shown_url = url ? upload_url_public(url) : NULL, *files_json = NULL;
     if (migrate_check_current(&cfg, STARTUP_DB_WAIT_S, &version) != 0)
@@ -244,6 +247,10 @@ static int cmd_nightly(int argc, char **argv)
     }
     if (store_export_run_start(db, day, dir, shown_url, &run_id) != DB_OK)
         log_error("nightly: this run cannot be recorded in export_runs (see above); it goes on");
+    /* Partitions first: tomorrow's check-ins must find their month whatever else fails. */
+    if (partitions_make_ahead(db) != 0)
+        goto done;
+    end.failed_step = "close";
     if (close_day(db, "nightly", day, &counts) != 0)
         goto done;
     end.absent = counts.absent;
@@ -251,6 +258,8 @@ static int cmd_nightly(int argc, char **argv)
     end.failed_step = "write";
     if (export_day(db, day, dir, secret_key, files) != 0)
         goto done;
+    /* A failed retention fails the run, but the export is uploaded all the same. */
+    bool retained = selfie_retention_run(db, cfg.selfie_dir, day, cfg.selfie_retention_days) == 0;
     db_release(pool, db);
     db = NULL;
     files_json = export_files_json(files, EXPORT_FILE_COUNT);
@@ -272,8 +281,8 @@ static int cmd_nightly(int argc, char **argv)
         if (upload_files(&o, dir, upload, EXPORT_FILE_COUNT) != 0)
             goto done;
     }
-    end.failed_step = NULL;
-    rc = 0;
+    end.failed_step = retained ? NULL : "retention";
+    rc = retained ? 0 : 1;
 done:
     sodium_memzero(secret_key, sizeof secret_key);
     if (db)

@@ -66,6 +66,8 @@ struct config {
     unsigned upload_timeout_s;      /* per try, the whole transfer */
     char *upload_token_file;        /* a bearer token for the receiver, or NULL */
     char *upload_ca_file;           /* CA certificates to verify the receiver by, or NULL: the system's */
+    /* The nightly deletes selfies of days more than this before its day; 0: keeps them all. */
+    unsigned selfie_retention_days;
 };
 
 /* Fills cfg from the environment; returns 0, or -1 after logging the one bad setting. */

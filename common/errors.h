@@ -25,6 +25,7 @@
     X(ERR_DEVICE_ALREADY_BOUND, 409, "device_already_bound")                             \
     X(ERR_NONCE_REUSED, 409, "nonce_reused")                                             \
     X(ERR_VERSION_CONFLICT, 409, "version_conflict")                                     \
+    X(ERR_SELFIE_PURGED, 410, "selfie_purged")                                           \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
     X(ERR_INVALID_VALUE, 422, "invalid_value")                                           \

@@ -1,16 +1,18 @@
 -- The nightly job's runs (attendance-svc nightly, docs/export.md), for the
 -- console's export page: one row made when a run starts and finished when it
 -- ends, so a run killed half-way stays "running" with its start time. A run
--- that failed names its step: closing the day, writing the files, or
--- uploading them (the files were written). files: what the manifest lists,
--- [{"name", "rows", "sha256"}], the manifest last (rows null).
+-- that failed names its step: making the months ahead, closing the day,
+-- writing the files, uploading them (the files were written), or removing
+-- the selfies past their retention (the files were written and uploaded).
+-- files: what the manifest lists, [{"name", "rows", "sha256"}], the manifest
+-- last (rows null).
 CREATE TABLE export_runs (
     id bigserial PRIMARY KEY,
     day date NOT NULL,
     out_dir text NOT NULL,
     upload_url text,                -- without credentials, query or fragment
     status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'succeeded', 'failed')),
-    failed_step text CHECK (failed_step IN ('close', 'write', 'upload')),
+    failed_step text CHECK (failed_step IN ('partitions', 'close', 'write', 'upload', 'retention')),
     started_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz,
     absent_flagged integer,         -- by this run's closure

@@ -330,6 +330,10 @@ void h_checkin_selfie(struct request *req)
         reply_error(req, ERR_NOT_FOUND, "no such selfie");
         return;
     }
+    if (selfie.purged) {
+        reply_error(req, ERR_SELFIE_PURGED, "the selfie was deleted after the retention period; its hash is kept");
+        return;
+    }
     request_db_release(req); /* the file needs no connection */
     unsigned char *data = NULL;
     size_t len = 0;

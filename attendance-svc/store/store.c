@@ -18,6 +18,7 @@ extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_holidays_statements[];
 extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
+extern const struct db_statement store_partitions_statements[];
 extern const struct db_statement store_policies_statements[];
 extern const struct db_statement store_roster_statements[];
 extern const struct db_statement store_review_statements[];
@@ -38,6 +39,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_holidays_statements,
     store_homes_statements,
     store_offices_statements,
+    store_partitions_statements,
     store_policies_statements,
     store_roster_statements,
     store_review_statements,

@@ -7,6 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * The previous check-in (for IMPOSSIBLE_TRAVEL) is looked for in the last
+ * PREVIOUS_DAYS local days only, so that it reads the newest months of
+ * checkins and not every month there is. One further back cannot be flagged:
+ * more than 6 days (less any difference of time zones) before, even half the
+ * Earth's circumference (20,038 km) is under RULE_MAX_SPEED_KMH (300 km/h).
+ */
+#define PREVIOUS_DAYS "7"
+
 const struct db_statement store_checkins_statements[] = {
     /* $1 is the token's account: only an enabled employee login of an active employee has a context. */
     {"checkin_context",
@@ -32,7 +41,8 @@ const struct db_statement store_checkins_statements[] = {
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
-     "               FROM checkins c WHERE c.device_id = $2 AND c.nonce = $3),"
+     "               FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
+     "              WHERE n.device_id = $2 AND n.nonce = $3),"
      "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)"
      "              FROM offices o WHERE o.unit_id = unit.id),"
      "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)"
@@ -47,9 +57,14 @@ const struct db_statement store_checkins_statements[] = {
      "  'previous', (SELECT json_build_object('id', c.id::text,"
      "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
      "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"
-     "               FROM checkins c WHERE c.employee_id = emp.id ORDER BY c.captured_at DESC LIMIT 1))"
+     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.local::date - " PREVIOUS_DAYS
+     "              ORDER BY c.captured_at DESC LIMIT 1))"
      " FROM emp, unit, t"},
-    /* The guard g repeats, as cheap index look-ups, every fact the check-in was judged by. */
+    /*
+     * The guard g repeats, as cheap index look-ups, every fact the check-in was
+     * judged by. A check-in whose nonce is taken is not stored: the trigger
+     * checkins_take_nonce (sql/0015) skips the row, and c returns none.
+     */
     {"checkin_insert",
      "WITH g AS (SELECT"
      "   EXISTS (SELECT 1 FROM accounts a JOIN employees e ON e.id = a.employee_id"
@@ -61,22 +76,22 @@ const struct db_statement store_checkins_statements[] = {
      "       IS NOT DISTINCT FROM $25::bigint"
      "   AND (SELECT r.mode || ' ' || coalesce(r.start_min, -1) || ' ' || coalesce(r.end_min, -1)"
      "          FROM roster_entries r WHERE r.employee_id = $1 AND r.day = $9::date) IS NOT DISTINCT FROM $26::text"
-     "   AND (SELECT c.id FROM checkins c WHERE c.employee_id = $1 ORDER BY c.captured_at DESC LIMIT 1)"
+     "   AND (SELECT c.id FROM checkins c WHERE c.employee_id = $1 AND c.local_day >= $9::date - " PREVIOUS_DAYS
+     "         ORDER BY c.captured_at DESC LIMIT 1)"
      "       IS NOT DISTINCT FROM $27::bigint"
      "   AND EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1 AND c.local_day = $9::date"
      "               AND c.type = 'in') = $28::boolean AS fresh),"
-     " s AS (INSERT INTO selfies (sha256, content_type, size_bytes)"
-     "       SELECT $17::text, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
-     "       ON CONFLICT (sha256) DO NOTHING),"
+     " s AS (INSERT INTO selfies (sha256, day, content_type, size_bytes)"
+     "       SELECT $17::text, $9::date, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
+     "       ON CONFLICT (sha256, day) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
      "         payload, signature)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
      "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21"
-     "         FROM g WHERE g.fresh"
-     "       ON CONFLICT (device_id, nonce) DO NOTHING RETURNING id),"
+     "         FROM g WHERE g.fresh RETURNING id, local_day),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
-     "       SELECT $1::bigint, $2::bigint, c.id, $9::date, x.code, x.evidence"
+     "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
      "         FROM c, json_to_recordset($22::json) AS x (code text, evidence jsonb, ord int) ORDER BY x.ord"
      "       RETURNING id, code)"
      " SELECT g.fresh, c.id, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
@@ -87,8 +102,9 @@ const struct db_statement store_checkins_statements[] = {
      "        'place', c.place, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
      "        'violations', (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
      "                                                ORDER BY v.id), '[]')"
-     "                       FROM violations v WHERE v.checkin_id = c.id))"
-     "  FROM checkins c WHERE c.device_id = $1 AND c.nonce = $2 AND c.payload = $3 AND c.signature = $4"},
+     "                       FROM violations v WHERE v.checkin_id = c.id AND v.day = c.local_day))"
+     "  FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
+     " WHERE n.device_id = $1 AND n.nonce = $2 AND c.payload = $3 AND c.signature = $4"},
     {NULL, NULL},
 };
 

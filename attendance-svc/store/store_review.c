@@ -60,7 +60,7 @@ const struct db_statement store_review_statements[] = {
      "                                       'captured_at', c.captured_at, 'received_at', c.received_at,"
      "                                       'local_day', c.local_day, 'device_id', c.device_id::text,"
      "                                       'selfie_attached', c.selfie_sha256 IS NOT NULL)"
-     "              FROM checkins c WHERE c.id = v.checkin_id),"
+     "              FROM checkins c WHERE c.id = v.checkin_id AND c.local_day = v.day),"
      "  'roster', (SELECT json_build_object('mode', r.mode, 'start', " HHMM("r.start_min") ","
      "                                      'end', " HHMM("r.end_min") ")"
      "             FROM roster_entries r WHERE r.employee_id = v.employee_id AND r.day = v.day),"
@@ -74,12 +74,14 @@ const struct db_statement store_review_statements[] = {
     /* Under the row lock of the UPDATE, a concurrent decision on the same version finds it gone. */
     {"violation_decide",
      "WITH bumped AS (UPDATE violations SET status = $3, version = version + 1"
-     "                 WHERE id = $1 AND version = $2 RETURNING id, version)"
-     " INSERT INTO violation_decisions (violation_id, version, decision, sanction, note, decided_by)"
-     " SELECT id, version, $3, $4, $5, $6 FROM bumped RETURNING version"},
+     "                 WHERE id = $1 AND version = $2 RETURNING id, day, version)"
+     " INSERT INTO violation_decisions (violation_id, violation_day, version, decision, sanction, note, decided_by)"
+     " SELECT id, day, version, $3, $4, $5, $6 FROM bumped RETURNING version"},
     {"checkin_selfie",
-     "SELECT coalesce(c.selfie_sha256, ''), coalesce(s.content_type, ''), c.unit_id, u.agency_id"
-     "  FROM checkins c JOIN units u ON u.id = c.unit_id LEFT JOIN selfies s ON s.sha256 = c.selfie_sha256"
+     "SELECT coalesce(c.selfie_sha256, ''), coalesce(s.content_type, ''), c.unit_id, u.agency_id,"
+     "       s.purged_at IS NOT NULL"
+     "  FROM checkins c JOIN units u ON u.id = c.unit_id"
+     "  LEFT JOIN selfies s ON s.sha256 = c.selfie_sha256 AND s.day = c.local_day"
      " WHERE c.id = $1"},
     {NULL, NULL},
 };
@@ -163,6 +165,7 @@ enum db_status store_checkin_selfie(struct db_conn *db, long long checkin_id, st
         snprintf(out->content_type, sizeof out->content_type, "%s", PQgetvalue(r, 0, 1));
         out->unit_id = atoll(PQgetvalue(r, 0, 2));
         out->agency_id = atoll(PQgetvalue(r, 0, 3));
+        out->purged = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
     }
     PQclear(r);
     return DB_OK;

@@ -47,6 +47,7 @@ struct checkin_selfie {
     char sha256[65];        /* "" when the check-in has no selfie */
     char content_type[16];
     long long unit_id, agency_id; /* the check-in's unit */
+    bool purged;                  /* the file was deleted by the retention (ATTENDANCE_SELFIE_RETENTION_DAYS) */
 };
 
 /* The selfie of a check-in; *found is false when there is no such check-in. */

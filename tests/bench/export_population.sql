@@ -48,12 +48,14 @@ SELECT e.id, sha256(int8send(e.id)), 'bench phone' FROM employees e ORDER BY e.i
 INSERT INTO roster_entries (employee_id, day, unit_id, mode)
 SELECT e.id, :'day', e.unit_id, 'WFH' FROM employees e WHERE e.id % 10 = 0;
 
-INSERT INTO selfies (sha256, content_type, size_bytes)
-VALUES (encode(sha256('export bench selfie'), 'hex'), 'image/jpeg', 20000);
-
 -- The day and the history days before it (weekends included: a bench, not a calendar).
 CREATE TEMP TABLE bench_days AS
 SELECT (DATE :'day' - d)::date AS day, d = 0 AS exported FROM generate_series(0, :history_days) d;
+
+-- Their months' partitions (sql/0015), and one selfie record a day (a record is of the day that brought it).
+SELECT create_month_partitions(min(day), max(day)) FROM bench_days \gset
+INSERT INTO selfies (sha256, day, content_type, size_bytes)
+SELECT encode(sha256('export bench selfie'), 'hex'), day, 'image/jpeg', 20000 FROM bench_days;
 
 -- One "in" and maybe one "out" per present employee and day; minutes after local 07:00 and 15:30.
 CREATE TEMP TABLE bench_checkins AS

@@ -28,6 +28,9 @@ SELECT e.id, sha256(int8send(e.id)), 'bench phone'
 SELECT min(d.id) AS device_first FROM devices d JOIN employees e ON e.id = d.employee_id
  WHERE e.unit_id = :unit_id \gset
 
+-- The months of the history have their partitions (sql/0015), as the nightly would have made them.
+SELECT create_month_partitions((now() - interval '180 days')::date, now()::date) \gset
+
 -- Check-in g belongs to device g mod employees; in and out alternate round by
 -- round; one in ten is WFH. The payload is JSON like the phone's, its
 -- "signature" 64 bytes (a hash: nothing verifies history).

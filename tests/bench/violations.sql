@@ -33,6 +33,8 @@ SELECT '03' || lpad(k::text, 16, '0'), 'Pegawai ' || k, u.id
   FROM generate_series(1, 60000) k JOIN units u ON u.code = 'BENCH-U' || (1 + k % 500)
  ORDER BY k;
 SELECT min(id) AS first_employee FROM employees WHERE nip LIKE '03%' \gset
+-- A year of months, each with its partition (sql/0015).
+SELECT create_month_partitions(current_date - 365, current_date) \gset
 
 INSERT INTO violations (employee_id, unit_id, day, code, evidence, status, version, created_at)
 SELECT e.id, e.unit_id, p.day, c.code, '{}', s.status, CASE s.status WHEN 'pending' THEN 1 ELSE 2 END,

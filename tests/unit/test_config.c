@@ -16,7 +16,8 @@ static void clear_env(void)
                                         "ATTENDANCE_JWT_SECRET_FILE", "ATTENDANCE_THREADS",
                                         "ATTENDANCE_BOOTSTRAP_ADMIN", "ATTENDANCE_MAX_BODY_BYTES",
                                         "ATTENDANCE_EXPORT_KEY_FILE", "ATTENDANCE_EXPORT_UPLOAD_TRIES",
-                                        "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", "ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE"};
+                                        "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", "ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE",
+                                        "ATTENDANCE_SELFIE_RETENTION_DAYS"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
 }
@@ -171,6 +172,27 @@ static void the_nightly_needs_its_key_and_has_upload_defaults(void **state)
     config_free(&cfg);
 }
 
+static void selfie_retention_defaults_to_400_days_and_0_keeps_all(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.selfie_retention_days, 400);
+    config_free(&cfg);
+    setenv("ATTENDANCE_SELFIE_RETENTION_DAYS", "0", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.selfie_retention_days, 0);
+    config_free(&cfg);
+    setenv("ATTENDANCE_SELFIE_RETENTION_DAYS", "-1", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+    config_free(&cfg);
+    setenv("ATTENDANCE_SELFIE_RETENTION_DAYS", "36501", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+    config_free(&cfg);
+    unsetenv("ATTENDANCE_SELFIE_RETENTION_DAYS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +205,7 @@ int main(void)
         cmocka_unit_test(bad_numbers_fail),
         cmocka_unit_test(bootstrap_admin_needs_both_parts),
         cmocka_unit_test(the_nightly_needs_its_key_and_has_upload_defaults),
+        cmocka_unit_test(selfie_retention_defaults_to_400_days_and_0_keeps_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
