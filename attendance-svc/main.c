@@ -39,11 +39,13 @@
 #include "store/store_export_runs.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STARTUP_DB_WAIT_S 30
 
@@ -245,7 +247,13 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: the database is unavailable (see above); nothing was exported");
         goto done;
     }
-    if (store_export_run_start(db, day, dir, shown_url, &run_id) != DB_OK)
+    /* The record names the directory as an absolute path: the job's working directory is not the reader's. */
+    char cwd[PATH_MAX], shown_dir[PATH_MAX + 256];
+    if (dir[0] == '/' || !getcwd(cwd, sizeof cwd))
+        snprintf(shown_dir, sizeof shown_dir, "%s", dir);
+    else
+        snprintf(shown_dir, sizeof shown_dir, "%s/%s", cwd, dir);
+    if (store_export_run_start(db, day, shown_dir, shown_url, &run_id) != DB_OK)
         log_error("nightly: this run cannot be recorded in export_runs (see above); it goes on");
     /* Partitions first: tomorrow's check-ins must find their month whatever else fails. */
     if (partitions_make_ahead(db) != 0)

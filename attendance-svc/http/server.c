@@ -562,10 +562,32 @@ static int resolve_listen(const struct config *cfg, struct sockaddr_storage *add
     return 0;
 }
 
-static void drain(unsigned grace_s)
+/* How long open keep-alive connections are still served once the listening socket is closed. */
+#define SHUTDOWN_LINGER_NS 1000000000ull
+
+static unsigned open_connections(struct MHD_Daemon *daemon)
 {
-    uint64_t deadline = now_ns() + (uint64_t)grace_s * 1000000000ull;
-    while (atomic_load(&in_flight) > 0 && now_ns() < deadline) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info ? info->num_connections : 0;
+}
+
+/*
+ * After the listening socket is closed: the requests in flight finish (up to
+ * grace_s), and for a moment the open keep-alive connections are still served,
+ * each answer with "Connection: close". A reverse proxy that reuses one of its
+ * idle connections to this instance then gets an answer, not a connection
+ * closed under its request, which nginx would not resend for a POST (502).
+ */
+static void drain(struct MHD_Daemon *daemon, unsigned grace_s)
+{
+    uint64_t start = now_ns(), deadline = start + (uint64_t)grace_s * 1000000000ull;
+    uint64_t linger_end = start + SHUTDOWN_LINGER_NS < deadline ? start + SHUTDOWN_LINGER_NS : deadline;
+    for (;;) {
+        uint64_t now = now_ns();
+        bool busy = atomic_load(&in_flight) > 0 && now < deadline;
+        bool lingering = now < linger_end && open_connections(daemon) > 0;
+        if (!busy && !lingering)
+            break;
         struct timespec pause = {0, 10 * 1000000L};
         nanosleep(&pause, NULL);
     }
@@ -627,7 +649,7 @@ int server_run(struct app *app)
     MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
-    drain(cfg->shutdown_grace_s);
+    drain(daemon, cfg->shutdown_grace_s);
     MHD_stop_daemon(daemon);
     log_info("http: stopped");
     return 0;

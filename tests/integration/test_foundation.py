@@ -232,6 +232,35 @@ def sigterm_finishes_the_request_in_flight_and_exits_0(env):
         db.drop()
 
 
+@test
+def after_sigterm_an_idle_keep_alive_connection_is_still_answered_and_then_closed(env):
+    """A proxy's idle connection reused just after SIGTERM gets an answer with Connection: close, not a reset."""
+    db = Database()
+    try:
+        svc = Service(db.url)
+        s = socket.create_connection(("127.0.0.1", svc.port), timeout=10)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(s.recv(65536).startswith(b"HTTP/1.1 200"), "the first answer")
+        svc.proc.send_signal(signal.SIGTERM)  # nothing in flight: only the idle connection is open
+        deadline = time.time() + 5
+        while True:  # the listening socket closes first
+            try:
+                socket.create_connection(("127.0.0.1", svc.port), timeout=1).close()
+            except OSError:
+                break
+            check(time.time() < deadline, "still listening 5 s after SIGTERM")
+            time.sleep(0.02)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = s.recv(65536).decode()
+        check(reply.startswith("HTTP/1.1 200"), f"the reused connection is answered: {reply[:60]!r}")
+        check("connection: close" in reply.lower(), f"and told to close: {reply[:400]!r}")
+        eq(s.recv(100), b"", "then the instance closes it")
+        s.close()
+        eq(svc.stop(timeout=15), 0, "exit code after SIGTERM")
+    finally:
+        db.drop()
+
+
 def wait_status(svc, want, seconds):
     deadline = time.time() + seconds
     r = None
