@@ -169,13 +169,10 @@ static int write_unit_row(const PGresult *row, void *ctx)
         cap = POLICY_NO_CAP;
     }
     char cap_text[16] = "";
-    bool over_cap = false;
-    if (cap != POLICY_NO_CAP) {
+    if (cap != POLICY_NO_CAP)
         snprintf(cap_text, sizeof cap_text, "%d", cap);
-        over_cap = strtoll(fields[3], NULL, 10) > policy_cap_people(cap, strtoll(fields[1], NULL, 10));
-    }
     fields[6] = cap_text;
-    fields[7] = over_cap ? "true" : "false";
+    fields[7] = policy_over_cap(cap, strtoll(fields[1], NULL, 10), strtoll(fields[3], NULL, 10)) ? "true" : "false";
     if (output_record(out, 8, fields, NULL) != 0)
         return -1;
     out->rows++;

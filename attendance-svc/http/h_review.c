@@ -93,8 +93,6 @@ void h_violation_list(struct request *req)
 
 /* ---- GET /v1/violations/{violation_id} ---- */
 
-static json_t *cap_json(int cap) { return cap == POLICY_NO_CAP ? json_null() : json_integer(cap); }
-
 /* What the policies in force that day say together (rules/policy.c), and which of them govern. */
 static json_t *policy_terms_json(const json_t *evidence)
 {
@@ -115,8 +113,8 @@ static json_t *policy_terms_json(const json_t *evidence)
     if (terms.selfie_wfo)
         json_array_append_new(selfie, json_string("WFO"));
     return json_pack("{s:O, s:o, s:o, s:o, s:o, s:b}", "in_force", in_force, "governing", governing,
-                     "max_wfh_percent", cap_json(terms.max_wfh_percent), "max_wfo_percent",
-                     cap_json(terms.max_wfo_percent), "selfie_required_for", selfie, "wfo_only", terms.wfo_only);
+                     "max_wfh_percent", policy_cap_json(terms.max_wfh_percent), "max_wfo_percent",
+                     policy_cap_json(terms.max_wfo_percent), "selfie_required_for", selfie, "wfo_only", terms.wfo_only);
 }
 
 /* Copies key from one object to the other (null when absent). */

@@ -75,8 +75,6 @@ static bool load_day(struct request *req, struct db_conn *db, long long unit_id,
     return true;
 }
 
-static json_t *cap_json(int cap) { return cap == POLICY_NO_CAP ? json_null() : json_integer(cap); }
-
 /* Adds what a console shows beside the entries: headcount, counts and the caps in force. */
 static void add_day_figures(json_t *doc, const struct policy_terms *terms, int headcount, int wfh)
 {
@@ -90,8 +88,8 @@ static void add_day_figures(json_t *doc, const struct policy_terms *terms, int h
     json_object_set_new(doc, "wfh", json_integer(wfh));
     json_object_set_new(doc, "wfo", json_integer(headcount - wfh));
     json_object_set_new(doc, "caps", json_pack("{s:o, s:o, s:b, s:o}", "max_wfh_percent",
-                                               cap_json(terms->max_wfh_percent), "max_wfo_percent",
-                                               cap_json(terms->max_wfo_percent), "wfo_only", terms->wfo_only,
+                                               policy_cap_json(terms->max_wfh_percent), "max_wfo_percent",
+                                               policy_cap_json(terms->max_wfo_percent), "wfo_only", terms->wfo_only,
                                                "policy_ids", ids));
 }
 
@@ -312,12 +310,15 @@ void h_unit_day(struct request *req)
     json_t *e;
     json_array_foreach(employees, i, e) absent += strcmp(json_string_value(json_object_get(e, "state")) ?: "", "absent") == 0;
     json_t *doc = json_pack("{s:O, s:s, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "employees", employees);
+    if (!doc) {
+        reply_error(req, ERR_INTERNAL, "out of memory");
+        goto done;
+    }
     add_day_figures(doc, &terms, headcount, wfh);
     json_object_set_new(doc, "absent", json_integer(absent));
     json_object_set_new(doc, "wfh_percent", json_real(headcount ? round(10000.0 * wfh / headcount) / 100 : 0));
-    json_object_set_new(doc, "cap_percent", cap_json(terms.max_wfh_percent));
-    json_object_set_new(doc, "over_cap", json_boolean(terms.max_wfh_percent != POLICY_NO_CAP &&
-                                                      wfh > policy_cap_people(terms.max_wfh_percent, headcount)));
+    json_object_set_new(doc, "cap_percent", policy_cap_json(terms.max_wfh_percent));
+    json_object_set_new(doc, "over_cap", json_boolean(policy_over_cap(terms.max_wfh_percent, headcount, wfh)));
     reply_json(req, 200, doc);
 done:
     json_decref(unit);

@@ -39,6 +39,16 @@ long long policy_cap_people(int cap_percent, long long headcount)
     return headcount * cap_percent / 100;
 }
 
+bool policy_over_cap(int cap_percent, long long headcount, long long wfh)
+{
+    return cap_percent != POLICY_NO_CAP && wfh > policy_cap_people(cap_percent, headcount);
+}
+
+json_t *policy_cap_json(int cap_percent)
+{
+    return cap_percent == POLICY_NO_CAP ? json_null() : json_integer(cap_percent);
+}
+
 static int cap_from_json(const json_t *v)
 {
     if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 100)

@@ -36,6 +36,12 @@ void policy_combine(const struct policy *policies, size_t n, bool direct_service
 /* How many people a cap of cap_percent allows of headcount: rounded down to whole people (CONTRACT.md, "Roster"). */
 long long policy_cap_people(int cap_percent, long long headcount);
 
+/* Whether wfh people working from home is over a cap of cap_percent of headcount (never over POLICY_NO_CAP). */
+bool policy_over_cap(int cap_percent, long long headcount, long long wfh);
+
+/* A cap as the API writes it: its percent, or null for POLICY_NO_CAP. */
+json_t *policy_cap_json(int cap_percent);
+
 /* Reads a policy_doc-shaped object (id, priority, caps, selfie_required_for). 0 or -1. */
 int policy_from_json(const json_t *doc, struct policy *out);
 

@@ -319,6 +319,15 @@ static void a_cap_allows_whole_people_rounded_down(void **state)
     assert_int_equal(policy_cap_people(0, 7), 0);
     assert_int_equal(policy_cap_people(50, 0), 0);
     assert_int_equal(policy_cap_people(33, 100000), 33000);
+    assert_false(policy_over_cap(50, 5, 2));  /* 2 of the 2 allowed */
+    assert_true(policy_over_cap(50, 5, 3));
+    assert_true(policy_over_cap(0, 5, 1));    /* WFO only */
+    assert_false(policy_over_cap(POLICY_NO_CAP, 5, 5));
+    json_t *none = policy_cap_json(POLICY_NO_CAP), *half = policy_cap_json(50);
+    assert_true(json_is_null(none));
+    assert_int_equal(json_integer_value(half), 50);
+    json_decref(none);
+    json_decref(half);
 }
 
 static void work_week_parses_and_refuses(void **state)
