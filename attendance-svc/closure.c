@@ -3,10 +3,30 @@
 #include "log.h"
 #include "store/store_closure.h"
 
+/*
+ * Three transactions. The day is marked closed first and committed: a
+ * check-in judged from then on sees it (its facts' generation changed) and is
+ * stored as after_closure, counting for nothing. Then the closure waits for
+ * the check-ins already being stored, which were judged before, to commit.
+ * Only then are ABSENT and NO_CHECKOUT flagged, on every check-in that counts.
+ * Run again after a failure, each step is idempotent.
+ */
 enum db_status closure_run(struct db_conn *db, const char *day, struct closure_counts *out)
 {
     *out = (struct closure_counts){0};
     enum db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = store_closure_mark_closed(db, day);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st == DB_OK)
+        st = db_begin(db);
+    if (st == DB_OK)
+        st = store_closure_wait_for_checkins(db);
+    if (st == DB_OK)
+        st = db_commit(db);
+    if (st == DB_OK)
+        st = db_begin(db);
     if (st == DB_OK)
         st = store_closure_units_open(db, day, &out->units_open);
     if (st == DB_OK)

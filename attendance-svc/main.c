@@ -115,7 +115,7 @@ static int close_day(struct db_conn *db, const char *cmd, const char *day, struc
     enum db_status st = closure_run(db, day, counts);
     if (st == DB_OK)
         return 0;
-    log_error("%s: the day %s was not closed (%s); nothing of this run was kept", cmd, day,
+    log_error("%s: the day %s was not closed (%s); nothing was flagged: run it again", cmd, day,
               st == DB_UNAVAILABLE ? "database unavailable" : "database error");
     return -1;
 }

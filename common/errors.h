@@ -17,7 +17,7 @@
     X(ERR_BAD_SIGNATURE, 401, "bad_signature")                                           \
     X(ERR_FORBIDDEN, 403, "forbidden")                                                   \
     X(ERR_DEVICE_NOT_BOUND, 403, "device_not_bound")                                     \
-    X(ERR_OWN_VIOLATION, 403, "own_violation")                                           \
+    X(ERR_SELF_APPROVAL, 403, "self_approval")                                           \
     X(ERR_NOT_FOUND, 404, "not_found")                                                   \
     X(ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed")                                 \
     X(ERR_CONFLICT, 409, "conflict")                                                     \

@@ -102,7 +102,9 @@ static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t 
     if (work_week_from_json(json_object_get(doc, "work_hours"), &day->week, why, sizeof why) != 0)
         work_week_default(&day->week);
     day->grace_minutes = json_int_or(json_object_get(doc, "grace_minutes"), 0);
+    day->sync_tolerance_s = json_int_or(json_object_get(doc, "sync_tolerance_s"), RULE_SYNC_TOLERANCE_DEFAULT_S);
     day->holiday = json_is_true(json_object_get(doc, "holiday"));
+    day->closed = json_is_true(json_object_get(doc, "closed"));
 
     struct policy_terms terms;
     policy_combine_json(json_object_get(doc, "policies"), json_string_value(json_object_get(doc, "category")), &terms);
@@ -240,15 +242,17 @@ void context_cache_shutdown(void)
     pthread_mutex_unlock(&cache.lock);
 }
 
-bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, struct checkin_context *ctx)
+bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, int64_t received_ms,
+                       struct checkin_context *ctx)
 {
     bool hit = false;
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
         struct employee_entry *e = *employee_slot_locked(account_id);
-        if (e && e->facts.device_id == device_id && captured_ms >= e->unit->start_ms && captured_ms < e->unit->end_ms) {
-            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit};
-            ctx->local_second = (int)((captured_ms - e->unit->start_ms) / 1000);
+        int64_t judged_ms = e ? checkin_judged_at_ms(captured_ms, received_ms, e->unit->sync_tolerance_s) : 0;
+        if (e && e->facts.device_id == device_id && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
+            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms};
+            ctx->local_second = (int)((judged_ms - e->unit->start_ms) / 1000);
             e->unit->refs++;
             hit = true;
         }
@@ -273,7 +277,7 @@ void context_cache_forget(long long account_id)
 }
 
 void context_cache_note_checkin(const struct checkin_context *ctx, long long checkin_id,
-                                const struct checkin_payload *p)
+                                const struct checkin_payload *p, bool counts_for_day)
 {
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
@@ -287,7 +291,7 @@ void context_cache_note_checkin(const struct checkin_context *ctx, long long che
                 e->facts.previous_lon = p->lon;
                 e->facts.previous_accuracy_m = p->accuracy_m;
             }
-            e->facts.had_in |= p->type == CHECKIN_IN;
+            e->facts.had_arrival |= p->type == CHECKIN_IN && counts_for_day;
         } else if (e) {
             struct employee_entry **slot = employee_slot_locked(ctx->emp.account_id);
             *slot = e->next;
@@ -330,7 +334,7 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->roster_start_min = json_int_or(json_object_get(roster, "start_min"), -1);
     f->roster_end_min = json_int_or(json_object_get(roster, "end_min"), -1);
 
-    f->had_in = json_is_true(json_object_get(doc, "had_in"));
+    f->had_arrival = json_is_true(json_object_get(doc, "had_arrival"));
     const json_t *previous = json_object_get(doc, "previous");
     f->previous_id = id_parse(json_string_value(json_object_get(previous, "id")));
     f->previous_captured_at_ms = json_ms(json_object_get(previous, "captured_at_ms"));
@@ -339,10 +343,10 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->previous_accuracy_m = json_number_value(json_object_get(previous, "accuracy_m"));
 }
 
-int checkin_context_from_json(const json_t *doc, long long account_id, struct checkin_context *ctx, char *err,
-                              size_t err_len)
+int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
+                              char *err, size_t err_len)
 {
-    *ctx = (struct checkin_context){.from_database = true};
+    *ctx = (struct checkin_context){.from_database = true, .judged_ms = judged_ms};
     const char *local_day = json_string_value(json_object_get(doc, "local_day"));
     long long unit_id = id_parse(json_string_value(json_object_get(doc, "unit_id")));
     long long generation = json_int_or(json_object_get(doc, "generation"), 0);
@@ -360,6 +364,7 @@ int checkin_context_from_json(const json_t *doc, long long account_id, struct ch
     const json_t *existing = json_object_get(doc, "existing");
     ctx->existing = json_is_object(existing);
     ctx->existing_same = json_is_true(json_object_get(existing, "same"));
+    ctx->selfie_first_use_id = id_parse(json_string_value(json_object_get(doc, "selfie_first_use_id")));
 
     /* Cache only what a later check-in can use: a day of 24 hours (no clock change), of the device's owner. */
     if (ctx->unit->end_ms - ctx->unit->start_ms == DAY_MS && ctx->emp.device_owner == ctx->emp.employee_id &&

@@ -34,7 +34,9 @@ struct unit_day {
     long long generation;      /* setup_generation when it was read */
     struct work_week week;
     int grace_minutes;
+    int sync_tolerance_s;      /* how far behind the moment received a phone's time is believed */
     bool holiday;
+    bool closed;               /* the nightly closure has closed this day of the unit */
     bool selfie_wfh, selfie_wfo; /* required by the policies in force */
     size_t office_count;
     struct office_fence *offices;
@@ -53,7 +55,7 @@ struct employee_facts {
     bool rostered;
     enum work_mode roster_mode;
     int roster_start_min, roster_end_min; /* -1: the unit's hours */
-    bool had_in;              /* an "in" on local_day already */
+    bool had_arrival;         /* local_day has its arrival already (an "in" that counts for the day) */
     long long previous_id;    /* the latest check-in by captured_at; 0: none */
     int64_t previous_captured_at_ms;
     double previous_lat, previous_lon, previous_accuracy_m;
@@ -62,7 +64,9 @@ struct employee_facts {
 struct checkin_context {
     struct employee_facts emp;
     struct unit_day *unit; /* one reference, released by checkin_context_clear */
-    int local_second;      /* of captured_at, in the unit's time zone */
+    int64_t judged_ms;     /* the instant the context's day and local_second are of */
+    int local_second;      /* of judged_ms, in the unit's time zone */
+    long long selfie_first_use_id; /* an earlier check-in with this selfie (known only from the database); 0: none */
     bool from_database;    /* false: from the cache */
     bool existing, existing_same; /* the nonce was used (with the same bytes): known only from the database */
 };
@@ -73,21 +77,23 @@ void context_cache_shutdown(void);
 
 /*
  * Fills ctx from the cache for this account's check-in with this device,
- * captured at captured_ms; false on a miss (nothing to release then).
+ * captured at captured_ms and received at received_ms, when the cached day is
+ * the day of its judged time; false on a miss (nothing to release then).
  */
-bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms,
+bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, int64_t received_ms,
                        struct checkin_context *ctx);
 
 /*
- * Fills ctx from the context query's document (see store_checkin_context) and
- * caches it. 0, or -1 with the reason in err (a document the query cannot make).
+ * Fills ctx from the context query's document (see store_checkin_context),
+ * read for the instant judged_ms, and caches it. 0, or -1 with the reason in
+ * err (a document the query cannot make).
  */
-int checkin_context_from_json(const json_t *doc, long long account_id, struct checkin_context *ctx, char *err,
-                              size_t err_len);
+int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
+                              char *err, size_t err_len);
 
 /* After a check-in was stored under ctx's facts: the employee's history moves on. */
 void context_cache_note_checkin(const struct checkin_context *ctx, long long checkin_id,
-                                const struct checkin_payload *p);
+                                const struct checkin_payload *p, bool counts_for_day);
 
 /* The cached facts of this account failed the guard: forget them. */
 void context_cache_forget(long long account_id);

@@ -86,13 +86,21 @@ static bool read_parts(struct request *req, struct multipart_part parts[PART_COU
 
 /* ---- the answer ---- */
 
-/* The 201/200 body, a pure function of stored facts, so that a replay gets the same bytes. */
+/*
+ * The 201/200 body, a pure function of stored facts, so that a replay gets the
+ * same bytes; times: {"captured_at", "received_at", "judged_at"} as stored.
+ */
 static json_t *checkin_answer(const char *checkin_id, bool inside, double distance_m, const char *place,
-                              bool selfie_attached, json_t *violations /* stolen */)
+                              bool selfie_attached, json_t *violations /* stolen */, const json_t *times)
 {
-    return json_pack("{s:s, s:s, s:{s:b, s:f, s:s?}, s:b, s:o}", "checkin_id", checkin_id, "status", "accepted",
-                     "geofence", "inside", inside, "distance_m", distance_m, "place", place, "selfie_attached",
-                     selfie_attached, "violations", violations);
+    json_t *answer = json_pack("{s:s, s:s, s:{s:b, s:f, s:s?}, s:b, s:o}", "checkin_id", checkin_id, "status",
+                               "accepted", "geofence", "inside", inside, "distance_m", distance_m, "place", place,
+                               "selfie_attached", selfie_attached, "violations", violations);
+    if (answer && json_object_update(answer, (json_t *)times) != 0) {
+        json_decref(answer);
+        return NULL;
+    }
+    return answer;
 }
 
 static void reply_replay(struct request *req, json_t *stored)
@@ -104,7 +112,7 @@ static void reply_replay(struct request *req, json_t *stored)
                               json_is_true(json_object_get(stored, "inside")),
                               json_number_value(json_object_get(stored, "distance_m")), place,
                               json_is_true(json_object_get(stored, "selfie_attached")),
-                              json_incref(json_object_get(stored, "violations"))));
+                              json_incref(json_object_get(stored, "violations")), json_object_get(stored, "times")));
 }
 
 static int64_t now_ms(void)
@@ -128,6 +136,7 @@ struct checkin_work {
     struct checkin_context ctx;
     struct place_verdict place;
     char place_text[32];
+    bool counts_for_day;
     struct violation violations[CHECKIN_VIOLATIONS_MAX];
     size_t violation_count;
     char *violations_text;
@@ -252,19 +261,22 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
     struct checkin_facts facts = {
         .p = p,
         .received_at_ms = received_ms,
+        .judged_at_ms = w->ctx.judged_ms,
         .selfie_attached = w->selfie_type != NULL,
+        .selfie_first_use_id = w->ctx.selfie_first_use_id,
         .place = w->place,
         .local_weekday = unit->weekday,
         .local_second_of_day = w->ctx.local_second,
         .holiday = unit->holiday,
         .week = &unit->week,
         .grace_minutes = unit->grace_minutes,
+        .day_closed = unit->closed,
         .rostered = emp->rostered,
         .roster_mode = emp->roster_mode,
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
         .selfie_required = p->mode == MODE_WFH ? unit->selfie_wfh : unit->selfie_wfo,
-        .first_in_of_day = !emp->had_in,
+        .had_arrival = emp->had_arrival,
         .has_previous = emp->previous_id != 0,
         .previous_captured_at_ms = emp->previous_captured_at_ms,
         .previous_lat = emp->previous_lat,
@@ -272,6 +284,7 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .previous_accuracy_m = emp->previous_accuracy_m,
     };
     w->violation_count = checkin_violations(&facts, w->violations);
+    w->counts_for_day = checkin_counts_for_day(&facts);
 
     json_t *list = json_array();
     for (size_t i = 0; list && i < w->violation_count; i++)
@@ -286,14 +299,14 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
     return true;
 }
 
-/* Loads the context from the database; false after answering. */
-static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db)
+/* Loads the context of the instant judged_ms from the database into w->ctx; false after answering. */
+static bool load_context_at(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t judged_ms)
 {
     const struct checkin_payload *p = &w->payload;
     enum db_status st;
-    json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, p->captured_at_ms,
-                                       (const char *)w->parts[PART_PAYLOAD].data, w->parts[PART_PAYLOAD].len, w->signature,
-                                       sizeof w->signature, &st);
+    json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, judged_ms,
+                                       w->selfie_type ? w->selfie_hex : NULL, (const char *)w->parts[PART_PAYLOAD].data,
+                                       w->parts[PART_PAYLOAD].len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         return false;
@@ -303,7 +316,7 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
         return false;
     }
     char err[128];
-    int rc = checkin_context_from_json(doc, req->auth.account_id, &w->ctx, err, sizeof err);
+    int rc = checkin_context_from_json(doc, req->auth.account_id, judged_ms, &w->ctx, err, sizeof err);
     json_decref(doc);
     if (rc != 0) {
         log_error("checkin: unusable context for account %lld: %s", req->auth.account_id, err);
@@ -311,6 +324,25 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
         return false;
     }
     return true;
+}
+
+/*
+ * Loads the context of the check-in's judged time; false after answering. The
+ * judged time needs the unit's tolerance, which the context brings: it is read
+ * for the time the default tolerance gives, and read again in the rare case
+ * that the unit's own tolerance judges another instant.
+ */
+static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t received_ms)
+{
+    int64_t captured_ms = w->payload.captured_at_ms;
+    int64_t guess_ms = checkin_judged_at_ms(captured_ms, received_ms, RULE_SYNC_TOLERANCE_DEFAULT_S);
+    if (!load_context_at(req, w, db, guess_ms))
+        return false;
+    int64_t judged_ms = checkin_judged_at_ms(captured_ms, received_ms, w->ctx.unit->sync_tolerance_s);
+    if (judged_ms == guess_ms)
+        return true;
+    checkin_context_clear(&w->ctx);
+    return load_context_at(req, w, db, judged_ms);
 }
 
 /* The nonce was taken: the first answer again for the same bytes (200), else 409. */
@@ -346,7 +378,10 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .mode = work_mode_name(p->mode),
         .captured_at_ms = p->captured_at_ms,
         .received_at_ms = received_ms,
+        .judged_at_ms = w->ctx.judged_ms,
         .local_day = w->ctx.unit->local_day,
+        .counts_for_day = w->counts_for_day,
+        .after_closure = w->ctx.unit->closed,
         .lat = p->lat, .lon = p->lon, .accuracy_m = p->accuracy_m,
         .mock_location = p->mock_location,
         .inside = w->place.inside,
@@ -364,8 +399,9 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .generation = w->ctx.unit->generation,
         .home_id = emp->home_id,
         .previous_id = emp->previous_id,
+        .selfie_first_use_id = w->selfie_type ? w->ctx.selfie_first_use_id : 0,
         .rostered = emp->rostered,
-        .had_in = emp->had_in,
+        .had_arrival = emp->had_arrival,
         .roster_mode = work_mode_name(emp->roster_mode),
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
@@ -407,11 +443,11 @@ void h_checkin_create(struct request *req)
     bool selfie_written = false;
     for (int attempt = 1;; attempt++) {
         struct db_conn *db = NULL;
-        if (context_cache_get(req->auth.account_id, p->device_id, p->captured_at_ms, &w.ctx)) {
+        if (context_cache_get(req->auth.account_id, p->device_id, p->captured_at_ms, received_ms, &w.ctx)) {
             metrics_checkin_context("cache");
         } else {
             metrics_checkin_context("database");
-            if (!(db = request_db(req)) || !load_context(req, &w, db))
+            if (!(db = request_db(req)) || !load_context(req, &w, db, received_ms))
                 goto done;
             /* A retry of the same bytes was verified the first time: answered even if the device was revoked since. */
             if (w.ctx.existing && w.ctx.existing_same && w.ctx.emp.device_owner == w.ctx.emp.employee_id) {
@@ -448,7 +484,7 @@ void h_checkin_create(struct request *req)
         }
         if (result == CHECKIN_STORED) {
             long long checkin_id = id_parse(json_string_value(json_array_get(w.stored, 0)));
-            context_cache_note_checkin(&w.ctx, checkin_id, p);
+            context_cache_note_checkin(&w.ctx, checkin_id, p, w.counts_for_day);
             break;
         }
         if (result == CHECKIN_NOT_STORED) {
@@ -472,7 +508,8 @@ void h_checkin_create(struct request *req)
     metrics_checkin_result("accepted");
     reply_json(req, 201,
                checkin_answer(json_string_value(json_array_get(w.stored, 0)), w.place.inside, w.place.distance_m,
-                              w.place_text[0] ? w.place_text : NULL, w.selfie_type != NULL, json_incref(ids)));
+                              w.place_text[0] ? w.place_text : NULL, w.selfie_type != NULL, json_incref(ids),
+                              json_array_get(w.stored, 2)));
 done:
     work_free(&w);
 }

@@ -106,6 +106,11 @@ void h_home_approve(struct request *req)
         reply_error(req, ERR_NOT_FOUND, "no such home");
         goto done;
     }
+    /* A supervisor's staff account names the employee it also is (POST /v1/staff's employee_id). */
+    if (st == DB_OK && req->auth.employee_id == employee_id) {
+        reply_error(req, ERR_SELF_APPROVAL, "nobody approves its own home");
+        goto done;
+    }
     if (st == DB_OK)
         before = store_home_lock(db, id, &st);
     const char *status = json_string_value(json_object_get(before, "status"));

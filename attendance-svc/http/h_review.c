@@ -276,7 +276,7 @@ void h_violation_decide(struct request *req)
     const json_t *violation = json_object_get(before, "violation");
     long long employee_id = id_parse(json_string_value(json_object_get(violation, "employee_id")));
     if (req->auth.employee_id && req->auth.employee_id == employee_id) {
-        reply_error(req, ERR_OWN_VIOLATION, "a reviewer cannot decide on its own violations");
+        reply_error(req, ERR_SELF_APPROVAL, "nobody decides its own violation");
         goto done;
     }
     bool decided = false;

@@ -6,11 +6,19 @@
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
+#include "rules/checkin_rules.h"
 #include "rules/work_hours.h"
 #include "store/store_units.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Ten years: a unit may believe its phones' clocks entirely (managed devices
+ * whose clock the user cannot set, sites that sync once a month); the
+ * contract's default of 120 s is for phones the employee controls.
+ */
+#define UNIT_SYNC_TOLERANCE_MAX_S 315360000
 
 static bool is_category(const char *c)
 {
@@ -36,11 +44,11 @@ static bool is_unit_code(const char *code)
 static bool decode_unit(struct request *req, json_t *body, struct unit_fields *u, json_t **work_hours)
 {
     char err[256];
-    json_t *hours = NULL, *grace = NULL;
+    json_t *hours = NULL, *grace = NULL, *tolerance = NULL;
     const char *field;
-    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s, s:s, s:s, s?o, s?o}", "code", &u->code, "name", &u->name,
-                           "category", &u->category, "timezone", &u->timezone, "work_hours", &hours,
-                           "grace_minutes", &grace) != 0) {
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s, s:s, s:s, s?o, s?o, s?o}", "code", &u->code,
+                           "name", &u->name, "category", &u->category, "timezone", &u->timezone, "work_hours", &hours,
+                           "grace_minutes", &grace, "sync_tolerance_s", &tolerance) != 0) {
         reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
         return false;
     }
@@ -59,9 +67,16 @@ static bool decode_unit(struct request *req, json_t *body, struct unit_fields *u
     else if (grace && !json_is_null(grace) &&
              (!json_is_integer(grace) || json_integer_value(grace) < 0 || json_integer_value(grace) > 240))
         reply_field_error(req, ERR_INVALID_VALUE, "grace_minutes", "grace_minutes must be a whole number from 0 to 240");
+    else if (tolerance && !json_is_null(tolerance) &&
+             (!json_is_integer(tolerance) || json_integer_value(tolerance) < 0 ||
+              json_integer_value(tolerance) > UNIT_SYNC_TOLERANCE_MAX_S))
+        reply_field_error(req, ERR_INVALID_VALUE, "sync_tolerance_s",
+                          "sync_tolerance_s must be a whole number of seconds from 0 to %d", UNIT_SYNC_TOLERANCE_MAX_S);
     if (req->response)
         return false;
     u->grace_minutes = grace && json_is_integer(grace) ? (int)json_integer_value(grace) : 0;
+    u->sync_tolerance_s = tolerance && json_is_integer(tolerance) ? (int)json_integer_value(tolerance)
+                                                                  : RULE_SYNC_TOLERANCE_DEFAULT_S;
 
     struct work_week week;
     if (hours && !json_is_null(hours)) {

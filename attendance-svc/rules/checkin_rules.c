@@ -11,6 +11,7 @@
 #include "checkin_rules.h"
 
 #include <math.h>
+#include <stdio.h>
 
 struct place_verdict place_for_offices(const struct office_fence *offices, size_t n, double lat, double lon)
 {
@@ -41,6 +42,12 @@ bool checkin_clock_skewed(const struct checkin_payload *p, int64_t received_at_m
     return p->captured_at_ms - received_at_ms > RULE_CLOCK_SKEW_MS;
 }
 
+int64_t checkin_judged_at_ms(int64_t captured_at_ms, int64_t received_at_ms, int sync_tolerance_s)
+{
+    int64_t behind_ms = received_at_ms - captured_at_ms;
+    return behind_ms >= 0 && behind_ms <= (int64_t)sync_tolerance_s * 1000 ? captured_at_ms : received_at_ms;
+}
+
 static double round2(double x) { return round(x * 100.0) / 100.0; }
 
 static void flag(struct violation *out, size_t *n, const char *code, json_t *evidence)
@@ -61,47 +68,63 @@ static bool beyond_tolerance(const struct checkin_facts *f)
     return !f->place.inside && f->place.distance_m > tolerance;
 }
 
+/* The place verdict fails the check-in: the code it is flagged with, or NULL if it passes. */
+static const char *place_failure(const struct checkin_facts *f)
+{
+    if (f->p->mode == MODE_WFO)
+        return !f->place.checked || beyond_tolerance(f) ? "OUTSIDE_GEOFENCE" : NULL;
+    if (!f->place.checked)
+        return "NO_HOME_REGISTERED";
+    return beyond_tolerance(f) ? "OUTSIDE_HOME" : NULL;
+}
+
+bool checkin_counts_for_day(const struct checkin_facts *f)
+{
+    return !place_failure(f) && !f->p->mock_location && !f->day_closed;
+}
+
 static void place_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
 {
     const struct checkin_payload *p = f->p;
-    if (p->mode == MODE_WFO) {
-        if (!f->place.checked)
-            flag(out, n, "OUTSIDE_GEOFENCE", json_pack("{s:s}", "reason", "the unit has no office geofence"));
-        else if (beyond_tolerance(f))
-            flag(out, n, "OUTSIDE_GEOFENCE",
-                 json_pack("{s:f, s:f, s:I}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m,
-                           "nearest_office_id", (json_int_t)f->place.office_id));
-    } else if (!f->place.checked) {
-        flag(out, n, "NO_HOME_REGISTERED", json_pack("{s:s}", "reason", "no approved home"));
-    } else if (beyond_tolerance(f)) {
-        flag(out, n, "OUTSIDE_HOME",
-             json_pack("{s:f, s:f}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m));
-    }
+    const char *code = place_failure(f);
+    if (!code)
+        return;
+    if (!f->place.checked)
+        flag(out, n, code,
+             json_pack("{s:s}", "reason", p->mode == MODE_WFO ? "the unit has no office geofence" : "no approved home"));
+    else if (p->mode == MODE_WFO)
+        flag(out, n, code,
+             json_pack("{s:f, s:f, s:I}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m,
+                       "nearest_office_id", (json_int_t)f->place.office_id));
+    else
+        flag(out, n, code, json_pack("{s:f, s:f}", "distance_m", round2(f->place.distance_m), "accuracy_m", p->accuracy_m));
 }
 
+/* Judged on the judged time, and only for a check-in that may be the day's arrival or departure. */
 static void time_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
 {
     const struct checkin_payload *p = f->p;
     int d = f->local_weekday;
     bool workday = f->week->works[d] && !f->holiday;
-    if (!workday)
+    if (!workday || !checkin_counts_for_day(f))
         return;
+    const char *judged_on = f->judged_at_ms == p->captured_at_ms ? "captured_at" : "received_at";
     int start = f->roster_start_min >= 0 ? f->roster_start_min : f->week->start_min[d];
     int end = f->roster_end_min >= 0 ? f->roster_end_min : f->week->end_min[d];
     char local[16], at[16];
     format_hhmm(f->local_second_of_day / 60, local);
-    if (p->type == CHECKIN_IN && f->first_in_of_day) {
+    if (p->type == CHECKIN_IN && !f->had_arrival) {
         /* Late once the minute after start + grace has begun: 07:30:59 is on time for 07:30. */
         int late_seconds = f->local_second_of_day - (start + f->grace_minutes) * 60;
         if (late_seconds >= 60)
             flag(out, n, "LATE_ARRIVAL",
-                 json_pack("{s:s, s:s, s:i, s:i}", "local_time", local, "start", format_hhmm(start, at),
+                 json_pack("{s:s, s:s, s:i, s:i, s:s}", "local_time", local, "start", format_hhmm(start, at),
                            "grace_minutes", f->grace_minutes, "late_minutes",
-                           (f->local_second_of_day - start * 60) / 60));
+                           (f->local_second_of_day - start * 60) / 60, "judged_on", judged_on));
     } else if (p->type == CHECKIN_OUT && f->local_second_of_day < end * 60) {
         flag(out, n, "EARLY_DEPARTURE",
-             json_pack("{s:s, s:s, s:i}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
-                       (end * 60 - f->local_second_of_day + 59) / 60));
+             json_pack("{s:s, s:s, s:i, s:s}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
+                       (end * 60 - f->local_second_of_day + 59) / 60, "judged_on", judged_on));
     }
 }
 
@@ -141,8 +164,14 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
                        "roster_entry", f->rostered));
     time_rules(f, out, &n);
     int64_t delay = f->received_at_ms - p->captured_at_ms;
-    if (delay > RULE_LATE_SYNC_MS)
-        flag(out, &n, "LATE_SYNC", json_pack("{s:I}", "delay_seconds", (json_int_t)(delay / 1000)));
+    if (delay > RULE_LATE_SYNC_MS || f->day_closed)
+        flag(out, &n, "LATE_SYNC",
+             json_pack("{s:I, s:b}", "delay_seconds", (json_int_t)(delay / 1000), "day_closed", f->day_closed));
+    if (f->selfie_attached && f->selfie_first_use_id) {
+        char earlier[24];
+        snprintf(earlier, sizeof earlier, "%lld", f->selfie_first_use_id);
+        flag(out, &n, "SELFIE_REUSED", json_pack("{s:s, s:s}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256));
+    }
     travel_rule(f, out, &n);
     return n;
 }

@@ -21,6 +21,7 @@
 #define RULE_LATE_SYNC_MS (15 * 60 * 1000)
 #define RULE_CLOCK_SKEW_MS (5 * 60 * 1000)
 #define RULE_MAX_SPEED_KMH 300.0
+#define RULE_SYNC_TOLERANCE_DEFAULT_S 120 /* a unit's sync_tolerance_s unless set */
 
 /* Where the point was checked against: the nearest office or the approved home. */
 struct place_verdict {
@@ -40,18 +41,31 @@ struct place_verdict place_for_offices(const struct office_fence *offices, size_
 /* The verdict for WFH against the approved home (NULL: none approved). */
 struct place_verdict place_for_home(const struct geofence *home, double lat, double lon);
 
+/*
+ * The judged time (CONTRACT.md, "The record is judged on times the service
+ * can trust"): the phone's captured_at when it lies within sync_tolerance_s
+ * before the moment received, else the moment received. A phone whose clock
+ * is behind gains nothing by it, and neither does one whose clock is ahead
+ * (within the 5 minutes that clock_skew allows): a time after the moment the
+ * service received it cannot be true, so the moment received stands.
+ */
+int64_t checkin_judged_at_ms(int64_t captured_at_ms, int64_t received_at_ms, int sync_tolerance_s);
+
 struct checkin_facts {
     const struct checkin_payload *p;
     int64_t received_at_ms;
+    int64_t judged_at_ms;     /* checkin_judged_at_ms */
     bool selfie_attached;
+    long long selfie_first_use_id; /* an earlier check-in that attached the same selfie; 0: none */
     struct place_verdict place;
 
-    /* The unit and its day, in the unit's time zone. */
+    /* The unit and its judged day, in the unit's time zone. */
     int local_weekday;        /* enum weekday */
-    int local_second_of_day;  /* of captured_at */
+    int local_second_of_day;  /* of the judged time */
     bool holiday;
     const struct work_week *week;
     int grace_minutes;
+    bool day_closed;          /* the nightly closure had closed the judged day when the check-in arrived */
 
     /* The roster entry of the day, if any (none means WFO at the unit's hours). */
     bool rostered;
@@ -60,7 +74,7 @@ struct checkin_facts {
 
     bool selfie_required; /* by the policy in force, for this check-in's mode */
 
-    bool first_in_of_day; /* no earlier "in" on this local day */
+    bool had_arrival;     /* the judged day has its arrival already (an earlier "in" that counts) */
     bool has_previous;
     int64_t previous_captured_at_ms;
     double previous_lat, previous_lon, previous_accuracy_m;
@@ -72,6 +86,14 @@ struct violation {
     const char *code;
     json_t *evidence; /* owned by the caller after the call */
 };
+
+/*
+ * Whether the check-in may be the day's arrival (an "in") or departure (an
+ * "out"): it passed its place check (no OUTSIDE_GEOFENCE, OUTSIDE_HOME,
+ * NO_HOME_REGISTERED or MOCK_LOCATION) and its day was not closed yet. One
+ * that does not count is stored and flagged, and no time rule judges it.
+ */
+bool checkin_counts_for_day(const struct checkin_facts *f);
 
 /* Fills out with the violations (at most CHECKIN_VIOLATIONS_MAX) and returns how many. */
 size_t checkin_violations(const struct checkin_facts *f, struct violation *out);

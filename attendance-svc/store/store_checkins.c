@@ -29,7 +29,7 @@ const struct db_statement store_checkins_statements[] = {
      " SELECT json_build_object("
      "  'employee_id', emp.id::text,"
      "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"
-     "  'grace_minutes', unit.grace_minutes, 'local_day', t.local::date,"
+     "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.local::date,"
      "  'day_start_ms', (extract(epoch FROM t.local::date::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
      "  'day_end_ms', (extract(epoch FROM (t.local::date + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
      "  'local_weekday', extract(isodow FROM t.local)::int - 1,"
@@ -37,6 +37,7 @@ const struct db_statement store_checkins_statements[] = {
      "  'generation', (SELECT n FROM setup_generation),"
      "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.local::date"
      "                     AND (h.agency_id IS NULL OR h.agency_id = unit.agency_id)),"
+     "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.local::date),"
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"
@@ -52,8 +53,9 @@ const struct db_statement store_checkins_statements[] = {
      "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"
      "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)"
      "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"
-     "  'had_in', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
-     "                    AND c.local_day = t.local::date AND c.type = 'in'),"
+     "  'had_arrival', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
+     "                         AND c.local_day = t.local::date AND c.type = 'in' AND c.counts_for_day),"
+     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7),"
      "  'previous', (SELECT json_build_object('id', c.id::text,"
      "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
      "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"
@@ -80,45 +82,50 @@ const struct db_statement store_checkins_statements[] = {
      "         ORDER BY c.captured_at DESC LIMIT 1)"
      "       IS NOT DISTINCT FROM $27::bigint"
      "   AND EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1 AND c.local_day = $9::date"
-     "               AND c.type = 'in') = $28::boolean AS fresh),"
+     "               AND c.type = 'in' AND c.counts_for_day) = $28::boolean"
+     "   AND (SELECT s.checkin_id FROM selfie_uses s WHERE s.sha256 = $17) IS NOT DISTINCT FROM $29::bigint AS fresh),"
      " s AS (INSERT INTO selfies (sha256, day, content_type, size_bytes)"
      "       SELECT $17::text, $9::date, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
      "       ON CONFLICT (sha256, day) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
-     "         payload, signature)"
+     "         payload, signature, judged_at, counts_for_day, after_closure)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
-     "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21"
-     "         FROM g WHERE g.fresh RETURNING id, local_day),"
+     "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21,"
+     "              to_timestamp($30::bigint / 1000.0), $31, $32"
+     "         FROM g WHERE g.fresh RETURNING id, local_day, captured_at, received_at, judged_at),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
      "         FROM c, json_to_recordset($22::json) AS x (code text, evidence jsonb, ord int) ORDER BY x.ord"
      "       RETURNING id, code)"
      " SELECT g.fresh, c.id, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
-     "                                             ORDER BY v.id), '[]') FROM v)"
+     "                                             ORDER BY v.id), '[]') FROM v),"
+     "        checkin_times_doc(c.captured_at, c.received_at, c.judged_at, $2::bigint)"
      "   FROM g LEFT JOIN c ON true"},
     {"checkin_replay",
      "SELECT json_build_object('checkin_id', c.id::text, 'inside', c.inside, 'distance_m', c.distance_m,"
      "        'place', c.place, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
      "        'violations', (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
      "                                                ORDER BY v.id), '[]')"
-     "                       FROM violations v WHERE v.checkin_id = c.id AND v.day = c.local_day))"
+     "                       FROM violations v WHERE v.checkin_id = c.id AND v.day = c.local_day),"
+     "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, c.unit_id))"
      "  FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      " WHERE n.device_id = $1 AND n.nonce = $2 AND c.payload = $3 AND c.signature = $4"},
     {NULL, NULL},
 };
 
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t captured_at_ms, const char *payload, size_t payload_len,
-                              const unsigned char *signature, size_t signature_len, enum db_status *status)
+                              int64_t judged_at_ms, const char *selfie_sha256, const char *payload,
+                              size_t payload_len, const unsigned char *signature, size_t signature_len,
+                              enum db_status *status)
 {
-    char account[24], dev[24], captured[24];
-    snprintf(captured, sizeof captured, "%" PRId64, captured_at_ms);
-    const char *values[] = {id_text(account, account_id), id_text(dev, device_id), nonce, captured, payload,
-                            (const char *)signature};
-    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len};
-    const int formats[] = {0, 0, 0, 0, 1, 1};
-    PGresult *r = db_exec_binary(db, "checkin_context", 6, values, lengths, formats, status);
+    char account[24], dev[24], judged[24];
+    snprintf(judged, sizeof judged, "%" PRId64, judged_at_ms);
+    const char *values[] = {id_text(account, account_id), id_text(dev, device_id), nonce, judged, payload,
+                            (const char *)signature, selfie_sha256};
+    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len, 0};
+    const int formats[] = {0, 0, 0, 0, 1, 1, 0};
+    PGresult *r = db_exec_binary(db, "checkin_context", 7, values, lengths, formats, status);
     if (!r)
         return NULL;
     json_t *doc = store_doc(r, 0, 0);
@@ -129,10 +136,11 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
 enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,
                                          enum db_status *status)
 {
-    char emp[24], unit[24], dev[24], captured[24], received[24], lat[32], lon[32], acc[32], dist[32], size[24],
-        account[24], generation[24], home[24], previous[24], roster[32];
+    char emp[24], unit[24], dev[24], captured[24], received[24], judged[24], lat[32], lon[32], acc[32], dist[32],
+        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24];
     snprintf(captured, sizeof captured, "%" PRId64, row->captured_at_ms);
     snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
+    snprintf(judged, sizeof judged, "%" PRId64, row->judged_at_ms);
     snprintf(lat, sizeof lat, "%.17g", row->lat);
     snprintf(lon, sizeof lon, "%.17g", row->lon);
     snprintf(acc, sizeof acc, "%.17g", row->accuracy_m);
@@ -149,13 +157,14 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
         row->selfie_sha256, row->selfie_content_type, row->selfie_sha256 ? size : NULL, row->payload,
         (const char *)row->signature, row->violations_json, id_text(account, row->account_id), generation,
         id_text(home, row->home_id), row->rostered ? roster : NULL, id_text(previous, row->previous_id),
-        row->had_in ? "true" : "false"};
-    int lengths[28] = {0};
-    int formats[28] = {0};
+        row->had_arrival ? "true" : "false", id_text(first_use, row->selfie_first_use_id), judged,
+        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false"};
+    int lengths[32] = {0};
+    int formats[32] = {0};
     lengths[19] = (int)row->payload_len, formats[19] = 1;
     lengths[20] = (int)row->signature_len, formats[20] = 1;
     *stored = NULL;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 28, values, lengths, formats, status);
+    PGresult *r = db_exec_binary(db, "checkin_insert", 32, values, lengths, formats, status);
     if (!r)
         return CHECKIN_NOT_STORED;
     enum checkin_stored result = CHECKIN_STALE;
@@ -163,7 +172,7 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
         result = CHECKIN_NOT_STORED;
         if (!PQgetisnull(r, 0, 1)) {
             /* Stored and committed: out of memory here leaves the phone to retry, and the retry is a replay. */
-            *stored = json_pack("[s, o]", PQgetvalue(r, 0, 1), store_doc(r, 0, 2));
+            *stored = json_pack("[s, o, o]", PQgetvalue(r, 0, 1), store_doc(r, 0, 2), store_doc(r, 0, 3));
             result = CHECKIN_STORED;
             if (!*stored)
                 *status = DB_UNAVAILABLE;

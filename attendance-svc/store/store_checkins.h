@@ -12,24 +12,29 @@
 /*
  * Everything the rules need, as one JSON document, for the token's account if
  * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
- * category), whether its agency's calendar or the national one makes the day a holiday, and
- * captured_at in its time zone (local_day, its UTC bounds day_start_ms and
+ * sync_tolerance_s, category), whether its agency's calendar or the national one makes the
+ * day a holiday, whether the nightly closed the day (closed), and the instant judged_at_ms in
+ * its time zone (local_day, its UTC bounds day_start_ms and
  * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
  * (id, employee_id, active, public_key hex), whether this device's nonce is taken
  * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,
- * radius_m), the roster entry, the policies in force, whether an "in" exists already
- * that day (had_in), and the latest check-in by captured_at (previous: id, captured_at_ms,
- * lat, lon, accuracy_m). NULL with DB_OK when the account is not usable.
+ * radius_m), the roster entry, the policies in force, whether the day has its arrival
+ * already (had_arrival), the latest check-in by captured_at (previous: id, captured_at_ms,
+ * lat, lon, accuracy_m), and the first check-in that attached the selfie
+ * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none). NULL with DB_OK when the
+ * account is not usable.
  */
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t captured_at_ms, const char *payload, size_t payload_len,
-                              const unsigned char *signature, size_t signature_len, enum db_status *status);
+                              int64_t judged_at_ms, const char *selfie_sha256, const char *payload,
+                              size_t payload_len, const unsigned char *signature, size_t signature_len,
+                              enum db_status *status);
 
 struct checkin_row {
     long long employee_id, unit_id, device_id;
     const char *nonce, *type, *mode;
-    int64_t captured_at_ms, received_at_ms;
-    const char *local_day;
+    int64_t captured_at_ms, received_at_ms, judged_at_ms;
+    const char *local_day; /* of the judged time */
+    bool counts_for_day, after_closure;
     double lat, lon, accuracy_m;
     bool mock_location, inside;
     double distance_m;
@@ -43,8 +48,8 @@ struct checkin_row {
     const char *violations_json; /* [{"code", "evidence", "ord"}] */
 
     /* The facts the check-in was judged by, which must still hold when it is stored. */
-    long long account_id, generation, home_id, previous_id; /* 0: none */
-    bool rostered, had_in;
+    long long account_id, generation, home_id, previous_id, selfie_first_use_id; /* 0: none */
+    bool rostered, had_arrival;
     const char *roster_mode;
     int roster_start_min, roster_end_min; /* -1: none */
 };
@@ -54,8 +59,9 @@ enum checkin_stored { CHECKIN_STORED, CHECKIN_NOT_STORED, CHECKIN_STALE };
 /*
  * Stores the check-in, its selfie record and its violations atomically, if the
  * facts it was judged by still hold (the account, the employee's unit, the active
- * device, setup_generation, the home, the roster entry, the latest check-in and
- * had_in): CHECKIN_STORED with *stored = [checkin_id, [{"violation_id", "code"}...]];
+ * device, setup_generation, the home, the roster entry, the latest check-in,
+ * had_arrival and the selfie's first use): CHECKIN_STORED with *stored =
+ * [checkin_id, [{"violation_id", "code"}...], {"captured_at", "received_at", "judged_at"}];
  * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts);
  * CHECKIN_NOT_STORED when the nonce was taken meanwhile. With *status not DB_OK,
  * the result means nothing.
@@ -66,7 +72,8 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
 /*
  * The stored answer facts of the check-in with this device and nonce if its
  * payload and signature are these exact bytes: {"checkin_id", "inside",
- * "distance_m", "place", "selfie_attached", "violations"}. NULL with DB_OK when
+ * "distance_m", "place", "selfie_attached", "violations", "times": {"captured_at",
+ * "received_at", "judged_at"}}. NULL with DB_OK when
  * there is none.
  */
 json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char *nonce, const char *payload,

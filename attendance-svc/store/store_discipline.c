@@ -14,11 +14,11 @@ const struct db_statement store_discipline_statements[] = {
      "  'absent_days', (SELECT count(*) FROM absent),"
      "  'late_minutes', (SELECT coalesce(sum((evidence ->> 'late_minutes')::int), 0) FROM v"
      "                   WHERE code = 'LATE_ARRIVAL'),"
-     /* Only the day's last "out" counts: stepping out at noon and leaving on time is not leaving early. */
+     /* Only the day's departure counts (day_attendance, sql/0016): stepping out at noon and leaving on
+      * time is not leaving early. */
      "  'early_minutes', (SELECT coalesce(sum((v.evidence ->> 'early_minutes')::int), 0) FROM v"
-     "                    WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT c.id FROM checkins c"
-     "                      WHERE c.employee_id = v.employee_id AND c.local_day = v.day AND c.type = 'out'"
-     "                      ORDER BY c.captured_at DESC LIMIT 1)),"
+     "                    WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
+     "                      FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day)),"
      "  'gaps', (SELECT coalesce(json_agg((SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
      "                                     WHERE is_work_day(a.unit_id, g::date)) ORDER BY a.day), '[]') FROM absent a),"
      "  'minutes_per_day', (SELECT minutes FROM discipline_day_minutes"

@@ -30,17 +30,15 @@ const struct db_statement store_exports_statements[] = {
     {"export_settings", "SELECT set_config('jit', 'off', true)"},
     /*
      * The day's check-ins are found unit by unit through checkins_unit_day_idx;
-     * its violations through violations_employee_day_idx. Early minutes are
-     * those of the day's last "out", if it was early.
+     * its violations through violations_employee_day_idx. First in and last out
+     * are the day's arrival and departure (day_attendance, sql/0016: judged
+     * times of the check-ins that count), read by each member's key. Early
+     * minutes are those of the departure, if it was early.
      */
     {"export_attendance",
      "WITH " DAY_MEMBERS ","
      " day_checkins AS ("
      "   SELECT c.employee_id,"
-     "          min(c.captured_at) FILTER (WHERE c.type = 'in') AS first_in,"
-     "          max(c.captured_at) FILTER (WHERE c.type = 'out') AS last_out,"
-     "          (array_agg(c.id ORDER BY c.captured_at DESC, c.id DESC) FILTER (WHERE c.type = 'out'))[1]"
-     "            AS last_out_id,"
      "          bool_and(c.selfie_sha256 IS NOT NULL) AS selfie_attached, bool_and(c.inside) AS inside"
      "     FROM units u JOIN checkins c ON c.unit_id = u.id AND c.local_day = $1::date"
      "    GROUP BY c.employee_id),"
@@ -55,14 +53,16 @@ const struct db_statement store_exports_statements[] = {
      "     FROM violations v WHERE v.day = $1::date AND v.code = 'EARLY_DEPARTURE'"
      "    GROUP BY v.checkin_id)"
      " SELECT e.nip, e.name, u.code, coalesce(r.mode, 'WFO'),"
-     "        local_rfc3339(d.first_in, u.timezone), local_rfc3339(d.last_out, u.timezone),"
+     "        local_rfc3339(a.arrival_at, u.timezone), local_rfc3339(a.departure_at, u.timezone),"
      "        round(coalesce(dv.late_minutes, 0))::text, round(coalesce(early.early_minutes, 0))::text,"
      "        d.selfie_attached::text, d.inside::text, dv.codes"
      "   FROM members m JOIN employees e ON e.id = m.employee_id JOIN units u ON u.id = m.unit_id"
      "   LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $1::date"
      "   LEFT JOIN day_checkins d ON d.employee_id = e.id"
+     "   LEFT JOIN LATERAL (SELECT * FROM day_attendance x WHERE x.employee_id = e.id AND x.local_day = $1::date) a"
+     "     ON true"
      "   LEFT JOIN day_violations dv ON dv.employee_id = e.id"
-     "   LEFT JOIN early ON early.checkin_id = d.last_out_id"
+     "   LEFT JOIN early ON early.checkin_id = a.departure_id"
      "  ORDER BY u.code COLLATE \"C\", e.nip COLLATE \"C\""},
     /* The policies covering a unit: in force that day, naming its category, unscoped or scoped to it or above it. */
     {"export_units",

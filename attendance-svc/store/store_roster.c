@@ -23,18 +23,17 @@ const struct db_statement store_roster_statements[] = {
      "  FROM roster_entries r JOIN employees e ON e.id = r.employee_id"
      " WHERE r.unit_id = $1::bigint AND r.day = $2::date"},
     /* A unit's day as its console shows it: each active employee's rostered mode, first in and last
-     * out, and whether the nightly closure found it absent (absent), else checked in (present) or
-     * not yet (pending). */
+     * out (the day's arrival and departure: day_attendance, sql/0016), and whether the nightly
+     * closure found it absent (absent), else arrived (present) or not yet (pending). */
     {"unit_day",
      "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
-     "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.first_in, 'last_out', d.last_out,"
-     "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.first_in IS NOT NULL THEN 'present' ELSE 'pending' END)"
+     "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.arrival_at, 'last_out', d.departure_at,"
+     "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present' ELSE 'pending' END)"
      "   ORDER BY e.name, e.id), '[]')"
      "  FROM employees e"
      "  LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $2::date"
-     "  LEFT JOIN LATERAL (SELECT min(c.captured_at) FILTER (WHERE c.type = 'in') AS first_in,"
-     "                            max(c.captured_at) FILTER (WHERE c.type = 'out') AS last_out"
-     "                       FROM checkins c WHERE c.employee_id = e.id AND c.local_day = $2::date) d ON true"
+     "  LEFT JOIN LATERAL (SELECT * FROM day_attendance x WHERE x.employee_id = e.id AND x.local_day = $2::date) d"
+     "    ON true"
      "  LEFT JOIN LATERAL (SELECT true AS absent FROM violations v"
      "                      WHERE v.employee_id = e.id AND v.day = $2::date AND v.code = 'ABSENT' LIMIT 1) a ON true"
      " WHERE e.unit_id = $1 AND e.active"},

@@ -14,6 +14,7 @@ struct unit_fields {
     const char *code, *name, *category, *timezone;
     const char *work_hours_json;
     int grace_minutes;
+    int sync_tolerance_s;
 };
 /* The new unit's document; NULL on failure (DB_UNIQUE_VIOLATION: the code is taken). */
 json_t *store_unit_insert(struct db_conn *db, const struct unit_fields *u, enum db_status *status);

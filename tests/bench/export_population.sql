@@ -72,13 +72,14 @@ SELECT e.id AS employee_id, e.unit_id, dv.id AS device_id, b.day, t.type,
 
 INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at, local_day,
                       lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256, payload,
-                      signature)
+                      signature, judged_at, counts_for_day, after_closure)
 SELECT c.employee_id, c.unit_id, c.device_id, md5(c.employee_id || c.type || c.day), c.type, c.mode, c.captured_at,
        c.captured_at + CASE WHEN c.employee_id % 50 = 7 THEN interval '20 minutes' ELSE interval '2 seconds' END,
        c.day, -6.1818, 106.8283, 12.5, false, c.employee_id % 25 <> 1, CASE WHEN c.employee_id % 25 = 1 THEN 180 ELSE 0 END,
        CASE c.mode WHEN 'WFH' THEN 'home' END,
        CASE c.mode WHEN 'WFH' THEN encode(sha256('export bench selfie'), 'hex') END,
-       convert_to('{"bench":true}', 'UTF8'), sha512(convert_to(c.employee_id || c.type || c.day, 'UTF8'))
+       convert_to('{"bench":true}', 'UTF8'), sha512(convert_to(c.employee_id || c.type || c.day, 'UTF8')),
+       c.captured_at, c.employee_id % 25 <> 1, false
   FROM bench_checkins c
  ORDER BY c.captured_at;
 

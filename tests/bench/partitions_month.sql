@@ -11,10 +11,10 @@ SELECT create_month_partitions(:'month', :'month') \gset
 
 INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,
                       local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place,
-                      selfie_sha256, payload, signature)
+                      selfie_sha256, payload, signature, judged_at, counts_for_day, after_closure)
 SELECT d.employee_id, :unit_id, d.id, x.nonce, x.type, x.mode, x.captured_at, x.captured_at + interval '2 seconds',
        (x.captured_at AT TIME ZONE 'Asia/Jakarta')::date, x.lat, x.lon, 12.5, false, true, 0,
-       CASE x.mode WHEN 'WFH' THEN 'home' END, NULL, p.payload, sha512(p.payload)
+       CASE x.mode WHEN 'WFH' THEN 'home' END, NULL, p.payload, sha512(p.payload), x.captured_at, true, false
   FROM generate_series(1, :rows) g
   JOIN devices d ON d.id = :device_first + g % :employees
  CROSS JOIN LATERAL (

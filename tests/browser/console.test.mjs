@@ -118,6 +118,12 @@ try {
     return /\d+\s*m/.test(distance) && (await page.locator('svg.map circle.map-point').count()) === 1;
   });
 
+  await step("the phone's time, the service's and the judged one side by side, and why", async () => {
+    const cells = await page.locator('#times tbody td').allInnerTexts();
+    const why = await page.locator('#judged-why').innerText();
+    return cells.length === 3 && cells.every((c) => /\d\d[.:]\d\d/.test(c)) && /waktu ponsel/i.test(why);
+  });
+
   await step('see the selfie (a reviewer may)', async () => {
     const img = page.locator('img.selfie');
     await img.waitFor();

@@ -31,8 +31,9 @@ FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def png(width=96, height=120):
-    """A small real PNG (a figure in a uniform on a plain wall), so the selfie shows as a picture."""
+def png(width=96, height=120, wall=230):
+    """A small real PNG (a figure in a uniform on a plain wall), so the selfie shows as a picture; each wall
+    a photo of its own (the same bytes twice are SELFIE_REUSED)."""
     rows = []
     for y in range(height):
         row = bytearray([0])
@@ -43,7 +44,7 @@ def png(width=96, height=120):
             elif body:
                 row += bytes((196, 160, 90)) if abs(dx) > 4 else bytes((250, 250, 250))
             else:
-                row += bytes((200, 215, 230))
+                row += bytes((200, 215, wall))
         rows.append(bytes(row))
 
     def chunk(kind, data):
@@ -80,10 +81,10 @@ def seed(env, work):
     make_staff(env, "reviewer", a.top["id"], username="reviewer.dua")
     make_staff(env, "supervisor", unit["id"], username="supervisor.kep")
     violations = []
-    for name in ("Siti Rahmawati", "Budi Santoso", "Dewi Lestari"):
+    for i, name in enumerate(("Siti Rahmawati", "Budi Santoso", "Dewi Lestari")):
         phone = Phone(env.svc, env.db, unit["id"])
         env.db.sql("UPDATE employees SET name = :'n' WHERE id = :'e'", f"n={name}", f"e={phone.employee_id}")
-        r = phone.checkin(lat=FAR[0], lon=FAR[1], accuracy=25.0, selfie=png())
+        r = phone.checkin(lat=FAR[0], lon=FAR[1], accuracy=25.0, selfie=png(wall=230 - i))
         check(r.status == 201, f"check-in: {r}")
         flagged = {v["code"]: v["violation_id"] for v in r.json()["violations"]}
         check("OUTSIDE_GEOFENCE" in flagged, f"flagged {flagged}")

@@ -138,9 +138,10 @@ def a_check_in_stored_elsewhere_moves_the_history_on(env):
     p = warm(env)
     captured = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=60)
     env.db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
-               " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature)"
+               " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature, judged_at,"
+               " counts_for_day, after_closure)"
                " VALUES (:'e', :'u', :'d', 'elsewhere-nonce-0000000', 'in', 'WFO', :'t', now(), :'day',"
-               " -7.2575, 112.7521, 10, false, false, 660000, '\\x00', '\\x00')",
+               " -7.2575, 112.7521, 10, false, false, 660000, '\\x00', '\\x00', now(), false, false)",
                f"e={p.employee_id}", f"u={env.unit['id']}", f"d={p.device_id}", f"t={captured.isoformat()}",
                f"day={local_day(env.unit)}")
     r = p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=rfc3339(captured.timestamp() + 60))

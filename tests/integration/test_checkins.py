@@ -47,7 +47,8 @@ def a_check_in_inside_the_office_is_accepted_clean(env):
     r = p.checkin(lat=NEAR[0], lon=NEAR[1])
     eq(r.status, 201, f"status {r}")
     body = r.json()
-    eq(sorted(body), ["checkin_id", "geofence", "selfie_attached", "status", "violations"], "fields")
+    eq(sorted(body), ["captured_at", "checkin_id", "geofence", "judged_at", "received_at", "selfie_attached", "status",
+                      "violations"], "fields")
     eq(body["status"], "accepted", "status field")
     eq(body["geofence"], {"inside": True, "distance_m": 0, "place": f"office:{env.office_id}"}, "geofence")
     eq((body["selfie_attached"], body["violations"]), (False, []), "no selfie, no violation")

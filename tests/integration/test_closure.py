@@ -31,9 +31,10 @@ def member_since(env, phone, since="2023-01-01 00:00+07"):
 def checkin(env, phone, unit, day, type, hhmm):
     """A check-in stored as the service would have, at hh:mm Jakarta time on day; its id."""
     return env.db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
-               " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature)"
+               " local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload, signature, judged_at,"
+               " counts_for_day, after_closure)"
                " VALUES (:'e', :'u', :'d', :'n', :'type', 'WFO', :'t', :'t', :'day', -6.18, 106.83, 10, false, true,"
-               " 0, '\\x00', '\\x00') RETURNING id", f"e={phone.employee_id}", f"u={unit['id']}",
+               " 0, '\\x00', '\\x00', :'t', true, false) RETURNING id", f"e={phone.employee_id}", f"u={unit['id']}",
                f"d={phone.device_id}", f"n={secrets.token_hex(11)}", f"type={type}", f"t={day} {hhmm}+07",
                f"day={day}")[0][0]
 
@@ -74,14 +75,18 @@ def the_closure_flags_absent_and_no_checkout_once(env):
 @test
 def a_retry_after_the_closure_gets_the_first_answer(env):
     # NO_CHECKOUT is not tied to the "in" it names, so a phone retrying that "in" still gets the same body.
-    p = Phone(env.svc, env.db, env.unit["id"])
-    captured = time.time() - 86400
+    # A unit that believes a phone's time a day late, so that yesterday's "in" is yesterday's.
+    a = env.agency
+    unit = a.unit(a.prefix + "-CR", "administrative", parent_id=a.top["id"], sync_tolerance_s=86400)
+    a.office(unit["id"])
+    p = Phone(env.svc, env.db, unit["id"])
+    captured = time.time() - 86400 + 30
     payload = p.payload(captured_at=rfc3339(captured))
     first = p.post(payload)
     eq(first.status, 201, f"yesterday's in: {first}")
     day = datetime.datetime.fromtimestamp(captured, zoneinfo.ZoneInfo("Asia/Jakarta")).date().isoformat()
     close(env, day)
-    eq(flags(env, p, "NO_CHECKOUT"), [(day, "NO_CHECKOUT", env.unit["id"])], "flagged")
+    eq(flags(env, p, "NO_CHECKOUT"), [(day, "NO_CHECKOUT", unit["id"])], "flagged")
     evidence = json.loads(env.db.sql("SELECT evidence FROM violations WHERE employee_id = :'e' AND code = 'NO_CHECKOUT'",
                                      f"e={p.employee_id}")[0][0])
     eq(evidence["last_in_checkin_id"], first.json()["checkin_id"], "the in it names")
@@ -218,6 +223,7 @@ def no_lateness_on_a_holiday(env):
     agency = a.unit(a.prefix + "-HOL", "administrative")
     every_day = {d: ["00:00", "00:01"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     unit = a.unit(a.prefix + "-HL", "administrative", parent_id=agency["id"], work_hours=every_day)
+    a.office(unit["id"])  # an "in" outside every office is no arrival, and cannot be late
     first = Phone(env.svc, env.db, unit["id"])
     r = first.checkin()
     codes = [v["code"] for v in r.json()["violations"]]

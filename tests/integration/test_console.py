@@ -265,6 +265,7 @@ def a_units_day_lists_each_employee_and_counts_against_the_cap(env):
     a = env.agency
     day = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date().isoformat()
     unit = a.unit(a.prefix + "-DAY", "administrative", parent_id=a.top["id"])
+    a.office(unit["id"])  # present: an arrival inside an office
     present = Phone(env.svc, env.db, unit["id"])
     eq(present.checkin().status, 201, "a check-in")
     absent, _ = make_employee(env.db, unit["id"], name="Absen")

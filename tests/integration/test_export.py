@@ -13,8 +13,8 @@ import tempfile
 import subprocess
 import threading
 
-from harness import (SVC, Agency, Phone, admin_env, base_env, check, check_sanitizers, eq, jpeg, log_records,
-                     make_staff, run_svc, test)
+from harness import (BELIEVE_PHONES, SVC, Agency, Phone, admin_env, base_env, check, check_sanitizers, eq, jpeg,
+                     log_records, make_staff, run_svc, test)
 
 import nacl.signing
 
@@ -46,8 +46,9 @@ def keygen(path, env_vars):
 def setup():
     env = admin_env()
     svc, db = env.svc, env.db
-    a = env.agency = Agency(svc, prefix="EXP")  # EXP-TOP, EXP-A (administrative), EXP-B (direct_service)
-    env.unit_c = a.unit("EXP-C", "administrative", timezone="Asia/Makassar", parent_id=a.top["id"])
+    # EXP-TOP, EXP-A (administrative), EXP-B (direct_service); their phones' times of 2023 believed.
+    a = env.agency = Agency(svc, prefix="EXP", **BELIEVE_PHONES)
+    env.unit_c = a.unit("EXP-C", "administrative", timezone="Asia/Makassar", parent_id=a.top["id"], **BELIEVE_PHONES)
     r = svc.request("POST", "/v1/offices", {"unit_id": a.unit_a["id"], "name": "Balai Kota", "geofence": {
         "type": "circle", "lat": OFFICE[0], "lon": OFFICE[1], "radius_m": 150}}, token=a.admin)
     check(r.status == 201, f"office: {r}")
@@ -143,17 +144,18 @@ def the_known_day_is_exported_byte_for_byte(env):
             + '198001012000012002,"Budi, ""Bud""\nSantoso",EXP-A,WFO,2023-09-04T07:47:30+07:00,'
               "2023-09-04T15:30:00+07:00,17,30,false,true,EARLY_DEPARTURE;LATE_ARRIVAL;LATE_SYNC\r\n"
             + "198001012000012003,Dewi Lestari,EXP-A,WFO,,,0,0,,,ABSENT\r\n"
-            # The nightly closes the day first: Eko's in has no out (NO_CHECKOUT), Fajar and Hadi are absent
-            # too (a WFH day needs its check-in as well). Indah, who joined the day after, is not listed.
-            + "198001012000012004,Eko Prasetyo,EXP-A,WFH,2023-09-04T07:20:00+07:00,,0,0,false,false,"
-              "LATE_SYNC;NO_CHECKOUT;NO_SELFIE;OUTSIDE_HOME\r\n"
+            # The nightly closes the day first: Eko's only "in", outside its home, is no arrival (ABSENT);
+            # Fajar and Hadi are absent too (a WFH day needs its check-in as well). Indah, who joined the day
+            # after, is not listed.
+            + "198001012000012004,Eko Prasetyo,EXP-A,WFH,,,0,0,false,false,"
+              "ABSENT;LATE_SYNC;NO_SELFIE;OUTSIDE_HOME\r\n"
             + "198001012000012005,Fajar Nugroho,EXP-B,WFO,,,0,0,,,ABSENT\r\n"
             + "198001012000012006,Gita Ayu,EXP-C,WFH,2023-09-04T07:10:00+08:00,2023-09-04T16:30:00+08:00,"
               "0,0,true,true,LATE_SYNC\r\n"
             + "198001012000012007,Hadi Susanto,EXP-C,WFH,,,0,0,,,ABSENT\r\n")
     eq(read(out_dir, f"attendance_{DAY}.csv").decode(), want, "attendance file")
     want = (UNITS_HEADER
-            + "EXP-A,4,3,1,1,25.00,50,false\r\n"
+            + "EXP-A,4,3,1,2,25.00,50,false\r\n"
             + "EXP-B,1,1,0,1,0.00,0,false\r\n"       # direct_service, not named by the policy: WFO only
             + "EXP-C,2,0,2,1,100.00,50,true\r\n"     # 2 at home where 50% of 2 allows 1
             + "EXP-TOP,0,0,0,0,0.00,50,false\r\n")
@@ -174,7 +176,7 @@ def every_violation_of_the_day_is_listed_with_its_status(env):
     want = sorted([("01", "LATE_SYNC"), ("01", "LATE_SYNC"), ("02", "LATE_SYNC"), ("02", "LATE_ARRIVAL"),
                    ("02", "LATE_SYNC"), ("02", "EARLY_DEPARTURE"), ("02", "LATE_SYNC"), ("02", "EARLY_DEPARTURE"),
                    ("03", "ABSENT"), ("04", "OUTSIDE_HOME"), ("04", "NO_SELFIE"), ("04", "LATE_SYNC"),
-                   ("04", "NO_CHECKOUT"), ("05", "ABSENT"),
+                   ("04", "ABSENT"), ("05", "ABSENT"),
                    ("06", "LATE_SYNC"), ("06", "LATE_SYNC"), ("07", "ABSENT")])
     eq(got, want, "(employee, code) pairs")
     absent = {r[1][-2:]: r for r in rows if r[3] == "ABSENT"}
@@ -425,9 +427,9 @@ def every_run_is_recorded_with_its_outcome_and_files(env):
     eq(len(refused["files"]), 4, "an upload that failed still lists the files written")
     eq(written["files"], [], "nothing written, nothing listed")
     check(isinstance(written["closure"]["absent"], int), "the day was closed before the write failed")
-    # The day's first run flagged the three absentees (Dewi, Fajar, Hadi) and Eko, who never checked out;
-    # later runs find nothing new.
-    eq(listed[-1]["closure"], {"absent": 3, "no_checkout": 1}, "the first closure of the day")
+    # The day's first run flagged the four absentees (Dewi, Fajar, Hadi, and Eko, whose only "in" was outside
+    # its home); later runs find nothing new.
+    eq(listed[-1]["closure"], {"absent": 4, "no_checkout": 0}, "the first closure of the day")
     eq(succeeded["closure"], {"absent": 0, "no_checkout": 0}, "a later run flags nothing again")
 
     failed = runs(env, "&status=failed")

@@ -9,8 +9,8 @@ import subprocess
 import tempfile
 import zoneinfo
 
-from harness import (ADMIN_PASSWORD, SQL_DIR, SVC, Agency, Database, Phone, admin_env, base_env, check,
-                     check_sanitizers, eq, jpeg, log_records, login, rfc3339, run_svc, test)
+from harness import (ADMIN_PASSWORD, BELIEVE_PHONES, SVC, Agency, Database, Phone, admin_env, base_env, check,
+                     check_sanitizers, eq, jpeg, log_records, login, migrate_before, rfc3339, run_svc, test)
 
 BALAI_KOTA = (-6.1818, 106.8283)
 ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
@@ -18,7 +18,7 @@ ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
 
 def setup():
     env = admin_env()
-    env.agency = Agency(env.svc)
+    env.agency = Agency(env.svc, **BELIEVE_PHONES)  # check-ins of past months, sent today
     env.work = tempfile.mkdtemp(prefix="partitions-")
     env.key_file = os.path.join(env.work, "export.key")
     out = subprocess.run([SVC, "export-keygen", "--out", env.key_file], env=base_env(env.db.url),
@@ -75,13 +75,7 @@ def where(db, table, id_column, id_value):
 def the_migration_moves_history_into_its_months(env):
     db = Database()
     try:
-        old_sql = tempfile.mkdtemp(prefix="sql-0010-")
-        for name in sorted(os.listdir(SQL_DIR)):
-            if name.endswith(".sql") and name < "0011":
-                shutil.copy(os.path.join(SQL_DIR, name), old_sql)
-        code, lines = run_svc(["migrate"], base_env(db.url, ATTENDANCE_SQL_DIR=old_sql))
-        shutil.rmtree(old_sql)
-        eq(code, 0, f"migrate to 0010: {lines[-3:]}")
+        migrate_before(db, "0011")
         sha = "ab" * 32
         db.sql("""
             INSERT INTO units (code, name, category, timezone, work_hours, agency_id)
@@ -121,13 +115,15 @@ def the_migration_moves_history_into_its_months(env):
         # Ids go on from the old sequence; the old nonce is still taken, whatever the month.
         new_id = db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at,"
                         " received_at, local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload,"
-                        " signature) VALUES (1, 1, 1, 'new-nonce', 'out', 'WFO', now(), now(), current_date, 0, 0,"
-                        " 5, false, true, 0, '\\x05', '\\x06') RETURNING id")
+                        " signature, judged_at, counts_for_day, after_closure) VALUES (1, 1, 1, 'new-nonce', 'out',"
+                        " 'WFO', now(), now(), current_date, 0, 0, 5, false, true, 0, '\\x05', '\\x06', now(), true,"
+                        " false) RETURNING id")
         eq(new_id, [["3"]], "the next id")
         eq(db.sql("INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at,"
                   " received_at, local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, payload,"
-                  " signature) VALUES (1, 1, 1, 'jan-nonce', 'out', 'WFO', now(), now(), current_date, 0, 0, 5,"
-                  " false, true, 0, '\\x05', '\\x06') RETURNING id"), [], "a taken nonce stores nothing")
+                  " signature, judged_at, counts_for_day, after_closure) VALUES (1, 1, 1, 'jan-nonce', 'out', 'WFO',"
+                  " now(), now(), current_date, 0, 0, 5, false, true, 0, '\\x05', '\\x06', now(), true, false)"
+                  " RETURNING id"), [], "a taken nonce stores nothing")
     finally:
         db.drop()
 
@@ -158,7 +154,7 @@ def the_nightly_makes_the_months_ahead_before_anything_else(env):
 def a_check_in_on_a_month_boundary_lands_in_its_local_month(env):
     for zone in ZONES:
         unit = env.agency.unit(env.agency.prefix + "-" + zone.split("/")[1][:4].upper(), "administrative",
-                               timezone=zone, parent_id=env.agency.top["id"])
+                               timezone=zone, parent_id=env.agency.top["id"], **BELIEVE_PHONES)
         tz = zoneinfo.ZoneInfo(zone)
         first = datetime.datetime.now(tz).date().replace(day=1)
         env.db.sql("SELECT create_month_partitions(:'d'::date - 1, :'d'::date)", f"d={first}")
@@ -201,17 +197,22 @@ def a_month_old_nonce_is_still_recognised(env):
 @test
 def a_month_without_its_partition_goes_to_default_until_moved_out(env):
     p = Phone(env.svc, env.db, env.agency.unit_a["id"])
-    r = p.checkin(captured_at="2001-01-15T07:00:00+07:00")
-    eq(r.status, 201, f"a check-in held since 2001: {r}")
+    month = datetime.date(datetime.date.today().year - 8, 1, 1)  # within the ten years a unit may believe a phone
+    day = month.replace(day=15)
+    r = p.checkin(captured_at=f"{day.isoformat()}T07:00:00+07:00")
+    eq(r.status, 201, f"a check-in held since {day}: {r}")
     eq(where(env.db, "checkins", "id", r.json()["checkin_id"]), "checkins_default", "kept in the default partition")
+    first, last = month.isoformat(), month.replace(day=31).isoformat()
     try:
-        env.db.sql("SELECT create_month_partitions('2001-01-01', '2001-01-31')")
+        env.db.sql("SELECT create_month_partitions(:'f', :'l')", f"f={first}", f"l={last}")
         check(False, "a month with rows in default was made")
     except RuntimeError as e:
-        check("2001-01 in checkins are in checkins_default" in str(e), f"the refusal names the month: {e}")
-    env.db.sql("DELETE FROM violations WHERE day = '2001-01-15'; DELETE FROM checkins WHERE local_day = '2001-01-15'")
-    eq(env.db.sql("SELECT create_month_partitions('2001-01-01', '2001-01-31')"), [["3"]], "made once empty")
-    drop_month(env.db, datetime.date(2001, 1, 1))
+        check(f"{month.strftime('%Y-%m')} in checkins are in checkins_default" in str(e),
+              f"the refusal names the month: {e}")
+    env.db.sql("DELETE FROM violations WHERE day = :'d'; DELETE FROM checkins WHERE local_day = :'d'", f"d={day}")
+    eq(env.db.sql("SELECT create_month_partitions(:'f', :'l')", f"f={first}", f"l={last}"), [["3"]],
+       "made once empty")
+    drop_month(env.db, month)
 
 
 def selfie_checkin(env, p, selfie, days_ago):

@@ -402,7 +402,7 @@ def a_reviewer_cannot_decide_its_own_violations(env):
     p, _, vid = flagged_checkin(env)
     own = make_staff(env, "reviewer", env.agency.top["id"], employee_id=p.employee_id)
     r = decide(env, vid, own)
-    eq((r.status, r.error_code()), (403, "own_violation"), "its own check-in")
+    eq((r.status, r.error_code()), (403, "self_approval"), "its own check-in")
     eq(get(env, f"/v1/violations/{vid}", own).status, 200, "it may still read it")
     eq(decide(env, vid, env.reviewer).status, 200, "another reviewer decides it")
 

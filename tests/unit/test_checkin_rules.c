@@ -27,9 +27,9 @@ static struct checkin_facts base_facts(const struct checkin_payload *p)
 {
     work_week_default(&dki_week);
     struct checkin_facts f = {
-        .p = p, .received_at_ms = p->captured_at_ms + 1000, .place = {true, true, 0, 7},
+        .p = p, .received_at_ms = p->captured_at_ms + 1000, .judged_at_ms = p->captured_at_ms, .place = {true, true, 0, 7},
         .local_weekday = WD_MON, .local_second_of_day = 7 * 3600, .week = &dki_week,
-        .roster_start_min = -1, .roster_end_min = -1, .first_in_of_day = true,
+        .roster_start_min = -1, .roster_end_min = -1,
     };
     return f;
 }
@@ -92,7 +92,7 @@ static void only_the_first_in_can_be_late(void **state)
     struct checkin_payload p = base_payload();
     struct checkin_facts f = base_facts(&p);
     f.local_second_of_day = 9 * 3600;
-    f.first_in_of_day = false;
+    f.had_arrival = true;
     assert_string_equal(codes(&f, buf, sizeof buf), "");
 }
 
@@ -204,7 +204,7 @@ static void impossible_travel_over_300_kmh(void **state)
     char buf[256];
     struct checkin_payload p = base_payload();
     struct checkin_facts f = base_facts(&p);
-    f.first_in_of_day = false;
+    f.had_arrival = true;
     f.has_previous = true;
     f.previous_lat = p.lat - 0.1; /* about 11.1 km south */
     f.previous_lon = p.lon;
@@ -217,6 +217,185 @@ static void impossible_travel_over_300_kmh(void **state)
     f.previous_lat = p.lat + 0.0001;
     f.previous_captured_at_ms = p.captured_at_ms;
     assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+/* The violation coded code among those flagged, its evidence borrowed from v; NULL if none. */
+static const json_t *evidence_of(const struct violation *v, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].code, code) == 0)
+            return v[i].evidence;
+    return NULL;
+}
+
+static void free_violations(struct violation *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref(v[i].evidence);
+}
+
+static void judged_time_is_the_phones_within_the_tolerance(void **state)
+{
+    const int64_t received = T0;
+    assert_int_equal(checkin_judged_at_ms(received - 119 * 1000, received, 120), received - 119 * 1000);
+    assert_int_equal(checkin_judged_at_ms(received - 120 * 1000, received, 120), received - 120 * 1000);
+    assert_int_equal(checkin_judged_at_ms(received - 120 * 1000 - 1, received, 120), received);
+    assert_int_equal(checkin_judged_at_ms(received - 121 * 1000, received, 120), received);
+    assert_int_equal(checkin_judged_at_ms(received - 121 * 1000, received, 300), received - 121 * 1000);
+    assert_int_equal(checkin_judged_at_ms(received, received, 0), received);
+    assert_int_equal(checkin_judged_at_ms(received - 1, received, 0), received);
+    /* A phone ahead (within the 5 minutes clock_skew allows) is judged when the service received it. */
+    assert_int_equal(checkin_judged_at_ms(received + 1, received, 120), received);
+    assert_int_equal(checkin_judged_at_ms(received + 4 * 60 * 1000, received, 120), received);
+}
+
+/* The facts as the handler makes them: the local time is the judged time's. */
+static void judge_at(struct checkin_facts *f, int captured_second, int received_second, int tolerance_s)
+{
+    int64_t midnight = T0 - 7 * 3600 * 1000LL; /* base_payload's instant is 07:00 local */
+    struct checkin_payload *p = (struct checkin_payload *)f->p;
+    p->captured_at_ms = midnight + captured_second * 1000LL;
+    f->received_at_ms = midnight + received_second * 1000LL;
+    f->judged_at_ms = checkin_judged_at_ms(p->captured_at_ms, f->received_at_ms, tolerance_s);
+    f->local_second_of_day = (int)((f->judged_at_ms - midnight) / 1000);
+}
+
+static void a_clock_set_back_gains_nothing(void **state)
+{
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    /* Arrived at 07:44, the phone says 07:30:30: late by the arrival, and no LATE_SYNC (13.5 minutes). */
+    judge_at(&f, 7 * 3600 + 30 * 60 + 30, 7 * 3600 + 44 * 60, 120);
+    size_t n = checkin_violations(&f, v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].code, "LATE_ARRIVAL");
+    assert_int_equal(json_integer_value(json_object_get(v[0].evidence, "late_minutes")), 14);
+    assert_string_equal(json_string_value(json_object_get(v[0].evidence, "judged_on")), "received_at");
+    assert_string_equal(json_string_value(json_object_get(v[0].evidence, "local_time")), "07:44");
+    free_violations(v, n);
+    /* 119 s behind at 07:31:30 is believed: 07:29:31 is on time; 121 s behind is not. */
+    judge_at(&f, 7 * 3600 + 29 * 60 + 31, 7 * 3600 + 31 * 60 + 30, 120);
+    assert_int_equal(checkin_violations(&f, v), 0);
+    judge_at(&f, 7 * 3600 + 29 * 60 + 29, 7 * 3600 + 31 * 60 + 30, 120);
+    n = checkin_violations(&f, v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].code, "LATE_ARRIVAL");
+    free_violations(v, n);
+    /* The day skipped and sent at 23:00 as 07:25 and 16:05: late by 930 minutes, and LATE_SYNC. */
+    judge_at(&f, 7 * 3600 + 25 * 60, 23 * 3600, 120);
+    n = checkin_violations(&f, v);
+    assert_int_equal(n, 2);
+    assert_int_equal(json_integer_value(json_object_get(evidence_of(v, n, "LATE_ARRIVAL"), "late_minutes")), 930);
+    assert_non_null(evidence_of(v, n, "LATE_SYNC"));
+    free_violations(v, n);
+}
+
+static void a_clock_ahead_hides_no_early_departure(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.type = CHECKIN_OUT;
+    struct checkin_facts f = base_facts(&p);
+    /* Leaves at 15:56 with the phone 4 minutes ahead (16:00, the end on a Monday): 4 minutes early. */
+    judge_at(&f, 16 * 3600, 15 * 3600 + 56 * 60, 120);
+    assert_false(checkin_clock_skewed(&p, f.received_at_ms));
+    assert_string_equal(codes(&f, buf, sizeof buf), "EARLY_DEPARTURE");
+    judge_at(&f, 16 * 3600, 16 * 3600 + 1, 120);
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+}
+
+static void an_in_that_fails_its_place_check_is_no_arrival(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    /* 07:25 from home, in WFO mode: flagged, and no arrival. */
+    judge_at(&f, 7 * 3600 + 25 * 60, 7 * 3600 + 25 * 60, 120);
+    f.place = (struct place_verdict){true, false, 9000, 7};
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE");
+    assert_false(checkin_counts_for_day(&f));
+    /* 09:40 at the office: the day's arrival, late. */
+    judge_at(&f, 9 * 3600 + 40 * 60, 9 * 3600 + 40 * 60, 120);
+    f.place = (struct place_verdict){true, true, 0, 7};
+    assert_true(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "LATE_ARRIVAL");
+    /* A mock location inside the office is no arrival either; nor is a WFH "in" without a home. */
+    p.mock_location = true;
+    assert_false(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "MOCK_LOCATION");
+    p.mock_location = false;
+    p.mode = MODE_WFH;
+    f.rostered = true;
+    f.roster_mode = MODE_WFH;
+    f.place = (struct place_verdict){false, false, 0, 0};
+    assert_false(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "NO_HOME_REGISTERED");
+    /* Low accuracy alone is no place failure. */
+    p.mode = MODE_WFO;
+    f.rostered = false;
+    p.accuracy_m = 150;
+    f.place = (struct place_verdict){true, true, 0, 7};
+    assert_true(checkin_counts_for_day(&f));
+}
+
+static void an_out_that_fails_its_place_check_is_no_departure(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.type = CHECKIN_OUT;
+    struct checkin_facts f = base_facts(&p);
+    /* 14:00 at the office: early. */
+    judge_at(&f, 14 * 3600, 14 * 3600, 120);
+    assert_string_equal(codes(&f, buf, sizeof buf), "EARLY_DEPARTURE");
+    /* 16:30 from anywhere else: flagged, and it hides nothing (it is no departure). */
+    judge_at(&f, 16 * 3600 + 30 * 60, 16 * 3600 + 30 * 60, 120);
+    f.place = (struct place_verdict){true, false, 12000, 7};
+    assert_false(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE");
+    /* An early "out" outside: flagged outside, not early (no departure to judge). */
+    judge_at(&f, 14 * 3600, 14 * 3600, 120);
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE");
+}
+
+static void a_check_in_for_a_closed_day_changes_nothing(void **state)
+{
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    /* A day of a unit that believes phones for a day, closed: an "in" at 09:00 sent after the closure. */
+    judge_at(&f, 9 * 3600, 9 * 3600 + 60, 86400);
+    f.day_closed = true;
+    assert_false(checkin_counts_for_day(&f));
+    size_t n = checkin_violations(&f, v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].code, "LATE_SYNC");
+    assert_true(json_is_true(json_object_get(v[0].evidence, "day_closed")));
+    free_violations(v, n);
+    /* The same, not closed: the arrival, late. */
+    f.day_closed = false;
+    n = checkin_violations(&f, v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].code, "LATE_ARRIVAL");
+    free_violations(v, n);
+}
+
+static void a_selfie_attached_before_is_reused(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    p.has_selfie_sha256 = true;
+    memset(p.selfie_sha256, 'a', 64);
+    struct checkin_facts f = base_facts(&p);
+    f.selfie_attached = true;
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.selfie_first_use_id = 4242;
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    size_t n = checkin_violations(&f, v);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].code, "SELFIE_REUSED");
+    assert_string_equal(json_string_value(json_object_get(v[0].evidence, "earlier_checkin_id")), "4242");
+    free_violations(v, n);
 }
 
 static void place_verdict_picks_the_nearest_office(void **state)
@@ -367,6 +546,13 @@ int main(void)
         cmocka_unit_test(mock_low_accuracy_and_late_sync),
         cmocka_unit_test(clock_skew_beyond_five_minutes),
         cmocka_unit_test(impossible_travel_over_300_kmh),
+        cmocka_unit_test(judged_time_is_the_phones_within_the_tolerance),
+        cmocka_unit_test(a_clock_set_back_gains_nothing),
+        cmocka_unit_test(a_clock_ahead_hides_no_early_departure),
+        cmocka_unit_test(an_in_that_fails_its_place_check_is_no_arrival),
+        cmocka_unit_test(an_out_that_fails_its_place_check_is_no_departure),
+        cmocka_unit_test(a_check_in_for_a_closed_day_changes_nothing),
+        cmocka_unit_test(a_selfie_attached_before_is_reused),
         cmocka_unit_test(place_verdict_picks_the_nearest_office),
         cmocka_unit_test(policies_combine_by_priority_then_lowest_cap),
         cmocka_unit_test(policy_documents_combine_and_count_what_is_left_out),

@@ -51,6 +51,28 @@ function historySection(v, tz) {
     items.length ? h('ol', { class: 'history' }, items) : h('p', {}, t('detail.history.none')));
 }
 
+/* The phone's time, the service's and the judged one side by side, and why the judged one is what it is. */
+function timesSection(c, unit, tz) {
+  const behindMs = Date.parse(c.received_at) - Date.parse(c.captured_at);
+  const delay = Math.round(Math.abs(behindMs) / 1000);
+  const tolerance = unit.sync_tolerance_s;
+  let why;
+  if (Date.parse(c.judged_at) === Date.parse(c.captured_at)) why = t('times.phone_believed', { delay, tolerance });
+  else if (behindMs < 0) why = t('times.phone_ahead', { ahead: delay });
+  else why = t('times.phone_behind', { delay, tolerance });
+  const notes = [h('p', { id: 'judged-why' }, why)];
+  if (c.after_closure) notes.push(h('p', { class: 'note' }, t('times.after_closure')));
+  else if (c.counts_for_day === false) notes.push(h('p', { class: 'note' }, t('times.not_counted')));
+  return h('section', { class: 'card', 'aria-labelledby': 'times-h' }, h('h2', { id: 'times-h' }, t('times.h')),
+    h('table', { class: 'list compact', id: 'times' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('times.phone')), h('th', {}, t('times.service')), h('th', {}, t('times.judged')))),
+      h('tbody', {}, h('tr', {},
+        h('td', { 'data-label': t('times.phone') }, dateTime(c.captured_at, tz)),
+        h('td', { 'data-label': t('times.service') }, dateTime(c.received_at, tz)),
+        h('td', { 'data-label': t('times.judged') }, dateTime(c.judged_at, tz))))),
+    ...notes);
+}
+
 function decisionForm(ctx, v) {
   const title = v.decision ? t('decide.revise') : t('decide.title');
   if (ctx.session.who.role !== 'reviewer') {
@@ -129,6 +151,7 @@ export async function detailView(ctx) {
       h('section', { class: 'card', 'aria-labelledby': 'who-h' }, h('h2', { id: 'who-h' }, t('detail.employee')), facts,
         v.employee ? h('p', {}, h('a', { href: `#/employees/${v.employee.id}/discipline?year=${v.day.slice(0, 4)}` }, t('detail.discipline'))) : null),
       h('section', { class: 'card', 'aria-labelledby': 'ci-h' }, h('h2', { id: 'ci-h' }, t('detail.checkin')), checkin),
+      c ? timesSection(c, v.unit, tz) : null,
       c ? mapSection(v, office) : null,
       c ? selfieSection(v, ctx.session.who.role) : null,
       historySection(v, tz),
