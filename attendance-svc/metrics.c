@@ -60,9 +60,8 @@ static struct labelled context_sources[] = {{"cache", 0}, {"database", 0}, {"sta
 static struct labelled violation_codes[] = {
     {"OUTSIDE_GEOFENCE", 0}, {"OUTSIDE_HOME", 0}, {"NO_HOME_REGISTERED", 0}, {"NO_SELFIE", 0},
     {"MOCK_LOCATION", 0}, {"LOW_ACCURACY", 0}, {"MODE_MISMATCH", 0}, {"LATE_ARRIVAL", 0},
-    {"EARLY_DEPARTURE", 0}, {"LATE_SYNC", 0}, {"IMPOSSIBLE_TRAVEL", 0}, {"SELFIE_REUSED", 0}, {"ABSENT", 0},
-    {"NO_CHECKOUT", 0},
-    {"other", 0},
+    {"EARLY_DEPARTURE", 0}, {"LATE_SYNC", 0}, {"IMPOSSIBLE_TRAVEL", 0}, {"SELFIE_REUSED", 0}, {"MANUAL_ENTRY", 0},
+    {"ABSENT", 0}, {"NO_CHECKOUT", 0}, {"other", 0},
 };
 
 static void count_label(struct labelled *set, size_t n, const char *label)

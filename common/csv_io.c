@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct reader {
     struct csv_parser parser;
@@ -284,4 +285,18 @@ int csv_write_record(FILE *out, size_t nfields, const char *const *fields, const
         }
     }
     return fputs("\r\n", out) == EOF ? -1 : 0;
+}
+
+bool csv_media_type_ok(const char *type)
+{
+    if (!type || strncasecmp(type, "text/csv", 8) != 0 || (type[8] && type[8] != ';' && type[8] != ' '))
+        return false;
+    const char *charset = strcasestr(type + 8, "charset=");
+    if (!charset)
+        return true;
+    charset += 8;
+    if (*charset == '"')
+        charset++;
+    /* strchr also finds the terminating NUL: "utf-8" may end the header. */
+    return strncasecmp(charset, "utf-8", 5) == 0 && strchr("\"; ", charset[5]);
 }

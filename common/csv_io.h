@@ -40,6 +40,10 @@ typedef int (*csv_record_fn)(const struct csv_record *rec, void *ctx);
 int csv_read_records(const char *buf, size_t len, size_t max_fields, size_t max_field_bytes, csv_record_fn fn,
                      void *ctx, char *err, size_t err_len);
 
+/* A Content-Type of text/csv, with no charset parameter or a UTF-8 one. */
+#include <stdbool.h>
+bool csv_media_type_ok(const char *content_type);
+
 /*
  * Writes one field, quoted (and its quotes doubled) only when it holds a comma,
  * quote, CR or LF. Returns 0, or -1 on a write error.

@@ -372,6 +372,22 @@ struct geofence_verdict geofence_check(const struct geofence *g, double lat, dou
     return nowhere;
 }
 
+struct geo_point geofence_center(const struct geofence *g)
+{
+    struct geo_point c = {0, 0};
+    if (g->type == GEOFENCE_CIRCLE)
+        return (struct geo_point){g->circle.lat, g->circle.lon};
+    if (g->type != GEOFENCE_POLYGON || g->polygon.count == 0)
+        return c;
+    for (size_t i = 0; i < g->polygon.count; i++) {
+        c.lat += g->polygon.vertices[i].lat;
+        c.lon += g->polygon.vertices[i].lon;
+    }
+    c.lat /= (double)g->polygon.count;
+    c.lon /= (double)g->polygon.count;
+    return c;
+}
+
 void geofence_free(struct geofence *g)
 {
     if (!g)

@@ -75,6 +75,12 @@ struct geofence_verdict {
  */
 struct geofence_verdict geofence_check(const struct geofence *g, double lat, double lon);
 
+/*
+ * The point a record made at the place g is attributed to (a paper register at an
+ * office: no GPS fix): a circle's centre, a polygon's mean vertex; {0, 0} for an empty g.
+ */
+struct geo_point geofence_center(const struct geofence *g);
+
 /* Frees a polygon's vertices and leaves g empty; safe on NULL, an empty geofence and a circle. */
 void geofence_free(struct geofence *g);
 

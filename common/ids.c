@@ -12,3 +12,8 @@ long long id_parse(const char *text)
         return 0;
     return atoll(text);
 }
+
+bool nip_valid(const char *text)
+{
+    return text && strlen(text) == 18 && strspn(text, "0123456789") == 18;
+}

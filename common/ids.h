@@ -7,4 +7,8 @@
 /* A positive id written in decimal without sign or leading zero, at most 18 digits; 0 otherwise. */
 long long id_parse(const char *text);
 
+/* A NIP (Nomor Induk Pegawai): exactly 18 digits. */
+#include <stdbool.h>
+bool nip_valid(const char *text);
+
 #endif

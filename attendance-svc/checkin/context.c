@@ -343,8 +343,9 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->previous_accuracy_m = json_number_value(json_object_get(previous, "accuracy_m"));
 }
 
-int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
-                              char *err, size_t err_len)
+/* Fills ctx from the document, its unit's day shared with the cache's when the cache has it. */
+static int context_from_doc(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
+                            char *err, size_t err_len)
 {
     *ctx = (struct checkin_context){.from_database = true, .judged_ms = judged_ms};
     const char *local_day = json_string_value(json_object_get(doc, "local_day"));
@@ -365,7 +366,20 @@ int checkin_context_from_json(const json_t *doc, long long account_id, int64_t j
     ctx->existing = json_is_object(existing);
     ctx->existing_same = json_is_true(json_object_get(existing, "same"));
     ctx->selfie_first_use_id = id_parse(json_string_value(json_object_get(doc, "selfie_first_use_id")));
+    return 0;
+}
 
+int checkin_context_for_record(const json_t *doc, int64_t judged_ms, struct checkin_context *ctx, char *err,
+                               size_t err_len)
+{
+    return context_from_doc(doc, 0, judged_ms, ctx, err, err_len);
+}
+
+int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
+                              char *err, size_t err_len)
+{
+    if (context_from_doc(doc, account_id, judged_ms, ctx, err, err_len) != 0)
+        return -1;
     /* Cache only what a later check-in can use: a day of 24 hours (no clock change), of the device's owner. */
     if (ctx->unit->end_ms - ctx->unit->start_ms == DAY_MS && ctx->emp.device_owner == ctx->emp.employee_id &&
         ctx->emp.device_active) {

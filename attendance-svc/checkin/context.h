@@ -91,6 +91,14 @@ bool context_cache_get(long long account_id, long long device_id, int64_t captur
 int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
                               char *err, size_t err_len);
 
+/*
+ * Fills ctx from a record's context document (store_record_context), read for
+ * the instant judged_ms, without caching it: a record an account vouched for
+ * (POST /v1/checkins/import) has no device, and no phone follows it.
+ */
+int checkin_context_for_record(const json_t *doc, int64_t judged_ms, struct checkin_context *ctx, char *err,
+                               size_t err_len);
+
 /* After a check-in was stored under ctx's facts: the employee's history moves on. */
 void context_cache_note_checkin(const struct checkin_context *ctx, long long checkin_id,
                                 const struct checkin_payload *p, bool counts_for_day);

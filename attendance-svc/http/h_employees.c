@@ -13,6 +13,7 @@
 #include "csv_io.h"
 #include "dates.h"
 #include "handlers.h"
+#include "ids.h"
 #include "json.h"
 #include "paging.h"
 #include "store/store_employees.h"
@@ -30,7 +31,6 @@
 #define PASSWORD_MIN_BYTES 8
 #define PASSWORD_MAX_BYTES 1024
 
-static bool is_nip(const char *s) { return strlen(s) == NIP_DIGITS && strspn(s, "0123456789") == NIP_DIGITS; }
 
 static bool password_ok(const char *p)
 {
@@ -87,7 +87,7 @@ static bool decode_employee(struct request *req, json_t *body, struct employee_n
         reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
         return false;
     }
-    if (!is_nip(e->nip))
+    if (!nip_valid(e->nip))
         reply_field_error(req, ERR_INVALID_VALUE, "nip", "nip must be exactly 18 digits");
     else if (!json_text_ok(e->name, 1, NAME_MAX_BYTES))
         reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to %d bytes of text", NAME_MAX_BYTES);
@@ -319,20 +319,6 @@ done:
 /* Why the checking pass stopped early (its callback's return values). */
 enum { IMPORT_BAD_HEADER = 1, IMPORT_TOO_MANY_REJECTED, IMPORT_OUT_OF_MEMORY };
 
-/* text/csv, with no charset parameter or a UTF-8 one (the body is checked to be UTF-8 anyway). */
-static bool is_csv_type(const char *type)
-{
-    if (!type || strncasecmp(type, "text/csv", 8) != 0 || (type[8] && type[8] != ';' && type[8] != ' '))
-        return false;
-    const char *charset = strcasestr(type + 8, "charset=");
-    if (!charset)
-        return true;
-    charset += 8;
-    if (*charset == '"')
-        charset++;
-    /* strchr also finds the terminating NUL: "utf-8" may end the header. */
-    return strncasecmp(charset, "utf-8", 5) == 0 && strchr("\"; ", charset[5]);
-}
 
 /*
  * Claims nip for line in nips, a JSON object used as a hash table of NIP to
@@ -380,10 +366,10 @@ static int check_row(struct import_check *ck, const struct csv_record *rec, char
     const char *nip = rec->fields[0], *name = rec->fields[1], *unit_code = rec->fields[2], *password = rec->fields[3];
     const char *problem;
     unsigned long first = 0;
-    int claimed = is_nip(nip) ? nip_claim(ck->nips, nip, rec->line, &first) : 0;
+    int claimed = nip_valid(nip) ? nip_claim(ck->nips, nip, rec->line, &first) : 0;
     if (claimed < 0)
         return -1;
-    if (!is_nip(nip))
+    if (!nip_valid(nip))
         problem = "nip must be exactly 18 digits";
     else if (!claimed && first) {
         snprintf(why, len, "NIP repeated: the row on line %lu has it", first);
@@ -495,7 +481,7 @@ static bool claim_staff_logins(json_t *nips, const json_t *usernames)
     unsigned long first;
     json_array_foreach(usernames, i, name) {
         const char *s = json_string_value(name);
-        if (s && is_nip(s) && nip_claim(nips, s, 0, &first) < 0)
+        if (s && nip_valid(s) && nip_claim(nips, s, 0, &first) < 0)
             return false;
     }
     return true;
@@ -523,7 +509,7 @@ static bool check_file(struct request *req, struct import_check *ck)
 
 void h_employee_import(struct request *req)
 {
-    if (!is_csv_type(request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+    if (!csv_media_type_ok(request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
         reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE,
                     "the body must be text/csv (UTF-8) with the header \"" IMPORT_HEADER "\"");
         return;

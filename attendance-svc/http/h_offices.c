@@ -10,10 +10,19 @@
 #include "store/store_offices.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+bool office_code_valid(const char *code)
+{
+    size_t n = strlen(code);
+    return n >= 1 && n <= 32 &&
+           strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
 
 struct office_fields {
     long long unit_id;
     const char *name;
+    const char *code; /* NULL: none (a code names the office in imported records) */
     char *geofence_json; /* owned: the normalised geofence, as geofence_to_json gives it */
 };
 
@@ -24,6 +33,7 @@ struct office_fields {
 static bool decode_office(struct request *req, const json_t *body, struct office_fields *o)
 {
     const json_t *name = json_object_get(body, "name");
+    const json_t *code = json_object_get(body, "code");
     const json_t *geofence_value = json_object_get(body, "geofence");
     o->unit_id = json_id_field(body, "unit_id");
     if (o->unit_id <= 0)
@@ -32,11 +42,16 @@ static bool decode_office(struct request *req, const json_t *body, struct office
         reply_field_error(req, ERR_INVALID_FIELD, "name", "name is required: a string");
     else if (!json_is_object(geofence_value))
         reply_field_error(req, ERR_INVALID_FIELD, "geofence", "geofence is required: an object");
+    else if (code && !json_is_null(code) && !json_is_string(code))
+        reply_field_error(req, ERR_INVALID_FIELD, "code", "code must be a string or null");
     else if (!json_text_ok(json_string_value(name), 1, 200))
         reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to 200 bytes of text");
+    else if (json_is_string(code) && !office_code_valid(json_string_value(code)))
+        reply_field_error(req, ERR_INVALID_VALUE, "code", "code must be 1 to 32 of A-Z a-z 0-9 . _ -");
     if (req->response)
         return false;
     o->name = json_string_value(name);
+    o->code = json_string_value(code);
 
     char err[256];
     struct geofence fence;
@@ -70,9 +85,13 @@ void h_office_create(struct request *req)
         goto done;
     enum db_status st = db_begin(db);
     if (st == DB_OK)
-        doc = store_office_insert(db, o.unit_id, o.name, o.geofence_json, &st);
+        doc = store_office_insert(db, o.unit_id, o.name, o.code, o.geofence_json, &st);
     if (st == DB_OK && !doc) {
         reply_field_error(req, ERR_INVALID_VALUE, "unit_id", "there is no unit %lld", o.unit_id);
+        goto done;
+    }
+    if (st == DB_UNIQUE_VIOLATION) {
+        reply_field_error(req, ERR_ALREADY_EXISTS, "code", "an office with code %s exists already", o.code);
         goto done;
     }
     reply_created(req, st, "office", doc);

@@ -47,6 +47,9 @@ void h_unit_day(struct request *req);
 void h_unit_list(struct request *req);
 
 /* h_offices.c */
+
+/* An office's code, as imported records name it: 1 to 32 of A-Z a-z 0-9 . _ - */
+bool office_code_valid(const char *code);
 void h_office_create(struct request *req);
 void h_office_get(struct request *req);
 void h_office_list(struct request *req);
@@ -83,6 +86,9 @@ void h_checkin_selfie(struct request *req);
 
 /* h_checkins.c */
 void h_checkin_create(struct request *req);
+
+/* h_checkin_import.c */
+void h_checkin_import(struct request *req);
 
 /* h_devices.c */
 void h_device_enrol(struct request *req);

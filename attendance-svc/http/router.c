@@ -11,6 +11,9 @@
 /* A CSV of 100,000 employees is about 6 MiB. */
 #define IMPORT_MAX_BODY (32u << 20)
 
+/* 10,000 records of attendance (h_checkin_import.c) are under 1 MiB. */
+#define RECORDS_MAX_BODY (2u << 20)
+
 /* A 2 MiB selfie, the payload, the signature and the multipart framing. */
 #define CHECKIN_MAX_BODY ((2u << 20) + (64u << 10))
 
@@ -64,6 +67,7 @@ static const struct route routes[] = {
     {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},
 
     {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY, ROUTE_CHECKS_ACCOUNT},
+    {"POST", "/v1/checkins/import", h_checkin_import, ROLE_SUPERVISOR | ROLE_ADMIN, RECORDS_MAX_BODY, 0},
     {"GET", "/v1/checkins/{checkin_id}/selfie", h_checkin_selfie, ROLE_SUPERVISOR | ROLE_REVIEWER, 0, 0},
 
     {"GET", "/v1/violations", h_violation_list, ROLES_STAFF, 0, ROUTE_READS_REPLICA},

@@ -150,7 +150,7 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
     const struct checkin_payload *p = f->p;
     size_t n = 0;
     place_rules(f, out, &n);
-    if (f->selfie_required && !f->selfie_attached)
+    if (f->selfie_required && !f->selfie_attached && !f->vouched_source)
         flag(out, &n, "NO_SELFIE", json_pack("{s:s}", "mode", work_mode_name(p->mode)));
     if (p->mock_location)
         flag(out, &n, "MOCK_LOCATION", json_pack("{s:b}", "mock_location", 1));
@@ -164,7 +164,7 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
                        "roster_entry", f->rostered));
     time_rules(f, out, &n);
     int64_t delay = f->received_at_ms - p->captured_at_ms;
-    if (delay > RULE_LATE_SYNC_MS || f->day_closed)
+    if ((delay > RULE_LATE_SYNC_MS && !f->vouched_source) || f->day_closed)
         flag(out, &n, "LATE_SYNC",
              json_pack("{s:I, s:b}", "delay_seconds", (json_int_t)(delay / 1000), "day_closed", f->day_closed));
     if (f->selfie_attached && f->selfie_first_use_id) {
@@ -172,6 +172,14 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
         snprintf(earlier, sizeof earlier, "%lld", f->selfie_first_use_id);
         flag(out, &n, "SELFIE_REUSED", json_pack("{s:s, s:s}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256));
     }
-    travel_rule(f, out, &n);
+    if (f->vouched_source) {
+        char by[24];
+        snprintf(by, sizeof by, "%lld", f->vouched_by);
+        flag(out, &n, "MANUAL_ENTRY",
+             json_pack("{s:s, s:s, s:I}", "source", f->vouched_source, "vouched_by", by, "office_id",
+                       (json_int_t)f->place.office_id));
+    } else {
+        travel_rule(f, out, &n);
+    }
     return n;
 }

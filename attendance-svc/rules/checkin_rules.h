@@ -74,6 +74,15 @@ struct checkin_facts {
 
     bool selfie_required; /* by the policy in force, for this check-in's mode */
 
+    /*
+     * A record an account vouched for (a paper register, a fingerprint
+     * machine): source "paper" or "fingerprint", NULL for a phone's. It is
+     * judged at its own time; it has no phone that syncs late, no selfie and
+     * no track to travel, and it is flagged MANUAL_ENTRY for review.
+     */
+    const char *vouched_source;
+    long long vouched_by; /* the account */
+
     bool had_arrival;     /* the judged day has its arrival already (an earlier "in" that counts) */
     bool has_previous;
     int64_t previous_captured_at_ms;

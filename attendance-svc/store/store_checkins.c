@@ -4,6 +4,7 @@
 #include "store_checkins.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,51 +17,73 @@
  */
 #define PREVIOUS_DAYS "7"
 
+/*
+ * The context of a check-in's judged instant $4 for the employee emp (a CTE of
+ * its id and unit_id): everything the rules need but the device's part. The
+ * phone's context (checkin_context) and a vouched record's (record_context)
+ * differ in how they find the employee and in what they add.
+ */
+#define CONTEXT_FROM(emp_cte)                                                                                   \
+    "WITH RECURSIVE"                                                                                           \
+    " emp AS (" emp_cte "),"                                                                                   \
+    " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id),"                                       \
+    " up (id, parent_id) AS (SELECT id, parent_id FROM unit"                                                   \
+    "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"                  \
+    " t AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit)"
+#define CONTEXT_FIELDS                                                                                          \
+    "  'employee_id', emp.id::text,"                                                                           \
+    "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"                    \
+    "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.local::date," \
+    "  'day_start_ms', (extract(epoch FROM t.local::date::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
+    "  'day_end_ms', (extract(epoch FROM (t.local::date + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
+    "  'local_weekday', extract(isodow FROM t.local)::int - 1,"                                                \
+    "  'local_second', extract(epoch FROM t.local::time)::int,"                                                \
+    "  'generation', (SELECT n FROM setup_generation),"                                                        \
+    "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.local::date"                                \
+    "                     AND (h.agency_id IS NULL OR h.agency_id = unit.agency_id)),"                         \
+    "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.local::date),"  \
+    "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)" \
+    "              FROM offices o WHERE o.unit_id = unit.id),"                                                \
+    "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)" \
+    "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"                         \
+    "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"    \
+    "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date),"             \
+    "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"                                           \
+    "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
+    "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"                          \
+    "  'had_arrival', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"                           \
+    "                         AND c.local_day = t.local::date AND c.type = 'in' AND c.counts_for_day),"      \
+    "  'previous', (SELECT json_build_object('id', c.id::text,"                                                \
+    "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint," \
+    "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"         \
+    "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.local::date - " PREVIOUS_DAYS \
+    "              ORDER BY c.captured_at DESC LIMIT 1)"
+
 const struct db_statement store_checkins_statements[] = {
     /* $1 is the token's account: only an enabled employee login of an active employee has a context. */
     {"checkin_context",
-     "WITH RECURSIVE"
-     " emp AS (SELECT e.id, e.unit_id FROM accounts a JOIN employees e ON e.id = a.employee_id"
-     "         WHERE a.id = $1 AND a.role = 'employee' AND NOT a.disabled AND e.active),"
-     " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id),"
-     " up (id, parent_id) AS (SELECT id, parent_id FROM unit"
-     "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"
-     " t AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit)"
-     " SELECT json_build_object("
-     "  'employee_id', emp.id::text,"
-     "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"
-     "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.local::date,"
-     "  'day_start_ms', (extract(epoch FROM t.local::date::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
-     "  'day_end_ms', (extract(epoch FROM (t.local::date + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint,"
-     "  'local_weekday', extract(isodow FROM t.local)::int - 1,"
-     "  'local_second', extract(epoch FROM t.local::time)::int,"
-     "  'generation', (SELECT n FROM setup_generation),"
-     "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.local::date"
-     "                     AND (h.agency_id IS NULL OR h.agency_id = unit.agency_id)),"
-     "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.local::date),"
+     CONTEXT_FROM("SELECT e.id, e.unit_id FROM accounts a JOIN employees e ON e.id = a.employee_id"
+                  " WHERE a.id = $1 AND a.role = 'employee' AND NOT a.disabled AND e.active")
+     " SELECT json_build_object(" CONTEXT_FIELDS ","
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
      "               FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      "              WHERE n.device_id = $2 AND n.nonce = $3),"
-     "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)"
-     "              FROM offices o WHERE o.unit_id = unit.id),"
-     "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)"
-     "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"
-     "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"
-     "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date),"
-     "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"
-     "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)"
-     "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"
-     "  'had_arrival', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"
-     "                         AND c.local_day = t.local::date AND c.type = 'in' AND c.counts_for_day),"
-     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7),"
-     "  'previous', (SELECT json_build_object('id', c.id::text,"
-     "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint,"
-     "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"
-     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.local::date - " PREVIOUS_DAYS
-     "              ORDER BY c.captured_at DESC LIMIT 1))"
+     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7))"
+     " FROM emp, unit, t"},
+    /*
+     * A vouched record's: $1-$3 the caller (SCOPE_SQL: the employee's unit must
+     * be in its scope), $5 the NIP of an active employee, $6 the code of an
+     * office of the employee's unit.
+     */
+    {"record_context",
+     CONTEXT_FROM("SELECT e.id, e.unit_id FROM employees e JOIN units u ON u.id = e.unit_id"
+                  " WHERE e.nip = $5 AND e.active AND " SCOPE_SQL("u"))
+     " SELECT json_build_object(" CONTEXT_FIELDS ","
+     "  'office', (SELECT json_build_object('id', o.id::text, 'geofence', o.geofence) FROM offices o"
+     "             WHERE o.code = $6 AND o.unit_id = unit.id))"
      " FROM emp, unit, t"},
     /*
      * The guard g repeats, as cheap index look-ups, every fact the check-in was
@@ -111,6 +134,21 @@ const struct db_statement store_checkins_statements[] = {
      "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, c.unit_id))"
      "  FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      " WHERE n.device_id = $1 AND n.nonce = $2 AND c.payload = $3 AND c.signature = $4"},
+    /* A record an account vouched for; once (checkins_vouched_once_idx): a second import of it stores nothing. */
+    {"record_insert",
+     "WITH c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
+     "             local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, payload, judged_at,"
+     "             counts_for_day, after_closure, source, vouched_by)"
+     "           VALUES ($1, $2, NULL, $3, $4, 'WFO', to_timestamp($5::bigint / 1000.0),"
+     "                   to_timestamp($6::bigint / 1000.0), $7::date, $8, $9, 0, false, true, 0, $10, $11,"
+     "                   to_timestamp($5::bigint / 1000.0), $12, $13, $14, $15)"
+     "           ON CONFLICT (employee_id, local_day, type, judged_at) WHERE source <> 'phone' DO NOTHING"
+     "           RETURNING id, local_day),"
+     " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
+     "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
+     "         FROM c, json_to_recordset($16::json) AS x (code text, evidence jsonb, ord int) ORDER BY x.ord"
+     "       RETURNING code)"
+     " SELECT c.id, (SELECT coalesce(json_agg(v.code), '[]') FROM v) FROM c"},
     {NULL, NULL},
 };
 
@@ -196,4 +234,47 @@ json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char
     json_t *doc = store_doc(r, 0, 0);
     PQclear(r);
     return doc;
+}
+
+json_t *store_record_context(struct db_conn *db, const struct auth *a, const char *nip, const char *office_code,
+                             int64_t judged_at_ms, enum db_status *status)
+{
+    char agency[24], unit[24], judged[24];
+    const char *params[6];
+    store_scope_params(a, agency, unit, params);
+    snprintf(judged, sizeof judged, "%" PRId64, judged_at_ms);
+    params[3] = judged;
+    params[4] = nip;
+    params[5] = office_code;
+    return store_doc_exec(db, "record_context", 6, params, status);
+}
+
+enum db_status store_record_insert(struct db_conn *db, const struct record_row *row, long long *checkin_id,
+                                   json_t **codes)
+{
+    char emp[24], unit[24], at[24], received[24], lat[32], lon[32], by[24];
+    snprintf(at, sizeof at, "%" PRId64, row->judged_at_ms);
+    snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
+    snprintf(lat, sizeof lat, "%.17g", row->lat);
+    snprintf(lon, sizeof lon, "%.17g", row->lon);
+    const char *values[] = {id_text(emp, row->employee_id), id_text(unit, row->unit_id), row->nonce, row->type, at,
+                            received, row->local_day, lat, lon, row->place, row->record,
+                            row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false",
+                            row->source, id_text(by, row->vouched_by), row->violations_json};
+    int lengths[16] = {0};
+    int formats[16] = {0};
+    lengths[10] = (int)strlen(row->record), formats[10] = 1; /* bytea, as the bytes were */
+    enum db_status st;
+    *checkin_id = 0;
+    *codes = NULL;
+    PGresult *r = db_exec_binary(db, "record_insert", 16, values, lengths, formats, &st);
+    if (!r)
+        return st;
+    if (PQntuples(r) == 1) {
+        *checkin_id = atoll(PQgetvalue(r, 0, 0));
+        if (!(*codes = store_doc(r, 0, 1)))
+            st = DB_UNAVAILABLE;
+    }
+    PQclear(r);
+    return st;
 }

@@ -80,4 +80,38 @@ json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char
                              size_t payload_len, const unsigned char *signature, size_t signature_len,
                              enum db_status *status);
 
+/*
+ * The context of a record an account vouched for, made at the office with code
+ * office_code (POST /v1/checkins/import): as store_checkin_context's but
+ * without the device's part, for the employee with this NIP if it is active
+ * and its unit in the caller's scope, with "office": {id, geofence} when the
+ * office is one of that unit's. NULL with DB_OK when there is no such employee.
+ */
+json_t *store_record_context(struct db_conn *db, const struct auth *a, const char *nip, const char *office_code,
+                             int64_t judged_at_ms, enum db_status *status);
+
+struct record_row {
+    long long employee_id, unit_id;
+    const char *nonce;    /* names the record: "record:" and its SHA-256 */
+    const char *type;     /* in, out */
+    int64_t judged_at_ms; /* the record's time (its captured_at too) */
+    int64_t received_at_ms;
+    const char *local_day;
+    double lat, lon;      /* the office's centre */
+    const char *place;    /* office:<id> */
+    const char *record;   /* the record as imported (kept as the check-in's payload) */
+    bool counts_for_day, after_closure;
+    const char *source;   /* paper, fingerprint */
+    long long vouched_by; /* the importing account */
+    const char *violations_json;
+};
+
+/*
+ * Stores the record and its violations in the caller's transaction:
+ * *checkin_id and *codes (a JSON array of the violation codes) when stored,
+ * *checkin_id 0 when the same record was stored before.
+ */
+enum db_status store_record_insert(struct db_conn *db, const struct record_row *row, long long *checkin_id,
+                                   json_t **codes);
+
 #endif

@@ -9,8 +9,8 @@
 const struct db_statement store_offices_statements[] = {
     /* Selecting from units makes an unknown unit "no row" rather than a foreign-key error. */
     {"office_insert",
-     "INSERT INTO offices (unit_id, name, geofence)"
-     " SELECT u.id, $2, $3::jsonb FROM units u WHERE u.id = $1"
+     "INSERT INTO offices (unit_id, name, geofence, code)"
+     " SELECT u.id, $2, $3::jsonb, $4 FROM units u WHERE u.id = $1"
      " RETURNING office_doc(offices)"},
     {"office_get",
      "SELECT office_doc(o) FROM offices o JOIN units u ON u.id = o.unit_id"
@@ -22,12 +22,12 @@ const struct db_statement store_offices_statements[] = {
     {NULL, NULL},
 };
 
-json_t *store_office_insert(struct db_conn *db, long long unit_id, const char *name, const char *geofence_json,
-                            enum db_status *status)
+json_t *store_office_insert(struct db_conn *db, long long unit_id, const char *name, const char *code,
+                            const char *geofence_json, enum db_status *status)
 {
     char unit[24];
-    const char *params[] = {id_text(unit, unit_id), name, geofence_json};
-    return store_doc_exec(db, "office_insert", 3, params, status);
+    const char *params[] = {id_text(unit, unit_id), name, geofence_json, code};
+    return store_doc_exec(db, "office_insert", 4, params, status);
 }
 
 json_t *store_office_get(struct db_conn *db, const struct auth *a, long long office_id, enum db_status *status)

@@ -28,6 +28,7 @@ const struct db_statement store_roster_statements[] = {
     {"unit_day",
      "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
      "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.arrival_at, 'last_out', d.departure_at,"
+     "   'first_in_source', d.arrival_source, 'last_out_source', d.departure_source,"
      "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present' ELSE 'pending' END)"
      "   ORDER BY e.name, e.id), '[]')"
      "  FROM employees e"

@@ -91,7 +91,7 @@ def teardown(env):
 @test
 def a_circle_office_is_created_and_read_back(env):
     o = env.circle
-    eq(sorted(o), ["created_at", "geofence", "id", "name", "unit_id"], "fields")
+    eq(sorted(o), ["code", "created_at", "geofence", "id", "name", "unit_id"], "fields")
     check(isinstance(o["id"], str) and o["id"].isdigit(), f"id is a string: {o['id']!r}")
     eq((o["unit_id"], o["name"]), (env.agency.unit_a["id"], "Balai Kota (lingkaran)"), "unit and name")
     eq(o["geofence"], {"type": "circle", "lat": -6.1818, "lon": 106.8283, "radius_m": 150}, "geofence")

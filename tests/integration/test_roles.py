@@ -44,6 +44,7 @@ ROUTES = [
     ("GET", "/v1/homes", {EMPLOYEE, SUPERVISOR, ADMIN}),
     ("POST", "/v1/homes/999999999/approve", {SUPERVISOR}),
     ("POST", "/v1/checkins", {EMPLOYEE}),
+    ("POST", "/v1/checkins/import", {SUPERVISOR, ADMIN}),
     ("GET", "/v1/checkins/999999999/selfie", {SUPERVISOR, REVIEWER}),
     ("GET", "/v1/violations", STAFF),
     ("GET", "/v1/violations/999999999", STAFF),

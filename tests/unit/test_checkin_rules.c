@@ -398,6 +398,37 @@ static void a_selfie_attached_before_is_reused(void **state)
     free_violations(v, n);
 }
 
+static void a_vouched_record_is_manual_and_judged_at_its_time(void **state)
+{
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    struct violation v[CHECKIN_VIOLATIONS_MAX];
+    /* A paper register's 08:10, imported the next day: late by its time, no LATE_SYNC, no selfie asked. */
+    judge_at(&f, 8 * 3600 + 10 * 60, 8 * 3600 + 10 * 60 + 86000, 120);
+    f.judged_at_ms = p.captured_at_ms;
+    f.local_second_of_day = 8 * 3600 + 10 * 60;
+    f.vouched_source = "paper";
+    f.vouched_by = 17;
+    f.selfie_required = true;
+    f.has_previous = true; /* a record is no point on a track */
+    f.previous_lat = p.lat + 1;
+    f.previous_captured_at_ms = p.captured_at_ms - 1000;
+    size_t n = checkin_violations(&f, v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].code, "LATE_ARRIVAL");
+    assert_string_equal(v[1].code, "MANUAL_ENTRY");
+    assert_string_equal(json_string_value(json_object_get(v[1].evidence, "source")), "paper");
+    assert_string_equal(json_string_value(json_object_get(v[1].evidence, "vouched_by")), "17");
+    assert_int_equal(json_integer_value(json_object_get(v[1].evidence, "office_id")), 7);
+    free_violations(v, n);
+    /* For a closed day, the closure's verdict stands: LATE_SYNC says why. */
+    f.day_closed = true;
+    n = checkin_violations(&f, v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].code, "LATE_SYNC");
+    free_violations(v, n);
+}
+
 static void place_verdict_picks_the_nearest_office(void **state)
 {
     struct office_fence offices[2] = {
@@ -553,6 +584,7 @@ int main(void)
         cmocka_unit_test(an_out_that_fails_its_place_check_is_no_departure),
         cmocka_unit_test(a_check_in_for_a_closed_day_changes_nothing),
         cmocka_unit_test(a_selfie_attached_before_is_reused),
+        cmocka_unit_test(a_vouched_record_is_manual_and_judged_at_its_time),
         cmocka_unit_test(place_verdict_picks_the_nearest_office),
         cmocka_unit_test(policies_combine_by_priority_then_lowest_cap),
         cmocka_unit_test(policy_documents_combine_and_count_what_is_left_out),

@@ -605,6 +605,21 @@ static void free_is_safe_on_empty_and_circle(void **state)
     geofence_free(&g); /* twice is harmless: the first emptied it */
 }
 
+static void a_record_at_a_place_is_put_at_its_centre(void **state)
+{
+    struct geofence g;
+    parse_text_ok("{\"type\":\"circle\",\"lat\":-6.18,\"lon\":106.83,\"radius_m\":100}", &g);
+    struct geo_point c = geofence_center(&g);
+    assert_true(c.lat == -6.18 && c.lon == 106.83);
+    parse_text_ok("{\"type\":\"polygon\",\"coordinates\":[[106.0,-6.0],[106.2,-6.0],[106.2,-6.2],[106.0,-6.2],[106.0,-6.0]]}",
+                  &g);
+    c = geofence_center(&g);
+    assert_true(fabs(c.lat + 6.1) < 1e-9 && fabs(c.lon - 106.1) < 1e-9);
+    geofence_free(&g);
+    c = geofence_center(&g);
+    assert_true(c.lat == 0 && c.lon == 0);
+}
+
 static void empty_geofence_and_bad_point_contain_nothing(void **state)
 {
     struct geofence g;
@@ -664,6 +679,7 @@ int main(void)
         cmocka_unit_test(error_buffer_may_be_absent),
         cmocka_unit_test(free_is_safe_on_empty_and_circle),
         cmocka_unit_test(empty_geofence_and_bad_point_contain_nothing),
+        cmocka_unit_test(a_record_at_a_place_is_put_at_its_centre),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,11 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { number, time, today } from '../format.js';
 
+/* Where a time came from when it was not a phone: a paper register or a fingerprint machine, vouched by staff. */
+function sourceNote(source) {
+  return source && source !== 'phone' ? h('span', { class: 'source' }, ` (${t(`source.${source}`)})`) : null;
+}
+
 export async function unitDayView(ctx) {
   const units = await unitList();
   const unitId = ctx.params.get('unit_id') || (ctx.session.who.role === 'supervisor' ? ctx.session.who.unit_id : '') || (units[0] && units[0].id) || '';
@@ -37,8 +42,8 @@ export async function unitDayView(ctx) {
       h('td', { 'data-label': t('queue.employee') }, h('a', { href: `#/employees/${e.employee_id}/discipline?year=${date.slice(0, 4)}` }, e.name)),
       h('td', { 'data-label': 'NIP' }, e.nip),
       h('td', { 'data-label': t('day.rostered') }, e.mode),
-      h('td', { 'data-label': t('day.first_in') }, time(e.first_in, tz)),
-      h('td', { 'data-label': t('day.last_out') }, time(e.last_out, tz)),
+      h('td', { 'data-label': t('day.first_in') }, time(e.first_in, tz), sourceNote(e.first_in_source)),
+      h('td', { 'data-label': t('day.last_out') }, time(e.last_out, tz), sourceNote(e.last_out_source)),
       h('td', { 'data-label': t('day.state') }, h('span', { class: `badge ${e.state}` }, t(`day.state.${e.state}`))))))));
   return page;
 }
