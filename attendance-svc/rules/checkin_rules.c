@@ -78,9 +78,19 @@ static const char *place_failure(const struct checkin_facts *f)
     return beyond_tolerance(f) ? "OUTSIDE_HOME" : NULL;
 }
 
+/* The mode the day's roster sets (no entry: WFO). */
+static enum work_mode rostered_mode(const struct checkin_facts *f) { return f->rostered ? f->roster_mode : MODE_WFO; }
+
+/*
+ * A WFH check-in on a day rostered WFO was checked against the home, which is
+ * not where the day was to be worked: it counts for nothing (else a WFH "in"
+ * from home at 07:25 would be the on-time arrival of someone who reached the
+ * office at 09:40). A WFO check-in on a WFH day was at an office: it counts.
+ */
 bool checkin_counts_for_day(const struct checkin_facts *f)
 {
-    return !place_failure(f) && !f->p->mock_location && !f->day_closed;
+    bool home_on_an_office_day = f->p->mode == MODE_WFH && rostered_mode(f) == MODE_WFO;
+    return !place_failure(f) && !f->p->mock_location && !f->day_closed && !home_on_an_office_day;
 }
 
 static void place_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
@@ -157,7 +167,7 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
     if (p->accuracy_m > RULE_LOW_ACCURACY_M)
         flag(out, &n, "LOW_ACCURACY", json_pack("{s:f, s:f}", "accuracy_m", p->accuracy_m, "limit_m",
                                                 RULE_LOW_ACCURACY_M));
-    enum work_mode rostered = f->rostered ? f->roster_mode : MODE_WFO;
+    enum work_mode rostered = rostered_mode(f);
     if (p->mode != rostered)
         flag(out, &n, "MODE_MISMATCH",
              json_pack("{s:s, s:s, s:b}", "mode", work_mode_name(p->mode), "rostered", work_mode_name(rostered),

@@ -99,8 +99,9 @@ struct violation {
 /*
  * Whether the check-in may be the day's arrival (an "in") or departure (an
  * "out"): it passed its place check (no OUTSIDE_GEOFENCE, OUTSIDE_HOME,
- * NO_HOME_REGISTERED or MOCK_LOCATION) and its day was not closed yet. One
- * that does not count is stored and flagged, and no time rule judges it.
+ * NO_HOME_REGISTERED or MOCK_LOCATION), it was not a WFH check-in on a day
+ * rostered WFO, and its day was not closed yet. One that does not count is
+ * stored and flagged, and no time rule judges it.
  */
 bool checkin_counts_for_day(const struct checkin_facts *f);
 

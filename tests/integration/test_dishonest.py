@@ -186,6 +186,15 @@ def an_arrival_from_elsewhere_first_counts_for_nothing(env):
     eq(judged(early), ["EARLY_DEPARTURE"], "14:00 at the office")
     eq(judged(p.checkin(type="out", lat=HOME[0], lon=HOME[1], captured_at=at(16, 30))), ["OUTSIDE_GEOFENCE"],
        "16:30 from elsewhere hides nothing")
+    # The same from an approved home in WFH mode, on a day rostered WFO: checked against the wrong place.
+    wfh_first = Phone(env.svc, env.db, unit["id"])
+    home = env.svc.request("POST", "/v1/homes", {"lat": HOME[0], "lon": HOME[1], "address": "Jl. Rumah 2"},
+                           token=wfh_first.token).json()["home_id"]
+    boss = make_staff(env, "supervisor", unit["id"])
+    eq(env.svc.request("POST", f"/v1/homes/{home}/approve", token=boss).status, 200, "the home approved")
+    eq(judged(wfh_first.checkin(mode="WFH", lat=HOME[0], lon=HOME[1], captured_at=at(7, 25))), ["MODE_MISMATCH"],
+       "07:25 at home in WFH mode on a WFO day: no arrival")
+    eq(judged(wfh_first.checkin(captured_at=at(9, 40))), ["LATE_ARRIVAL"], "09:40 at the office: the arrival")
     no_out = Phone(env.svc, env.db, unit["id"])
     no_out.checkin(captured_at=at(7, 20))
     eq(judged(no_out.checkin(type="out", lat=HOME[0], lon=HOME[1], captured_at=at(16, 30))), ["OUTSIDE_GEOFENCE"],

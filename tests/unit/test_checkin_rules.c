@@ -331,6 +331,19 @@ static void an_in_that_fails_its_place_check_is_no_arrival(void **state)
     f.place = (struct place_verdict){false, false, 0, 0};
     assert_false(checkin_counts_for_day(&f));
     assert_string_equal(codes(&f, buf, sizeof buf), "NO_HOME_REGISTERED");
+    /* From an approved home in WFH mode on a day rostered WFO (no entry): checked against the wrong place. */
+    p.mode = MODE_WFH;
+    f.rostered = false;
+    f.place = (struct place_verdict){true, true, 0, 0};
+    assert_false(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "MODE_MISMATCH");
+    /* The other way round, at the office on a WFH day: there in person, it counts. */
+    p.mode = MODE_WFO;
+    f.rostered = true;
+    f.roster_mode = MODE_WFH;
+    f.place = (struct place_verdict){true, true, 0, 7};
+    assert_true(checkin_counts_for_day(&f));
+    assert_string_equal(codes(&f, buf, sizeof buf), "MODE_MISMATCH,LATE_ARRIVAL");
     /* Low accuracy alone is no place failure. */
     p.mode = MODE_WFO;
     f.rostered = false;
