@@ -24,6 +24,15 @@ def setup():
         doc = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     env = admin_env()
     env.doc = doc
+    try:
+        seed(env)
+    except BaseException:
+        env.close()  # run.py calls no teardown after a failed setup: do not leave the service running
+        raise
+    return env
+
+
+def seed(env):
     a = env.agency = Agency(env.svc)
     env.unit = a.unit(a.prefix + "-DOC", "administrative", parent_id=a.top["id"])
     r = env.svc.request("POST", "/v1/offices", {"unit_id": env.unit["id"], "name": "Balai Kota", "geofence": {
@@ -43,7 +52,6 @@ def setup():
         {"employee_id": str(env.phone.employee_id), "mode": "WFO", "start": "07:30", "end": "16:00"}]},
         token=env.supervisor)
     check(r.status == 200, f"roster: {r}")
-    return env
 
 
 def teardown(env):
