@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef ATTENDANCE_SQL_DIR
 #define ATTENDANCE_SQL_DIR "sql"
@@ -42,6 +44,15 @@ static int env_unsigned(const char *name, unsigned long dflt, unsigned long min,
     }
     *out = v;
     return 0;
+}
+
+unsigned config_cpu_count(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (unsigned)online : 1;
 }
 
 int config_parse_listen(const char *text, char *host, size_t host_len, unsigned *port)
@@ -192,8 +203,13 @@ int config_load(struct config *cfg, unsigned needs)
     if (env_unsigned(name, dflt, min, max, &v) != 0)           \
         return -1;                                             \
     cfg->field = (unsigned)v;
-    UNSIGNED_SETTING(threads, "ATTENDANCE_THREADS", 16, 1, 256)
-    UNSIGNED_SETTING(db_pool_size, "ATTENDANCE_DB_POOL_SIZE", 16, 1, 256)
+    /*
+     * A worker thread waits on the database for much of a request, so twice the CPUs
+     * keeps them busy; it holds at most one connection, so the pool matches the workers.
+     */
+    unsigned cpus = config_cpu_count();
+    UNSIGNED_SETTING(threads, "ATTENDANCE_THREADS", cpus > 128 ? 256 : 2 * cpus, 1, 256)
+    UNSIGNED_SETTING(db_pool_size, "ATTENDANCE_DB_POOL_SIZE", cfg->threads, 1, 256)
     UNSIGNED_SETTING(db_acquire_timeout_ms, "ATTENDANCE_DB_ACQUIRE_TIMEOUT_MS", 2000, 10, 60000)
     UNSIGNED_SETTING(db_statement_timeout_ms, "ATTENDANCE_DB_STATEMENT_TIMEOUT_MS", 10000, 100, 600000)
     UNSIGNED_SETTING(connection_limit, "ATTENDANCE_CONNECTION_LIMIT", 1000, 4, 60000)

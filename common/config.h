@@ -74,6 +74,10 @@ struct config {
 int config_load(struct config *cfg, unsigned needs);
 void config_free(struct config *cfg);
 
+/* The CPUs this process may run on (its affinity: taskset, cpusets), at least 1: the default
+ * ATTENDANCE_THREADS is twice this, and ATTENDANCE_DB_POOL_SIZE the threads. */
+unsigned config_cpu_count(void);
+
 /* Splits "host:port" or "[v6]:port"; returns 0 or -1. */
 int config_parse_listen(const char *text, char *host, size_t host_len, unsigned *port);
 

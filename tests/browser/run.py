@@ -9,7 +9,9 @@ step, ending with the plan.
     tests/browser/run.py            run the scenario (npm ci first if node_modules is missing)
     tests/browser/run.py --serve    seed, print the logins and keep serving (Ctrl-C stops)
 
-Needs ATTENDANCE_TEST_DATABASE_URL as the integration suite does (tests/run sets it).
+The screenshots go to a temporary directory, or with SCREENSHOTS=1 to docs/screenshots
+(SCREENSHOT_DIR names another). Needs ATTENDANCE_TEST_DATABASE_URL as the integration
+suite does (tests/run sets it).
 """
 import datetime
 import os
@@ -24,7 +26,7 @@ import zlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 from harness import (ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, base_env, check, make_staff,  # noqa: E402
-                     run_svc)
+                     npm_ci, run_svc)
 
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 370 m from the office
@@ -99,19 +101,20 @@ def seed(env, work):
             "supervisor": "supervisor.kep"}
 
 
-def ensure_node_modules():
-    if os.path.isdir(os.path.join(HERE, "node_modules", "playwright-core")):
-        return True
-    out = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
-                         capture_output=True, text=True, timeout=600)
-    if out.returncode != 0:
-        print("# npm ci failed:\n" + "\n".join("# " + line for line in out.stderr.splitlines()[-20:]))
-    return out.returncode == 0
+def missing_tools():
+    """What the suite lacks, in one line, or None."""
+    if not shutil.which("node"):
+        return "node is not installed (deploy/install-deps --test installs it)"
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is not there (deploy/install-deps --test installs chromium)"
+    error = npm_ci(HERE, "playwright-core")
+    return f"playwright-core: {error}" if error else None
 
 
 def main(argv):
-    if not shutil.which("node") or not os.path.exists(CHROMIUM) or not ensure_node_modules():
-        print(f"not ok 1 - browser: node, {CHROMIUM} and playwright-core are needed (deploy/install-deps)")
+    missing = missing_tools()
+    if missing:
+        print(f"not ok 1 - browser: {missing}")
         print("1..1")
         return 1
     env = admin_env()
@@ -125,7 +128,10 @@ def main(argv):
                     time.sleep(3600)
             except KeyboardInterrupt:
                 return 0
-        shots = os.environ.get("SCREENSHOT_DIR", os.path.join(REPO, "docs", "screenshots"))
+        # The tracked pictures change only when asked: a test run leaves the tree as it was.
+        shots = os.environ.get("SCREENSHOT_DIR") or (os.path.join(REPO, "docs", "screenshots")
+                                                     if os.environ.get("SCREENSHOTS") == "1"
+                                                     else os.path.join(work, "screenshots"))
         os.makedirs(shots, exist_ok=True)
         child_env = dict(os.environ, CONSOLE_TEST=__import__("json").dumps(settings), SCREENSHOT_DIR=shots,
                          CHROMIUM=CHROMIUM)

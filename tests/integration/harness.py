@@ -10,7 +10,9 @@ helpers that return a Response with status, headers and body.
 import http.client
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -123,6 +125,45 @@ class Cluster:
 
     def destroy(self):
         self.deploy_pg("destroy")
+
+
+def npm_ci(directory, module):
+    """Installs directory's package-lock.json with npm ci unless node_modules/<module> is there already.
+    Returns None, or why it could not in one line with npm's own error. Few and short retries: an
+    unreachable registry says so within seconds instead of npm's minute of back-off."""
+    if os.path.isdir(os.path.join(directory, "node_modules", module)):
+        return None
+    if not shutil.which("npm"):
+        return "npm is not installed (deploy/install-deps --test installs it)"
+    print(f"# npm ci in {os.path.relpath(directory, REPO)} ({module})", flush=True)
+    try:
+        out = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", "--fetch-retries=1",
+                              "--fetch-retry-mintimeout=1000", "--fetch-retry-maxtimeout=3000",
+                              "--fetch-timeout=60000"], cwd=directory, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return "npm ci did not finish in 10 minutes"
+    if out.returncode == 0:
+        return None
+    return "npm ci failed: " + npm_error(out.stderr)
+
+
+def npm_error(stderr):
+    """npm's error in one line: its code and its first line of explanation (npm 9 says "npm ERR!", later ones
+    "npm error"), without the stack, the detail lines and the pointer to its log."""
+    code, message = None, None
+    for line in stderr.splitlines():
+        m = re.match(r"npm (?:ERR!|error) ?(.*)$", line)
+        if not m or not m.group(1).strip():
+            continue
+        text = m.group(1).strip()
+        if text.startswith("code "):
+            code = code or text[5:]
+        elif not message and not re.match(r"(syscall|errno) |at |[a-z]+: |[{}]|A complete log", text):
+            message = text
+    if not message:
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        message = lines[-1] if lines else "no error message"
+    return f"{code}: {message}" if code else message
 
 
 def free_port():

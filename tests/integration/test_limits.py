@@ -3,6 +3,7 @@ The limits of docs/configuration.md, each enforced: request rate per client addr
 device, open connections in all and per address, body and upload sizes, header size, and the database
 pool (a request waits a bounded time for a connection, then 503; it never hangs).
 """
+import http.client
 import json
 import socket
 import subprocess
@@ -163,7 +164,17 @@ def connections_per_address_are_capped():
             eq(answer_of(s, 5), 200, "the two are still served")
             s.close()
         third.close()
-        eq(svc.request("GET", "/healthz").status, 200, "and the address may connect again")
+        # The service counts a connection until a worker has seen it closed, moments after the client
+        # closed it (under the sanitizers on a busy machine, sometimes after the next connect).
+        deadline = time.time() + 3
+        while True:
+            try:
+                status = svc.request("GET", "/healthz").status
+                break
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                check(time.time() < deadline, "the address may connect again within 3 s of closing its two")
+                time.sleep(0.05)
+        eq(status, 200, "and the address may connect again")
     finally:
         svc.close()
         db.drop()

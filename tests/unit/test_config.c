@@ -7,13 +7,14 @@
 
 #include "config.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void clear_env(void)
 {
     static const char *const names[] = {"ATTENDANCE_DATABASE_URL", "ATTENDANCE_LISTEN", "ATTENDANCE_JWT_SECRET",
-                                        "ATTENDANCE_JWT_SECRET_FILE", "ATTENDANCE_THREADS",
+                                        "ATTENDANCE_JWT_SECRET_FILE", "ATTENDANCE_THREADS", "ATTENDANCE_DB_POOL_SIZE",
                                         "ATTENDANCE_BOOTSTRAP_ADMIN", "ATTENDANCE_MAX_BODY_BYTES",
                                         "ATTENDANCE_EXPORT_KEY_FILE", "ATTENDANCE_EXPORT_UPLOAD_TRIES",
                                         "ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS", "ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE",
@@ -48,7 +49,6 @@ static void defaults_apply(void **state)
     assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
     assert_string_equal(cfg.listen_host, "127.0.0.1");
     assert_int_equal(cfg.listen_port, 8080);
-    assert_int_equal(cfg.threads, 16);
     assert_null(cfg.jwt_secret);
     config_free(&cfg);
 }
@@ -84,6 +84,53 @@ static void per_address_limit_follows_the_connection_limit(void **state)
     config_free(&cfg);
     unsetenv("ATTENDANCE_CONNECTION_LIMIT");
     unsetenv("ATTENDANCE_PER_IP_CONNECTION_LIMIT");
+}
+
+/* Twice the CPUs the process may run on and a pool as large as the threads, unless set. */
+static void threads_and_pool_follow_the_cpus(void **state)
+{
+    clear_env();
+    setenv("ATTENDANCE_DATABASE_URL", "dbname=x", 1);
+    cpu_set_t all;
+    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+    unsigned cpus = config_cpu_count();
+    assert_int_equal(cpus, CPU_COUNT(&all));
+    struct config cfg;
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.threads, cpus > 128 ? 256 : 2 * cpus);
+    assert_int_equal(cfg.db_pool_size, cfg.threads);
+    config_free(&cfg);
+
+    /* On one CPU (taskset -c N), two of each. */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    int first = 0;
+    while (!CPU_ISSET(first, &all))
+        first++;
+    CPU_SET(first, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    assert_int_equal(config_cpu_count(), 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.threads, 2);
+    assert_int_equal(cfg.db_pool_size, 2);
+    config_free(&cfg);
+    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+
+    /* Set, they are what they say; the pool follows the threads set unless set itself. */
+    setenv("ATTENDANCE_THREADS", "7", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.threads, 7);
+    assert_int_equal(cfg.db_pool_size, 7);
+    config_free(&cfg);
+    setenv("ATTENDANCE_DB_POOL_SIZE", "3", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), 0);
+    assert_int_equal(cfg.threads, 7);
+    assert_int_equal(cfg.db_pool_size, 3);
+    config_free(&cfg);
+    setenv("ATTENDANCE_DB_POOL_SIZE", "257", 1);
+    assert_int_equal(config_load(&cfg, CONFIG_NEED_DATABASE), -1);
+    config_free(&cfg);
+    clear_env();
 }
 
 static void missing_database_url_fails(void **state)
@@ -199,6 +246,7 @@ int main(void)
         cmocka_unit_test(listen_forms),
         cmocka_unit_test(defaults_apply),
         cmocka_unit_test(per_address_limit_follows_the_connection_limit),
+        cmocka_unit_test(threads_and_pool_follow_the_cpus),
         cmocka_unit_test(missing_database_url_fails),
         cmocka_unit_test(short_secret_fails),
         cmocka_unit_test(secret_file_and_value_conflict),
