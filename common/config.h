@@ -50,8 +50,10 @@ struct config {
     char jwt_issuer[128];
     char jwt_audience[128];
     unsigned token_ttl_s;
-    unsigned login_max_failures;             /* per username, per window */
-    unsigned login_max_failures_per_address; /* per client address, per window */
+    unsigned login_max_failures;             /* per username: failures before each further try waits */
+    unsigned login_delay_s;                  /* the first wait, doubling with each further failure */
+    unsigned login_max_delay_s;              /* the longest wait */
+    unsigned login_max_failures_per_address; /* per client address (an IPv6 one's /64), per window */
     unsigned login_window_s;
     /* The console's cookies are Secure when the service is behind TLS, or when a
      * trusted proxy says the request arrived over https (X-Forwarded-Proto). */
