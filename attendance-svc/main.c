@@ -13,7 +13,8 @@
  *                    make the Ed25519 key that signs the exports
  *   verify-export DIR --public-key KEY [--date D]
  *                    check a night's files as a receiver would (export/verify.c)
- *   audit-verify     check the audit log's hash chain
+ *   audit-verify [--head HASH]
+ *                    check the audit log's hash chain (and that a published head is in it)
  *
  * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration,
  * 3 (audit-verify) the chain is broken.
@@ -66,7 +67,9 @@ static int usage(FILE *out)
                  "                 public key\n"
                  "  verify-export DIR --public-key KEY [--date YYYY-MM-DD]\n"
                  "                 check an export's manifest, signature, hashes and rows\n"
-                 "  audit-verify   check the audit log's hash chain: exit 0 when intact, 3 when broken\n"
+                 "  audit-verify [--head HASH]\n"
+                 "                 check the audit log's hash chain: exit 0 when intact (and HASH, a published\n"
+                 "                 head such as a manifest's audit_head, is one of its entries), 3 when broken\n"
                  "Configuration is read from the environment: see docs/configuration.md and docs/export.md.\n");
     return out == stdout ? 0 : 2;
 }
@@ -364,12 +367,21 @@ static int cmd_migrate(void)
     return rc;
 }
 
-static int cmd_audit_verify(void)
+/* audit-verify [--head HASH]: see audit_verify.h. */
+static int cmd_audit_verify(int argc, char **argv)
 {
+    static const char *const names[] = {"head"};
+    const char *head = NULL;
+    if (subcommand_options("audit-verify", argc, argv, names, 1, &head, NULL) != 0)
+        return 2;
+    if (head && (strlen(head) != SHA256_HEX_LEN || strspn(head, "0123456789abcdef") != SHA256_HEX_LEN)) {
+        log_error("audit-verify: --head must be an entry's hash: 64 lowercase hex digits (a manifest's audit_head)");
+        return 2;
+    }
     struct config cfg;
     int rc = 2;
     if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
-        rc = audit_verify_run(&cfg, stdout);
+        rc = audit_verify_run(&cfg, head, stdout);
     config_free(&cfg);
     return rc;
 }
@@ -493,14 +505,14 @@ int main(int argc, char **argv)
         return cmd_export_keygen(argc - 2, argv + 2);
     if (strcmp(cmd, "verify-export") == 0)
         return cmd_verify_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "audit-verify") == 0)
+        return cmd_audit_verify(argc - 2, argv + 2);
     if (argc > 2)
         return usage(stderr);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve();
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate();
-    if (strcmp(cmd, "audit-verify") == 0)
-        return cmd_audit_verify();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return usage(stdout);
     fprintf(stderr, "attendance-svc: unknown command \"%s\"\n", cmd);

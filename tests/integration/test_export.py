@@ -232,7 +232,7 @@ def the_manifest_is_signed_over_its_documented_canonical_form(env):
     raw = read(out_dir, f"manifest_{DAY}.json")
     manifest = json.loads(raw)
     eq(raw, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode() + b"\n", "the file's form")
-    eq(sorted(manifest), ["date", "files", "format", "public_key", "signature"], "members")
+    eq(sorted(manifest), ["audit_head", "date", "files", "format", "public_key", "signature"], "members")
     eq((manifest["date"], manifest["format"], manifest["public_key"]), (DAY, "attendance-export/1", env.public_key),
        "date, format, key")
     for entry, name in zip(manifest["files"], names()[:3]):
@@ -243,6 +243,25 @@ def the_manifest_is_signed_over_its_documented_canonical_form(env):
     signature = b64url_decode(signed.pop("signature"))
     key = nacl.signing.VerifyKey(b64url_decode(env.public_key))
     key.verify(json.dumps(signed, sort_keys=True, separators=(",", ":")).encode(), signature)  # raises if bad
+
+
+@test
+def the_manifest_anchors_the_audit_chain_as_the_day_was_closed(env):
+    out_dir = export(env, "anchor")
+    manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
+    anchored = env.db.sql("SELECT last_hash FROM audit_anchors WHERE day = :'d'", f"d={DAY}")
+    eq([[manifest["audit_head"]]], anchored, "the head recorded when the day was closed")
+    eq(env.db.sql("SELECT count(*) FROM audit_log WHERE hash = :'h'", f"h={manifest['audit_head']}"), [["1"]],
+       "the hash of an entry of the chain")
+    # Entries appended since move the chain's head, not the night's anchor: a rerun writes the same manifest.
+    env.db.sql("INSERT INTO audit_log (action, entity) VALUES ('test', 'anchor')")
+    again = json.loads(read(export(env, "anchor-again"), f"manifest_{DAY}.json"))
+    eq(again["audit_head"], manifest["audit_head"], "the same head on the next run of the night")
+    out = subprocess.run([SVC, "verify-export", out_dir, "--public-key", env.public_key], capture_output=True,
+                         text=True, timeout=60)
+    check(out.returncode == 0 and manifest["audit_head"] in out.stdout, f"verify-export names it: {out.stdout}")
+    code, lines = run_svc(["audit-verify", "--head", manifest["audit_head"]], base_env(env.db.url))
+    eq(code, 0, f"audit-verify --head the manifest's: {lines[-3:]}")
 
 
 @test
