@@ -61,7 +61,8 @@ static int usage(FILE *out)
                  "                 runs); nightly does it first\n"
                  "  nightly --date YYYY-MM-DD --out DIR [--upload URL]\n"
                  "                 make the months ahead, close the day, write its export into DIR, purge\n"
-                 "                 selfies past their retention (and PUT the export to URL/<name>)\n"
+                 "                 selfies past their retention (and PUT the export to URL/<name>; the URL is\n"
+                 "                 better given as ATTENDANCE_EXPORT_UPLOAD_URL, off the command line)\n"
                  "  export-keygen --out FILE\n"
                  "                 make the export's signing key (never over an existing file); prints its\n"
                  "                 public key\n"
@@ -206,7 +207,7 @@ static int cmd_nightly(int argc, char **argv)
     const char *opt[3] = {NULL, NULL, NULL};
     if (subcommand_options("nightly", argc, argv, names, 3, opt, NULL) != 0)
         return 2;
-    const char *day = opt[0], *dir = opt[1], *url = opt[2];
+    const char *day = opt[0], *dir = opt[1], *url;
     char why[160];
     if (!day || !dir || !*dir) {
         fprintf(stderr, "usage: attendance-svc nightly --date YYYY-MM-DD --out DIR [--upload URL]\n");
@@ -216,13 +217,16 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: \"%.40s\" is not a date YYYY-MM-DD (from 1900-01-01)", day);
         return 2;
     }
-    if (url && upload_url_check(url, why, sizeof why) != 0) {
-        log_error("nightly: the upload URL %s", why);
-        return 2;
-    }
     struct config cfg;
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
     if (config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_EXPORT_KEY) != 0) {
+        config_free(&cfg);
+        return 2;
+    }
+    /* ATTENDANCE_EXPORT_UPLOAD_URL keeps the URL (and whatever it holds) off the command line, where ps shows it. */
+    url = opt[2] ? opt[2] : cfg.upload_url;
+    if (url && upload_url_check(url, why, sizeof why) != 0) {
+        log_error("nightly: the upload URL %s", why);
         config_free(&cfg);
         return 2;
     }

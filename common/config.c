@@ -142,6 +142,9 @@ int config_load(struct config *cfg, unsigned needs)
         cfg->database_url = strdup(url);
     else if (needs & CONFIG_NEED_DATABASE)
         return bad("ATTENDANCE_DATABASE_URL", "is not set (a libpq conninfo or postgresql:// URI)");
+    const char *migrate_url = getenv("ATTENDANCE_MIGRATE_DATABASE_URL");
+    if (migrate_url && *migrate_url)
+        cfg->migrate_database_url = strdup(migrate_url);
     const char *read_url = getenv("ATTENDANCE_READ_DATABASE_URL");
     if (read_url && *read_url)
         cfg->read_database_url = strdup(read_url);
@@ -180,6 +183,9 @@ int config_load(struct config *cfg, unsigned needs)
         cfg->export_key_file = strdup(key_file);
     else if (needs & CONFIG_NEED_EXPORT_KEY)
         return bad("ATTENDANCE_EXPORT_KEY_FILE", "is not set (make the key with attendance-svc export-keygen)");
+    const char *upload_url = getenv("ATTENDANCE_EXPORT_UPLOAD_URL");
+    if (upload_url && *upload_url)
+        cfg->upload_url = strdup(upload_url);
     const char *token_file = getenv("ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE");
     if (token_file && *token_file)
         cfg->upload_token_file = strdup(token_file);
@@ -235,6 +241,7 @@ int config_load(struct config *cfg, unsigned needs)
     cfg->max_body_bytes = v;
 
     if ((cfg->database_url == NULL && url && *url) || (!cfg->read_database_url && read_url && *read_url) ||
+        (!cfg->migrate_database_url && migrate_url && *migrate_url) || (!cfg->upload_url && upload_url && *upload_url) ||
         (!cfg->trusted_proxies && proxies && *proxies) ||
         cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
         cfg->console_dir == NULL ||
@@ -250,6 +257,8 @@ void config_free(struct config *cfg)
 {
     free(cfg->database_url);
     free(cfg->read_database_url);
+    free(cfg->migrate_database_url);
+    free(cfg->upload_url);
     if (cfg->jwt_secret)
         memset(cfg->jwt_secret, 0, cfg->jwt_secret_len);
     free(cfg->jwt_secret);

@@ -19,7 +19,9 @@ enum config_needs {
 };
 
 struct config {
-    char *database_url;
+    char *database_url; /* the application role's: serve, nightly, audit-verify */
+    /* The tables' owner's, for migrate (docs/security.md, "The database roles"); NULL: database_url's. */
+    char *migrate_database_url;
     char *read_database_url; /* a streaming replica for the reads that may lag (docs/deploy.md), or NULL */
     char listen_host[256];
     unsigned listen_port;
@@ -66,6 +68,7 @@ struct config {
     unsigned upload_backoff_ms;     /* the first wait; each next one doubles, with jitter */
     unsigned upload_connect_timeout_s;
     unsigned upload_timeout_s;      /* per try, the whole transfer */
+    char *upload_url;               /* ATTENDANCE_EXPORT_UPLOAD_URL: where to PUT the files, or NULL (--upload wins) */
     char *upload_token_file;        /* a bearer token for the receiver, or NULL */
     char *upload_ca_file;           /* CA certificates to verify the receiver by, or NULL: the system's */
     /* The nightly deletes selfies of days more than this before its day; 0: keeps them all. */

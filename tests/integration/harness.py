@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SVC = os.environ.get("ATTENDANCE_SVC", os.path.join(REPO, "build", "attendance-svc", "attendance-svc"))
@@ -47,14 +48,39 @@ def eq(got, want, what="value"):
 
 
 def maintenance_url():
-    """The test cluster's URL: tests/run sets it; run by hand, var/pg-test is started."""
+    """The test cluster's owner's URL: tests/run sets it (and ATTENDANCE_TEST_APP_DATABASE_URL, its application
+    role's); run by hand, var/pg-test is started."""
     url = os.environ.get("ATTENDANCE_TEST_DATABASE_URL")
     if not url:
         pg = os.path.join(REPO, "deploy", "pg")
         subprocess.run([pg, "start", "var/pg-test"], check=True, capture_output=True, timeout=120)
         url = subprocess.run([pg, "url", "var/pg-test"], check=True, capture_output=True, text=True).stdout.strip()
         os.environ["ATTENDANCE_TEST_DATABASE_URL"] = url
+        os.environ["ATTENDANCE_TEST_APP_DATABASE_URL"] = subprocess.run(
+            [pg, "app-url", "var/pg-test"], check=True, capture_output=True, text=True).stdout.strip()
+    register_application_role(os.environ.get("ATTENDANCE_TEST_APP_DATABASE_URL"))
     return url
+
+
+# The application role's URL of each cluster the tests use, by host and port (see app_url).
+APPLICATION_ROLES = {}
+
+
+def server_of(url):
+    parsed = urllib.parse.urlsplit(url)
+    return (parsed.hostname, parsed.port)
+
+
+def register_application_role(url):
+    if url:
+        APPLICATION_ROLES[server_of(url)] = url
+
+
+def app_url(db_url):
+    """The URL of db_url's database as its cluster's application role (serve and nightly run as it: sql/0018),
+    or db_url itself for a server without one."""
+    role = APPLICATION_ROLES.get(server_of(db_url))
+    return with_dbname(role, urllib.parse.urlsplit(db_url).path.lstrip("/")) if role else db_url
 
 
 def psql(url, sql, *variables):
@@ -106,6 +132,7 @@ class Cluster:
         self.dir = os.path.join(REPO, "var", f"pg-{name}-{os.getpid()}")
         self.start()
         self.url = self.deploy_pg("url").strip()  # the cluster's "attendance" database; its owner may create more
+        register_application_role(self.deploy_pg("app-url").strip())
 
     def deploy_pg(self, command, *args):
         out = subprocess.run([os.path.join(REPO, "deploy", "pg"), command, self.dir] + list(args),
@@ -132,9 +159,12 @@ def free_port():
 
 
 def base_env(db_url, **extra):
+    """The service's environment on db_url (the database's owner's URL): migrate connects as the owner, serve and
+    nightly as the application role, as a deployment runs them (docs/security.md, "The database roles")."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTENDANCE_")}
     env.update({
-        "ATTENDANCE_DATABASE_URL": db_url,
+        "ATTENDANCE_DATABASE_URL": app_url(db_url),
+        "ATTENDANCE_MIGRATE_DATABASE_URL": db_url,
         "ATTENDANCE_JWT_SECRET": JWT_SECRET,
         "ATTENDANCE_SQL_DIR": SQL_DIR,
         "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",

@@ -369,7 +369,8 @@ def the_upload_retries_503_and_sends_the_manifest_last(env):
 def a_403_is_not_retried_and_nothing_more_is_sent(env):
     receiver = Receiver(refuse=True)
     try:
-        code, lines = nightly(env, os.path.join(env.work, "refused"), "--upload", receiver.url,
+        # The URL from the environment (as the systemd unit gives it), never on the command line.
+        code, lines = nightly(env, os.path.join(env.work, "refused"), ATTENDANCE_EXPORT_UPLOAD_URL=receiver.url,
                               ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS=20)
     finally:
         receiver.close()
