@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -395,11 +396,12 @@ def an_unreachable_receiver_is_retried_then_fails(env):
     check(all("error" in r for r in attempts), f"the network error is logged: {attempts}")
 
 
-def runs(env, query=""):
-    """Every run GET /v1/exports lists for query, newest first, walking its pages of two."""
+def runs(env, query="", token=None):
+    """Every run GET /v1/exports lists for query (to an admin unless token says otherwise), newest first, walking
+    its pages of two."""
     items, cursor = [], ""
     for _ in range(50):
-        r = env.svc.request("GET", f"/v1/exports?limit=2{query}{cursor}", token=env.reviewer)
+        r = env.svc.request("GET", f"/v1/exports?limit=2{query}{cursor}", token=token or env.agency.admin)
         eq(r.status, 200, f"GET /v1/exports: {r}")
         page = r.json()
         check(len(page["items"]) <= 2, "a page holds at most its limit")
@@ -449,6 +451,20 @@ def every_run_is_recorded_with_its_outcome_and_files(env):
     # later runs find nothing new.
     eq(listed[-1]["closure"], {"absent": 3, "no_checkout": 1}, "the first closure of the day")
     eq(succeeded["closure"], {"absent": 0, "no_checkout": 0}, "a later run flags nothing again")
+
+    # A reviewer sees every run (the night is the whole service's), with its own agency's figures only.
+    seen = runs(env, f"&date={DAY}", token=env.reviewer)
+    eq([r["id"] for r in seen], [r["id"] for r in listed], "the same runs")
+    first = seen[-1]
+    eq(first["closure"], {"absent": 3, "no_checkout": 1}, "what the day's closure flagged in its agency")
+    eq({f["rows"] for run in seen for f in run["files"]}, {None} if any(r["files"] for r in seen) else set(),
+       "no file's rows: each holds every agency's")
+    as_seen = next(r for r in seen if r["id"] == succeeded["id"])
+    eq([f["sha256"] for f in as_seen["files"]], [f["sha256"] for f in succeeded["files"]], "the files' hashes")
+    other = Agency(env.svc, prefix="EXO" + secrets.token_hex(2).upper())
+    outsider = make_staff(env, "reviewer", other.top["id"])
+    eq(runs(env, f"&date={DAY}", token=outsider)[-1]["closure"], {"absent": 0, "no_checkout": 0},
+       "another agency's reviewer sees none of this agency's flags")
 
     failed = runs(env, "&status=failed")
     check(failed and all(r["status"] == "failed" for r in failed), "status narrows the list")
