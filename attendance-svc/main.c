@@ -33,7 +33,9 @@
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
+#include "files.h"
 #include "retention.h"
+#include "selfie_store.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
@@ -434,6 +436,12 @@ static int cmd_serve(void)
         return 2;
     }
     int rc = 1;
+    /* The one directory serve writes; a fresh checkout has none (CONTRACT.md, "Running it from a fresh checkout"). */
+    if (files_make_dirs(app.cfg.selfie_dir, SELFIE_STORE_DIR_MODE) != 0) {
+        log_fields(LOG_LEVEL_ERROR, "serve: the selfie store (ATTENDANCE_SELFIE_DIR) cannot be made or written to",
+                   json_pack("{s:s, s:s}", "dir", app.cfg.selfie_dir, "error", strerror(errno)));
+        goto done;
+    }
     if (migrate_check_current(&app.cfg, STARTUP_DB_WAIT_S, &app.schema_version) != 0)
         goto done;
     struct db_pool_options opts = {
