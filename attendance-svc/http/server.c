@@ -23,6 +23,7 @@
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -108,8 +109,10 @@ void reply_json(struct request *req, unsigned status, json_t *body)
 
 static void reply_error_v(struct request *req, enum error_code err, json_t *details, const char *fmt, va_list ap)
 {
-    char message[512];
-    vsnprintf(message, sizeof message, fmt, ap);
+    /* A message may quote what the client sent: its bytes that are not UTF-8 are escaped (JSON needs UTF-8). */
+    char raw[512], message[4 * sizeof raw];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    utf8_escape_invalid(raw, message, sizeof message);
     json_t *error = json_pack("{s:s, s:s}", "code", error_code_name(err), "message", message);
     if (error && details)
         json_object_update_missing(error, details);

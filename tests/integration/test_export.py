@@ -228,6 +228,27 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
 
 
 @test
+def fields_a_spreadsheet_would_evaluate_get_a_leading_quote(env):
+    """OWASP's CSV injection: a name that begins with =, +, -, @, a tab or a CR is written as text."""
+    names = {"198001012000012003": "=HYPERLINK(\"http://evil\",\"Dewi\")", "198001012000012005": "@Fajar",
+             "198001012000012007": "\tHadi"}
+    before = dict(env.db.sql("SELECT nip, name FROM employees WHERE nip IN ('198001012000012003', "
+                             "'198001012000012005', '198001012000012007')"))
+    try:
+        for nip, name in names.items():
+            env.db.sql("UPDATE employees SET name = :'n' WHERE nip = :'p'", f"n={name}", f"p={nip}")
+        text = read(export(env, "formulas"), f"attendance_{DAY}.csv").decode()
+    finally:
+        for nip, name in before.items():
+            env.db.sql("UPDATE employees SET name = :'n' WHERE nip = :'p'", f"n={name}", f"p={nip}")
+    check('198001012000012003,"\'=HYPERLINK(""http://evil"",""Dewi"")",EXP-A,' in text, f"the formula as text: {text}")
+    check("198001012000012005,'@Fajar,EXP-B," in text, f"an @: {text}")
+    check("198001012000012007,'\tHadi,EXP-C," in text, f"a tab: {text}")
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    eq(sorted(r[1] for r in rows if r[0] in names), sorted("'" + n for n in names.values()), "read back as text")
+
+
+@test
 def the_manifest_is_signed_over_its_documented_canonical_form(env):
     out_dir = export(env, "manifest")
     raw = read(out_dir, f"manifest_{DAY}.json")
