@@ -37,7 +37,6 @@
 #include "store/store_accounts.h"
 
 #include <arpa/inet.h>
-
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
