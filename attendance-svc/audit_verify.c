@@ -44,6 +44,8 @@ int audit_entry_hash(const char *const fields[AUDIT_TEXT_FIELDS], char out[SHA25
 struct walk {
     long long count, last_id;
     char last_hash[SHA256_HEX_LEN + 1];
+    const char *published_head; /* NULL: none to look for */
+    long long published_id;     /* the entry whose hash it is; 0: not met yet */
     long long broken_id; /* 0: intact so far */
     char why[256];
 };
@@ -76,6 +78,8 @@ static bool check_entries(PGresult *r, struct walk *w)
         } else {
             w->count++;
             w->last_id = id;
+            if (w->published_head && strcmp(stored, w->published_head) == 0)
+                w->published_id = id;
             memcpy(w->last_hash, stored, sizeof w->last_hash);
         }
     }
@@ -83,7 +87,7 @@ static bool check_entries(PGresult *r, struct walk *w)
 }
 
 /* The walk on one connection; the exit status. */
-static int walk_chain(struct db_conn *db, FILE *out)
+static int walk_chain(struct db_conn *db, const char *published_head, FILE *out)
 {
     long long head_id;
     char head_hash[SHA256_HEX_LEN + 1];
@@ -92,7 +96,7 @@ static int walk_chain(struct db_conn *db, FILE *out)
         log_error("audit-verify: cannot read the chain head (database status %d)", (int)st);
         return AUDIT_VERIFY_FAILED;
     }
-    struct walk w = {.last_hash = AUDIT_GENESIS_HASH};
+    struct walk w = {.last_hash = AUDIT_GENESIS_HASH, .published_head = published_head};
     for (;;) {
         PGresult *r = store_audit_chain_entries(db, w.last_id, head_id, BATCH, &st);
         if (!r) {
@@ -116,6 +120,11 @@ static int walk_chain(struct db_conn *db, FILE *out)
         snprintf(w.why, sizeof w.why,
                  "the chain head names entry %lld (hash %.12s...) but the chain ends at entry %lld: entries at the "
                  "end were removed, or the head was altered", head_id, head_hash, w.last_id);
+    } else if (published_head && !w.published_id) {
+        w.broken_id = head_id;
+        snprintf(w.why, sizeof w.why,
+                 "the published head %.12s... is none of its entries: the chain was rewritten since that head was "
+                 "published (or the hash is of another database)", published_head);
     }
     if (w.why[0]) {
         log_fields(LOG_LEVEL_ERROR, "audit-verify: the audit log's chain is broken",
@@ -126,10 +135,12 @@ static int walk_chain(struct db_conn *db, FILE *out)
         return AUDIT_VERIFY_BROKEN;
     }
     fprintf(out, "audit-verify: intact: %lld entries; head: entry %lld, hash %s\n", w.count, w.last_id, w.last_hash);
+    if (published_head)
+        fprintf(out, "audit-verify: the published head is entry %lld\n", w.published_id);
     return 0;
 }
 
-int audit_verify_run(const struct config *cfg, FILE *out)
+int audit_verify_run(const struct config *cfg, const char *published_head, FILE *out)
 {
     int latest;
     if (migrate_check_current(cfg, 0, &latest) != 0)
@@ -150,7 +161,7 @@ int audit_verify_run(const struct config *cfg, FILE *out)
     struct db_conn *db = db_acquire(pool, &st);
     int rc = AUDIT_VERIFY_FAILED;
     if (db) {
-        rc = walk_chain(db, out);
+        rc = walk_chain(db, published_head, out);
         db_release(pool, db);
     } else {
         log_error("audit-verify: cannot connect to the database (see above)");

@@ -27,8 +27,11 @@ int audit_entry_hash(const char *const fields[AUDIT_TEXT_FIELDS], char out[SHA25
 /*
  * Walks the chain from the first entry to the one the chain head names,
  * recomputing every hash; prints one line to out (the count and the head, or
- * the first broken entry and why) and returns the exit status.
+ * the first broken entry and why) and returns the exit status. With
+ * published_head (a hash published outside the database, e.g. a manifest's
+ * audit_head; NULL: none), the chain is intact only if that hash is one of its
+ * entries': a chain rewritten consistently since it was published is broken.
  */
-int audit_verify_run(const struct config *cfg, FILE *out);
+int audit_verify_run(const struct config *cfg, const char *published_head, FILE *out);
 
 #endif

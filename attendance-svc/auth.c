@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TOKEN_MAX_LEN 4096
 #define CLOCK_SKEW_S 60
@@ -55,21 +56,23 @@ bool auth_sees_unit(const struct auth *a, long long unit_id, long long unit_agen
     }
 }
 
-char *token_issue(const struct token_settings *ts, long long account_id, enum role role, time_t now)
+char *token_issue(const struct token_settings *ts, const struct token_claims *claims, time_t now)
 {
-    if (!ts->secret || ts->secret_len == 0 || !role_name(role))
+    if (!ts->secret || ts->secret_len == 0 || !role_name(claims->role))
         return NULL;
     jwt_t *jwt = NULL;
     char sub[24], jti[33];
     unsigned char raw[16];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(jti, sizeof jti, raw, sizeof raw);
-    snprintf(sub, sizeof sub, "%lld", account_id);
+    snprintf(sub, sizeof sub, "%lld", claims->account_id);
     char *token = NULL;
     if (jwt_new(&jwt) == 0 && jwt_add_grant(jwt, "iss", ts->issuer) == 0 &&
         jwt_add_grant(jwt, "aud", ts->audience) == 0 && jwt_add_grant(jwt, "sub", sub) == 0 &&
-        jwt_add_grant(jwt, "role", role_name(role)) == 0 && jwt_add_grant(jwt, "jti", jti) == 0 &&
+        jwt_add_grant(jwt, "role", role_name(claims->role)) == 0 && jwt_add_grant(jwt, "jti", jti) == 0 &&
         jwt_add_grant_int(jwt, "iat", (long)now) == 0 && jwt_add_grant_int(jwt, "exp", (long)now + ts->ttl_s) == 0 &&
+        jwt_add_grant_int(jwt, "cv", (long)claims->credential_version) == 0 &&
+        (!claims->password_change_required || jwt_add_grant_bool(jwt, "pcr", 1) == 0) &&
         jwt_set_alg(jwt, JWT_ALG_HS256, ts->secret, (int)ts->secret_len) == 0)
         token = jwt_encode_str(jwt);
     jwt_free(jwt);
@@ -105,8 +108,7 @@ struct verified_token {
     unsigned char digest[crypto_generichash_BYTES];
     const struct token_settings *ts; /* the settings it was verified under */
     long exp, iat;
-    long long account_id;
-    enum role role;
+    struct token_claims claims;
 };
 
 static struct {
@@ -159,8 +161,19 @@ static int token_decode(const struct token_settings *ts, const char *token, time
         goto done;
     if (!times_valid(out->exp, out->iat, now))
         goto done;
-    out->role = role_parse(jwt_get_grant(jwt, "role"));
-    if (!out->role || !(out->account_id = id_parse(jwt_get_grant(jwt, "sub"))))
+    /* A token made before credential versions (sql/0017) has none: version 1, the first. */
+    errno = 0;
+    out->claims.credential_version = jwt_get_grant_int(jwt, "cv");
+    if (errno == ENOENT)
+        out->claims.credential_version = 1;
+    else if (errno)
+        goto done;
+    errno = 0;
+    out->claims.password_change_required = jwt_get_grant_bool(jwt, "pcr") == 1;
+    if (errno && errno != ENOENT)
+        goto done;
+    out->claims.role = role_parse(jwt_get_grant(jwt, "role"));
+    if (!out->claims.role || !(out->claims.account_id = id_parse(jwt_get_grant(jwt, "sub"))))
         goto done;
     rc = 0;
 done:
@@ -168,8 +181,7 @@ done:
     return rc;
 }
 
-int token_verify(const struct token_settings *ts, const char *token, time_t now, long long *account_id,
-                 enum role *role)
+int token_verify(const struct token_settings *ts, const char *token, time_t now, struct token_claims *claims)
 {
     if (!ts->secret || ts->secret_len == 0 || !token || strlen(token) > TOKEN_MAX_LEN)
         return -1;
@@ -197,8 +209,7 @@ int token_verify(const struct token_settings *ts, const char *token, time_t now,
         verified.slots[slot] = t;
         pthread_mutex_unlock(lock);
     }
-    *account_id = t.account_id;
-    *role = t.role;
+    *claims = t.claims;
     return 0;
 }
 
@@ -211,15 +222,6 @@ int password_hash(const char *password, char out[128])
 int password_hash_initial(const char *password, char out[128])
 {
     return crypto_pwhash_str(out, password, strlen(password), INITIAL_OPSLIMIT, INITIAL_MEMLIMIT);
-}
-
-bool password_verify(const char *hash, const char *password, bool *needs_rehash)
-{
-    if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
-        return false;
-    *needs_rehash = crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
-    return true;
 }
 
 static char dummy_hash[128];
@@ -237,10 +239,42 @@ static void make_dummy_hash(void)
 
 void password_init(void) { pthread_once(&dummy_once, make_dummy_hash); }
 
+bool password_verify(const char *hash, const char *password, bool *needs_rehash)
+{
+    bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    *needs_rehash = crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+    if (*needs_rehash)
+        password_verify_dummy(password); /* the cheap hash alone would answer at once */
+    return ok;
+}
+
 void password_verify_dummy(const char *password)
 {
     password_init();
     /* The answer is known (no); only the time spent matters. */
     if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
         dummy_hash[0] = '\0';
+}
+
+/* The number of characters (code points) of s, which is valid UTF-8: its bytes that begin one. */
+static size_t utf8_characters(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+const char *password_weakness(const char *new_password, const char *username, const char *current_password)
+{
+    if (utf8_characters(new_password) < PASSWORD_MIN_CHARS)
+        return "the new password must have at least 10 characters";
+    if (strlen(new_password) > PASSWORD_MAX_BYTES)
+        return "the new password may have at most 1024 bytes";
+    if (strcasecmp(new_password, username) == 0)
+        return "the new password must not be the username";
+    if (strcmp(new_password, current_password) == 0)
+        return "the new password must not be the current one";
+    return NULL;
 }

@@ -31,6 +31,7 @@ struct auth {
     long long unit_id;     /* supervisor: its unit; reviewer: its agency; employee: its unit */
     long long agency_id;   /* the top-level unit of unit_id */
     long long employee_id; /* the employee record, for employees (and staff who are employees) */
+    long long credential_version; /* the token's (sql/0017), which must still be the account's */
 };
 
 /* Whether a can see data of a unit whose top-level unit is unit_agency_id. */
@@ -44,12 +45,22 @@ struct token_settings {
     unsigned ttl_s;
 };
 
-/* A signed access token for the account; the caller frees it. NULL on failure. */
-char *token_issue(const struct token_settings *ts, long long account_id, enum role role, time_t now);
+/* What an access token says about its account. */
+struct token_claims {
+    long long account_id;
+    enum role role;
+    /* The account's credential_version when the token was made (sql/0017): a password
+     * change moves it on, and every token made before stops working. */
+    long long credential_version;
+    /* The password was set by an admin or an import: the token is good for changing it only. */
+    bool password_change_required;
+};
+
+/* A signed access token with these claims; the caller frees it. NULL on failure. */
+char *token_issue(const struct token_settings *ts, const struct token_claims *claims, time_t now);
 
 /* Checks the token's signature, algorithm and claims at time now. 0 and the claims, or -1. */
-int token_verify(const struct token_settings *ts, const char *token, time_t now, long long *account_id,
-                 enum role *role);
+int token_verify(const struct token_settings *ts, const char *token, time_t now, struct token_claims *claims);
 
 /*
  * The CSRF token of a console session (the double-submit cookie's value): a
@@ -62,13 +73,29 @@ void token_csrf(const struct token_settings *ts, const char *token, char out[CSR
 /* Argon2id hash in libsodium's string form; the cost of an interactive login. 0 or -1. */
 int password_hash(const char *password, char out[128]);
 /* A cheap Argon2id hash for initial passwords set in bulk (CSV import): it is
- * replaced by a full-cost one at the first successful login. 0 or -1. */
+ * replaced by a full-cost one at the first successful login, and
+ * password_verify spends the time of a full-cost one on it anyway. 0 or -1. */
 int password_hash_initial(const char *password, char out[128]);
-/* Verifies in constant time; *needs_rehash is set when the stored cost is below the interactive one. */
+/*
+ * Verifies in constant time; *needs_rehash is set when the stored cost is below
+ * the interactive one. A hash below that cost is also followed by a dummy
+ * verification at full cost, so that an account with an initial (imported)
+ * password answers in the time of any other: no oracle of who never logged in.
+ */
 bool password_verify(const char *hash, const char *password, bool *needs_rehash);
 /* Makes the dummy hash below ahead of the first login (it takes one full hash). */
 void password_init(void);
 /* Spends the time of one verification against a hash of no account, so an unknown user costs the same. */
 void password_verify_dummy(const char *password);
+
+/*
+ * Why a new password is refused (contract, "Passwords"), or NULL when it is
+ * good: at least PASSWORD_MIN_CHARS characters (UTF-8 code points), at most
+ * PASSWORD_MAX_BYTES bytes, valid UTF-8, not the username (whatever its case)
+ * and not the current password. Pure: no I/O.
+ */
+#define PASSWORD_MIN_CHARS 10
+#define PASSWORD_MAX_BYTES 1024
+const char *password_weakness(const char *new_password, const char *username, const char *current_password);
 
 #endif

@@ -13,7 +13,8 @@
  *                    make the Ed25519 key that signs the exports
  *   verify-export DIR --public-key KEY [--date D]
  *                    check a night's files as a receiver would (export/verify.c)
- *   audit-verify     check the audit log's hash chain
+ *   audit-verify [--head HASH]
+ *                    check the audit log's hash chain (and that a published head is in it)
  *
  * Exit status: 0 success, 1 failure at run time, 2 bad usage or configuration,
  * 3 (audit-verify) the chain is broken.
@@ -32,7 +33,9 @@
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
+#include "files.h"
 #include "retention.h"
+#include "selfie_store.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 #include "store/store_audit.h"
@@ -60,13 +63,16 @@ static int usage(FILE *out)
                  "                 runs); nightly does it first\n"
                  "  nightly --date YYYY-MM-DD --out DIR [--upload URL]\n"
                  "                 make the months ahead, close the day, write its export into DIR, purge\n"
-                 "                 selfies past their retention (and PUT the export to URL/<name>)\n"
+                 "                 selfies past their retention (and PUT the export to URL/<name>; the URL is\n"
+                 "                 better given as ATTENDANCE_EXPORT_UPLOAD_URL, off the command line)\n"
                  "  export-keygen --out FILE\n"
                  "                 make the export's signing key (never over an existing file); prints its\n"
                  "                 public key\n"
                  "  verify-export DIR --public-key KEY [--date YYYY-MM-DD]\n"
                  "                 check an export's manifest, signature, hashes and rows\n"
-                 "  audit-verify   check the audit log's hash chain: exit 0 when intact, 3 when broken\n"
+                 "  audit-verify [--head HASH]\n"
+                 "                 check the audit log's hash chain: exit 0 when intact (and HASH, a published\n"
+                 "                 head such as a manifest's audit_head, is one of its entries), 3 when broken\n"
                  "Configuration is read from the environment: see docs/configuration.md and docs/export.md.\n");
     return out == stdout ? 0 : 2;
 }
@@ -203,7 +209,7 @@ static int cmd_nightly(int argc, char **argv)
     const char *opt[3] = {NULL, NULL, NULL};
     if (subcommand_options("nightly", argc, argv, names, 3, opt, NULL) != 0)
         return 2;
-    const char *day = opt[0], *dir = opt[1], *url = opt[2];
+    const char *day = opt[0], *dir = opt[1], *url;
     char why[160];
     if (!day || !dir || !*dir) {
         fprintf(stderr, "usage: attendance-svc nightly --date YYYY-MM-DD --out DIR [--upload URL]\n");
@@ -213,13 +219,16 @@ static int cmd_nightly(int argc, char **argv)
         log_error("nightly: \"%.40s\" is not a date YYYY-MM-DD (from 1900-01-01)", day);
         return 2;
     }
-    if (url && upload_url_check(url, why, sizeof why) != 0) {
-        log_error("nightly: the upload URL %s", why);
-        return 2;
-    }
     struct config cfg;
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
     if (config_load(&cfg, CONFIG_NEED_DATABASE | CONFIG_NEED_EXPORT_KEY) != 0) {
+        config_free(&cfg);
+        return 2;
+    }
+    /* ATTENDANCE_EXPORT_UPLOAD_URL keeps the URL (and whatever it holds) off the command line, where ps shows it. */
+    url = opt[2] ? opt[2] : cfg.upload_url;
+    if (url && upload_url_check(url, why, sizeof why) != 0) {
+        log_error("nightly: the upload URL %s", why);
         config_free(&cfg);
         return 2;
     }
@@ -364,12 +373,21 @@ static int cmd_migrate(void)
     return rc;
 }
 
-static int cmd_audit_verify(void)
+/* audit-verify [--head HASH]: see audit_verify.h. */
+static int cmd_audit_verify(int argc, char **argv)
 {
+    static const char *const names[] = {"head"};
+    const char *head = NULL;
+    if (subcommand_options("audit-verify", argc, argv, names, 1, &head, NULL) != 0)
+        return 2;
+    if (head && (strlen(head) != SHA256_HEX_LEN || strspn(head, "0123456789abcdef") != SHA256_HEX_LEN)) {
+        log_error("audit-verify: --head must be an entry's hash: 64 lowercase hex digits (a manifest's audit_head)");
+        return 2;
+    }
     struct config cfg;
     int rc = 2;
     if (config_load(&cfg, CONFIG_NEED_DATABASE) == 0)
-        rc = audit_verify_run(&cfg, stdout);
+        rc = audit_verify_run(&cfg, head, stdout);
     config_free(&cfg);
     return rc;
 }
@@ -418,6 +436,12 @@ static int cmd_serve(void)
         return 2;
     }
     int rc = 1;
+    /* The one directory serve writes; a fresh checkout has none (CONTRACT.md, "Running it from a fresh checkout"). */
+    if (files_make_dirs(app.cfg.selfie_dir, SELFIE_STORE_DIR_MODE) != 0) {
+        log_fields(LOG_LEVEL_ERROR, "serve: the selfie store (ATTENDANCE_SELFIE_DIR) cannot be made or written to",
+                   json_pack("{s:s, s:s}", "dir", app.cfg.selfie_dir, "error", strerror(errno)));
+        goto done;
+    }
     if (migrate_check_current(&app.cfg, STARTUP_DB_WAIT_S, &app.schema_version) != 0)
         goto done;
     struct db_pool_options opts = {
@@ -493,14 +517,14 @@ int main(int argc, char **argv)
         return cmd_export_keygen(argc - 2, argv + 2);
     if (strcmp(cmd, "verify-export") == 0)
         return cmd_verify_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "audit-verify") == 0)
+        return cmd_audit_verify(argc - 2, argv + 2);
     if (argc > 2)
         return usage(stderr);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve();
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate();
-    if (strcmp(cmd, "audit-verify") == 0)
-        return cmd_audit_verify();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return usage(stdout);
     fprintf(stderr, "attendance-svc: unknown command \"%s\"\n", cmd);

@@ -151,9 +151,9 @@ static int load_migrations(const char *dir, struct migration_list *list)
 
 static void quiet_notice(void *arg, const char *message) { log_debug("postgres: %s", message); }
 
-static PGconn *connect_db(const struct config *cfg, bool quiet)
+static PGconn *connect_db(const char *conninfo, bool quiet)
 {
-    PGconn *pg = PQconnectdb(cfg->database_url);
+    PGconn *pg = PQconnectdb(conninfo);
     if (PQstatus(pg) != CONNECTION_OK) {
         if (!quiet) {
             char msg[256];
@@ -228,6 +228,48 @@ static int apply_one(PGconn *pg, const struct migration *m)
     return 0;
 }
 
+/* Whether the schema has sql/0018's grant_application_role (a SQL directory of older migrations has not). */
+static bool schema_grants_roles(PGconn *pg)
+{
+    PGresult *r = PQexec(pg, "SELECT to_regprocedure('grant_application_role(name)') IS NOT NULL");
+    bool has = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return has;
+}
+
+/*
+ * Grants the role of app_conninfo (ATTENDANCE_DATABASE_URL) what serve and
+ * nightly need and no more (sql/0018's grant_application_role), after every
+ * run, so that the tables of each new migration are granted too. Nothing to do
+ * when it is the owner itself. 0, or -1 after logging why.
+ */
+static int grant_application_role(PGconn *pg, const char *app_conninfo)
+{
+    char *err = NULL;
+    PQconninfoOption *options = PQconninfoParse(app_conninfo, &err);
+    if (!options) {
+        log_error("migrate: ATTENDANCE_DATABASE_URL cannot be read: %s", err ? err : "out of memory");
+        PQfreemem(err);
+        return -1;
+    }
+    const char *app = NULL;
+    for (PQconninfoOption *o = options; o->keyword; o++)
+        if (strcmp(o->keyword, "user") == 0 && o->val && *o->val)
+            app = o->val;
+    int rc = 0;
+    if (!app) {
+        log_error("migrate: ATTENDANCE_DATABASE_URL names no user: the application role cannot be granted");
+        rc = -1;
+    } else if (strcmp(app, PQuser(pg)) != 0 && schema_grants_roles(pg)) {
+        const char *params[] = {app};
+        rc = exec_command(pg, "SELECT grant_application_role($1)", 1, params, "granting the application role");
+        if (rc == 0)
+            log_fields(LOG_LEVEL_INFO, "migrate: the application role is granted", json_pack("{s:s}", "role", app));
+    }
+    PQconninfoFree(options);
+    return rc;
+}
+
 static const char create_table_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version integer PRIMARY KEY,"
@@ -262,7 +304,7 @@ int migrate_run(const struct config *cfg)
         migration_list_free(&list);
         return 1;
     }
-    PGconn *pg = connect_db(cfg, false);
+    PGconn *pg = connect_db(cfg->migrate_database_url ? cfg->migrate_database_url : cfg->database_url, false);
     if (!pg) {
         migration_list_free(&list);
         return 1;
@@ -290,6 +332,8 @@ int migrate_run(const struct config *cfg)
             goto done;
         done_now++;
     }
+    if (cfg->migrate_database_url && grant_application_role(pg, cfg->database_url) != 0)
+        goto done;
     log_fields(LOG_LEVEL_INFO, "migrate: schema is current",
                json_pack("{s:i, s:i}", "applied_now", (int)done_now, "version", list.items[list.count - 1].version));
     rc = 0;
@@ -309,7 +353,7 @@ int migrate_check_current(const struct config *cfg, unsigned wait_s, int *latest
     }
     PGconn *pg = NULL;
     for (unsigned waited = 0;; waited++) {
-        pg = connect_db(cfg, waited < wait_s);
+        pg = connect_db(cfg->database_url, waited < wait_s);
         if (pg || waited >= wait_s)
             break;
         if (waited == 0)

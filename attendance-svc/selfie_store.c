@@ -44,7 +44,7 @@ static int write_all(int fd, const unsigned char *data, size_t len)
 /* mkdir -p of one level, durably: a new directory's name is fsynced in its parent before anything goes in it. */
 static int make_dir(const char *path)
 {
-    if (mkdir(path, 0750) != 0)
+    if (mkdir(path, SELFIE_STORE_DIR_MODE) != 0)
         return errno == EEXIST ? 0 : -1;
     char parent[4096];
     const char *slash = strrchr(path, '/');

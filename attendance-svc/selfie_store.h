@@ -13,6 +13,13 @@
 
 #include <stddef.h>
 
+/*
+ * The store's directories: the instances' user and its group (the nightly job
+ * is in it, to delete the selfies past their retention), nobody else. serve
+ * makes the store's directory at start (files_make_dirs) or refuses to start.
+ */
+#define SELFIE_STORE_DIR_MODE 0770
+
 /* The largest selfie a check-in may carry (CONTRACT.md), so the largest the store holds. */
 #define SELFIE_STORE_MAX_BYTES (2u << 20)
 

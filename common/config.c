@@ -153,6 +153,9 @@ int config_load(struct config *cfg, unsigned needs)
         cfg->database_url = strdup(url);
     else if (needs & CONFIG_NEED_DATABASE)
         return bad("ATTENDANCE_DATABASE_URL", "is not set (a libpq conninfo or postgresql:// URI)");
+    const char *migrate_url = getenv("ATTENDANCE_MIGRATE_DATABASE_URL");
+    if (migrate_url && *migrate_url)
+        cfg->migrate_database_url = strdup(migrate_url);
     const char *read_url = getenv("ATTENDANCE_READ_DATABASE_URL");
     if (read_url && *read_url)
         cfg->read_database_url = strdup(read_url);
@@ -191,6 +194,9 @@ int config_load(struct config *cfg, unsigned needs)
         cfg->export_key_file = strdup(key_file);
     else if (needs & CONFIG_NEED_EXPORT_KEY)
         return bad("ATTENDANCE_EXPORT_KEY_FILE", "is not set (make the key with attendance-svc export-keygen)");
+    const char *upload_url = getenv("ATTENDANCE_EXPORT_UPLOAD_URL");
+    if (upload_url && *upload_url)
+        cfg->upload_url = strdup(upload_url);
     const char *token_file = getenv("ATTENDANCE_EXPORT_UPLOAD_TOKEN_FILE");
     if (token_file && *token_file)
         cfg->upload_token_file = strdup(token_file);
@@ -230,6 +236,8 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(rate_limit_entries, "ATTENDANCE_RATE_LIMIT_ENTRIES", 65536, 64, 16777216)
     UNSIGNED_SETTING(token_ttl_s, "ATTENDANCE_TOKEN_TTL_S", 900, 60, 86400)
     UNSIGNED_SETTING(login_max_failures, "ATTENDANCE_LOGIN_MAX_FAILURES", 5, 1, 1000)
+    UNSIGNED_SETTING(login_delay_s, "ATTENDANCE_LOGIN_DELAY_S", 1, 1, 3600)
+    UNSIGNED_SETTING(login_max_delay_s, "ATTENDANCE_LOGIN_MAX_DELAY_S", 300, 1, 86400)
     UNSIGNED_SETTING(login_max_failures_per_address, "ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100000)
     UNSIGNED_SETTING(login_window_s, "ATTENDANCE_LOGIN_WINDOW_S", 900, 1, 86400)
     UNSIGNED_SETTING(behind_tls, "ATTENDANCE_BEHIND_TLS", 0, 0, 1)
@@ -249,6 +257,7 @@ int config_load(struct config *cfg, unsigned needs)
     cfg->max_body_bytes = v;
 
     if ((cfg->database_url == NULL && url && *url) || (!cfg->read_database_url && read_url && *read_url) ||
+        (!cfg->migrate_database_url && migrate_url && *migrate_url) || (!cfg->upload_url && upload_url && *upload_url) ||
         (!cfg->trusted_proxies && proxies && *proxies) ||
         cfg->sql_dir == NULL || cfg->selfie_dir == NULL ||
         cfg->console_dir == NULL ||
@@ -264,6 +273,8 @@ void config_free(struct config *cfg)
 {
     free(cfg->database_url);
     free(cfg->read_database_url);
+    free(cfg->migrate_database_url);
+    free(cfg->upload_url);
     if (cfg->jwt_secret)
         memset(cfg->jwt_secret, 0, cfg->jwt_secret_len);
     free(cfg->jwt_secret);

@@ -19,7 +19,9 @@ enum config_needs {
 };
 
 struct config {
-    char *database_url;
+    char *database_url; /* the application role's: serve, nightly, audit-verify */
+    /* The tables' owner's, for migrate (docs/security.md, "The database roles"); NULL: database_url's. */
+    char *migrate_database_url;
     char *read_database_url; /* a streaming replica for the reads that may lag (docs/deploy.md), or NULL */
     char listen_host[256];
     unsigned listen_port;
@@ -50,8 +52,10 @@ struct config {
     char jwt_issuer[128];
     char jwt_audience[128];
     unsigned token_ttl_s;
-    unsigned login_max_failures;             /* per username, per window */
-    unsigned login_max_failures_per_address; /* per client address, per window */
+    unsigned login_max_failures;             /* per username: failures before each further try waits */
+    unsigned login_delay_s;                  /* the first wait, doubling with each further failure */
+    unsigned login_max_delay_s;              /* the longest wait */
+    unsigned login_max_failures_per_address; /* per client address (an IPv6 one's /64), per window */
     unsigned login_window_s;
     /* The console's cookies are Secure when the service is behind TLS, or when a
      * trusted proxy says the request arrived over https (X-Forwarded-Proto). */
@@ -64,6 +68,7 @@ struct config {
     unsigned upload_backoff_ms;     /* the first wait; each next one doubles, with jitter */
     unsigned upload_connect_timeout_s;
     unsigned upload_timeout_s;      /* per try, the whole transfer */
+    char *upload_url;               /* ATTENDANCE_EXPORT_UPLOAD_URL: where to PUT the files, or NULL (--upload wins) */
     char *upload_token_file;        /* a bearer token for the receiver, or NULL */
     char *upload_ca_file;           /* CA certificates to verify the receiver by, or NULL: the system's */
     /* The nightly deletes selfies of days more than this before its day; 0: keeps them all. */

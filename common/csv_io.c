@@ -11,6 +11,8 @@
  */
 #include "csv_io.h"
 
+#include "utf8.h"
+
 #include <csv.h> /* libcsv */
 
 #include <stdarg.h>
@@ -127,38 +129,6 @@ static void on_record(int c, void *data)
     r->in_record = false;
 }
 
-/* The length of the well-formed UTF-8 sequence at s (Unicode table 3-7), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        if (s[0] == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (s[0] == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        if (s[0] == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (s[0] == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else {
-        return 0; /* continuation byte, C0, C1 (overlong) or F5..FF */
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return len;
-}
-
 /* Measures the line at s up to and including its line break; NULL, or what is wrong with it. */
 static const char *scan_line(const unsigned char *s, size_t n, size_t *line_len)
 {
@@ -175,7 +145,7 @@ static const char *scan_line(const unsigned char *s, size_t n, size_t *line_len)
         }
         if (c == '\0')
             return "NUL byte";
-        size_t k = c < 0x80 ? 1 : utf8_len(s + i, n - i);
+        size_t k = c < 0x80 ? 1 : utf8_sequence_len(s + i, n - i);
         if (k == 0)
             return "not valid UTF-8";
         i += k;
@@ -260,13 +230,34 @@ static bool needs_quotes(const char *s, size_t len)
     return false;
 }
 
+bool csv_field_is_formula(const char *s, size_t len)
+{
+    return len > 0 && strchr("=+-@\t\r", s[0]) && s[0] != '\0';
+}
+
+/* The field as it stands, quoted when it needs to be. */
+static int write_plain(FILE *out, const char *s, size_t len)
+{
+    if (needs_quotes(s, len))
+        return csv_fwrite(out, s, len) == 0 ? 0 : -1;
+    return fwrite(s, 1, len, out) == len ? 0 : -1;
+}
+
 int csv_write_field(FILE *out, const char *s, size_t len)
 {
     if (len == 0)
         return 0;
-    if (needs_quotes(s, len))
-        return csv_fwrite(out, s, len) == 0 ? 0 : -1;
-    return fwrite(s, 1, len, out) == len ? 0 : -1;
+    if (!csv_field_is_formula(s, len))
+        return write_plain(out, s, len);
+    /* OWASP's advice against CSV injection: a leading ' makes a spreadsheet take the field as text. */
+    char *neutral = malloc(len + 1);
+    if (!neutral)
+        return -1;
+    neutral[0] = '\'';
+    memcpy(neutral + 1, s, len);
+    int rc = write_plain(out, neutral, len + 1);
+    free(neutral);
+    return rc;
 }
 
 int csv_write_record(FILE *out, size_t nfields, const char *const *fields, const size_t *lengths)

@@ -11,6 +11,7 @@
 #ifndef COMMON_CSV_IO_H
 #define COMMON_CSV_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -45,8 +46,17 @@ int csv_read_records(const char *buf, size_t len, size_t max_fields, size_t max_
 bool csv_media_type_ok(const char *content_type);
 
 /*
+ * Whether a spreadsheet would take the field as a formula: it begins with =,
+ * +, -, @, a tab or a carriage return (OWASP, "CSV Injection").
+ */
+bool csv_field_is_formula(const char *s, size_t len);
+
+/*
  * Writes one field, quoted (and its quotes doubled) only when it holds a comma,
- * quote, CR or LF. Returns 0, or -1 on a write error.
+ * quote, CR or LF; a field a spreadsheet would take as a formula
+ * (csv_field_is_formula) with a ' before it, so that it is shown as the text it
+ * is. Every field the service writes is text of this kind: no number it
+ * exports is negative. Returns 0, or -1 on a write error or out of memory.
  */
 int csv_write_field(FILE *out, const char *s, size_t len);
 

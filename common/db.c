@@ -12,6 +12,7 @@
 #include "db.h"
 
 #include "log.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -104,6 +105,25 @@ static bool prepare_all(struct db_pool *pool, PGconn *pg)
     return true;
 }
 
+/*
+ * What the server says outside a statement's result (a NOTICE, a WARNING, the
+ * FATAL of "terminating connection due to administrator command" before a
+ * restart) goes to the JSON log, not to libpq's default of plain text on stderr.
+ */
+static void log_notice(void *arg, const PGresult *r)
+{
+    const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *text = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    bool quiet = severity && (strcmp(severity, "NOTICE") == 0 || strcmp(severity, "INFO") == 0 ||
+                              strcmp(severity, "LOG") == 0 || strncmp(severity, "DEBUG", 5) == 0);
+    char msg[512];
+    utf8_escape_invalid(text ? text : "", msg, sizeof msg);
+    log_fields(quiet ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, "database: the server says",
+               json_pack("{s:s, s:s, s:s}", "severity", severity ? severity : "?", "sqlstate", state ? state : "",
+                         "message", msg));
+}
+
 static PGconn *connect_one(struct db_pool *pool)
 {
     /* connect_timeout comes before dbname so that a value in the URL wins. */
@@ -121,6 +141,7 @@ static PGconn *connect_one(struct db_pool *pool)
         atomic_store(&pool->last_connect_failure_ms, monotonic_ms());
         return NULL;
     }
+    PQsetNoticeReceiver(pg, log_notice, NULL);
     if (!prepare_all(pool, pg)) {
         PQfinish(pg);
         atomic_fetch_add(&pool->connect_failures, 1);

@@ -16,6 +16,8 @@
     X(ERR_INVALID_CREDENTIALS, 401, "invalid_credentials")                               \
     X(ERR_BAD_SIGNATURE, 401, "bad_signature")                                           \
     X(ERR_FORBIDDEN, 403, "forbidden")                                                   \
+    X(ERR_PASSWORD_CHANGE_REQUIRED, 403, "password_change_required")                     \
+    X(ERR_WRONG_PASSWORD, 403, "wrong_password")                                         \
     X(ERR_DEVICE_NOT_BOUND, 403, "device_not_bound")                                     \
     X(ERR_SELF_APPROVAL, 403, "self_approval")                                           \
     X(ERR_NOT_FOUND, 404, "not_found")                                                   \
@@ -29,6 +31,7 @@
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
     X(ERR_INVALID_VALUE, 422, "invalid_value")                                           \
+    X(ERR_WEAK_PASSWORD, 422, "weak_password")                                           \
     X(ERR_INVALID_LOCATION, 422, "invalid_location")                                     \
     X(ERR_SELFIE_HASH_MISMATCH, 422, "selfie_hash_mismatch")                             \
     X(ERR_CLOCK_SKEW, 422, "clock_skew")                                                 \

@@ -3,6 +3,8 @@
  */
 #include "log.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -71,8 +73,10 @@ static void log_vformat(enum log_level level, const char *fmt, va_list ap)
 {
     if (!log_enabled(level))
         return;
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* A message may quote bytes from outside (a client's, a file's): those that are not UTF-8 are escaped. */
+    char raw[1024], msg[4 * sizeof raw];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    utf8_escape_invalid(raw, msg, sizeof msg);
     log_fields(level, msg, NULL);
 }
 

@@ -20,7 +20,8 @@ import urllib.request
 import zoneinfo
 
 URL, ADMIN_USER, ADMIN_PASSWORD, CLIENT, STATE = sys.argv[1:6]
-PASSWORD = "demo-pegawai-2026"  # the demo employees' and staff's password
+PASSWORD = "demo-pegawai-2026"  # the demo employees' and staff's password, each its own after the first login
+GIVEN_PASSWORD = "awal-demo-2026"  # the one the admin and the import give them, which must be changed
 BALAI_KOTA = (-6.1818, 106.8283)
 
 
@@ -50,6 +51,14 @@ def must(expected, result, what):
 def login(user, password):
     return must((200,), call("POST", "/v1/auth/login", {"username": user, "password": password}),
                 f"login {user}")["access_token"]
+
+
+def choose_own_password(user):
+    """The first login of an account the admin made: the given password changed to the demo's (contract,
+    "Passwords": a password an admin or an import set must be changed before anything else)."""
+    token = login(user, GIVEN_PASSWORD)
+    must((204,), call("POST", "/v1/auth/password", {"current_password": GIVEN_PASSWORD, "new_password": PASSWORD},
+                      token), f"password of {user}")
 
 
 UNITS = [
@@ -171,15 +180,17 @@ def make_agency():
         must((201,), call("POST", "/v1/offices", {"unit_id": existing[unit]["id"], "name": name, "geofence": fence},
                           admin), f"office {name}")
     csv = "nip,name,unit_code,password\r\n" + "".join(
-        f'{nip},"{name}",{unit},{PASSWORD}\r\n' for nip, name, unit in EMPLOYEES)
+        f'{nip},"{name}",{unit},{GIVEN_PASSWORD}\r\n' for nip, name, unit in EMPLOYEES)
     result = must((200,), call("POST", "/v1/employees/import", csv.encode(), admin, "text/csv"), "import")
     if result["rejected"]:
         sys.exit(f"demo: import rejected rows: {result['rejected']}")
-    for username, role, unit in (("supervisor.bkd", "supervisor", "DKI-BKD"),
-                                 ("supervisor.dukcapil", "supervisor", "DKI-DUKCAPIL"),
-                                 ("reviewer.dki", "reviewer", "DKI"), ("reviewer.malang", "reviewer", "MLG")):
-        must((201,), call("POST", "/v1/staff", {"username": username, "password": PASSWORD, "role": role,
+    staff = (("supervisor.bkd", "supervisor", "DKI-BKD"), ("supervisor.dukcapil", "supervisor", "DKI-DUKCAPIL"),
+             ("reviewer.dki", "reviewer", "DKI"), ("reviewer.malang", "reviewer", "MLG"))
+    for username, role, unit in staff:
+        must((201,), call("POST", "/v1/staff", {"username": username, "password": GIVEN_PASSWORD, "role": role,
                                                  "unit_id": existing[unit]["id"]}, admin), f"staff {username}")
+    for user in [s[0] for s in staff] + [e[0] for e in EMPLOYEES]:
+        choose_own_password(user)
     today = datetime.date.today()
     demo_policy = {"name": "Demo: swafoto pakaian dinas wajib untuk WFH", "applies_to": [
         "administrative", "essential", "critical"], "unit": "DKI", "priority": 0, "max_wfh_percent": 50,

@@ -45,6 +45,8 @@ enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "usage: attendance-client [--url URL] [--state DIR] [--json] COMMAND ...\n"
     "  login NIP PASSWORD             log in; keeps the token in DIR/token\n"
+    "  password NIP CURRENT NEW       change the password (one an admin or an import gave must be changed\n"
+    "                                 first) and log in again with the new one\n"
     "  enrol [--label L]              make this device's Ed25519 key and enrol it\n"
     "  home --lat LAT --lon LON --address TEXT\n"
     "                                 register a home (pending until the supervisor approves it)\n"
@@ -250,9 +252,10 @@ static int out_of_memory(void)
 
 /* ---- login ---- */
 
-static int cmd_login(struct client *c, char **args)
+/* Logs nip in with password and keeps the token; says so unless quiet. EXIT_DONE or EXIT_REFUSED. */
+static int log_in(struct client *c, const char *nip, const char *password, bool quiet)
 {
-    json_t *body = json_pack("{s:s, s:s}", "username", args[0], "password", args[1]);
+    json_t *body = json_pack("{s:s, s:s}", "username", nip, "password", password);
     struct api_call *call = body ? api_call_json("POST", NULL, body, "/v1/auth/login") : NULL;
     json_decref(body);
     if (!call || api_call_perform(c->curl, c->url, call) != 0) {
@@ -269,11 +272,43 @@ static int cmd_login(struct client *c, char **args)
         fprintf(stderr, "attendance-client: cannot write %s/token: %s\n", c->state_dir, strerror(errno));
         rc = EXIT_REFUSED;
     }
-    if (rc == EXIT_DONE && !c->json)
-        printf("logged in as %s (%s); the token lasts %lld s and is kept in %s/token\n", args[0],
+    if (rc == EXIT_DONE && !c->json && !quiet)
+        printf("logged in as %s (%s); the token lasts %lld s and is kept in %s/token\n", nip,
                api_answer_string(call, "role") ?: "?",
                (long long)json_integer_value(json_object_get(call->json, "expires_in")), c->state_dir);
+    if (rc == EXIT_DONE && !quiet && json_is_true(json_object_get(call->json, "password_change_required")))
+        fprintf(stderr, "login: this password was given by an admin or an import: change it first with "
+                        "`attendance-client password NIP CURRENT NEW`\n");
     api_call_free(call);
+    return rc;
+}
+
+static int cmd_login(struct client *c, char **args) { return log_in(c, args[0], args[1], false); }
+
+/* ---- password ---- */
+
+/* password NIP CURRENT NEW: logs in, changes the password, and logs in again with the new one. */
+static int cmd_password(struct client *c, char **args)
+{
+    int rc = log_in(c, args[0], args[1], true);
+    char token[STATE_TEXT_MAX];
+    if (rc != EXIT_DONE || !read_token(c, token, sizeof token))
+        return EXIT_REFUSED;
+    json_t *body = json_pack("{s:s, s:s}", "current_password", args[1], "new_password", args[2]);
+    struct api_call *call = body ? api_call_json("POST", token, body, "/v1/auth/password") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    rc = report(c, call, "password");
+    api_call_free(call);
+    if (rc != EXIT_DONE)
+        return rc;
+    /* The token of the old password stopped working with the change. */
+    rc = log_in(c, args[0], args[2], true);
+    if (rc == EXIT_DONE && !c->json)
+        printf("password changed; logged in again as %s (the token is kept in %s/token)\n", args[0], c->state_dir);
     return rc;
 }
 
@@ -552,6 +587,7 @@ struct command {
 
 static const struct command commands[] = {
     {"login", 2, 0, 0, cmd_login},
+    {"password", 3, 0, 0, cmd_password},
     {"enrol", 0, BIT(OPT_LABEL), 0, cmd_enrol},
     {"home", 0, BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS), BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS),
      cmd_home},

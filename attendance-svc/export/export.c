@@ -13,6 +13,7 @@
 #include "files.h"
 #include "log.h"
 #include "rules/policy.h"
+#include "store/store_audit.h"
 #include "store/store_exports.h"
 
 #include <errno.h>
@@ -223,11 +224,12 @@ static int write_csv(struct db_conn *db, const char *day, const char *dir, size_
 
 /* Writes the signed manifest of the CSV files under its temporary name; 0, or -1 after logging why. */
 static int write_manifest(const char *day, const char *dir, const struct output *csv, size_t ncsv,
-                          const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], struct output *out)
+                          const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], const char *audit_head,
+                          struct output *out)
 {
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     crypto_sign_ed25519_sk_to_pk(public_key, secret_key);
-    json_t *manifest = manifest_new(day, public_key);
+    json_t *manifest = manifest_new(day, public_key, audit_head);
     for (size_t i = 0; manifest && i < ncsv; i++)
         if (manifest_add_file(manifest, csv[i].name, csv[i].rows, csv[i].sha256) != 0) {
             json_decref(manifest);
@@ -262,6 +264,12 @@ static double seconds_since(const struct timespec *start)
 int export_day(struct db_conn *db, const char *day, const char *dir,
                const unsigned char secret_key[crypto_sign_SECRETKEYBYTES], struct export_file written[EXPORT_FILE_COUNT])
 {
+    char audit_head[65];
+    enum db_status anchored = store_audit_anchor(db, day, audit_head);
+    if (anchored != DB_OK) {
+        log_error("nightly: cannot read the audit chain's head (status %d; see above)", (int)anchored);
+        return -1;
+    }
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
@@ -280,7 +288,7 @@ int export_day(struct db_conn *db, const char *day, const char *dir,
         if (write_csv(db, day, dir, i, &files[i]) != 0)
             goto done;
     db_rollback(db); /* read only: nothing to commit */
-    if (write_manifest(day, dir, files, ncsv, secret_key, &files[ncsv]) != 0)
+    if (write_manifest(day, dir, files, ncsv, secret_key, audit_head, &files[ncsv]) != 0)
         goto done;
     /* Every file is complete: now the final names, the manifest last. */
     for (size_t i = 0; i < EXPORT_FILE_COUNT; i++) {

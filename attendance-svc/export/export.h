@@ -28,7 +28,9 @@ struct export_file {
 
 /*
  * Writes day's files ("YYYY-MM-DD", already checked) into dir (made if it does
- * not exist), the manifest signed with secret_key, and logs a line with the
+ * not exist), the manifest signed with secret_key and carrying the audit
+ * chain's head as the day's closure left it (store_audit_anchor; call it after
+ * the closure), and logs a line with the
  * counts. 0 with the files in files, manifest last (the order to upload
  * them in); or -1 after logging why, its temporary files removed. Should a
  * rename fail half way, a CSV file may be new while its manifest is not: the

@@ -34,11 +34,13 @@ int manifest_key_parse(const char *text, unsigned char public_key[crypto_sign_PU
     return 0;
 }
 
-json_t *manifest_new(const char *day, const unsigned char public_key[crypto_sign_PUBLICKEYBYTES])
+json_t *manifest_new(const char *day, const unsigned char public_key[crypto_sign_PUBLICKEYBYTES],
+                     const char *audit_head)
 {
     char key[MANIFEST_KEY_TEXT_LEN];
     manifest_key_text(public_key, key);
-    return json_pack("{s:s, s:[], s:s, s:s}", "date", day, "files", "format", MANIFEST_FORMAT, "public_key", key);
+    return json_pack("{s:s, s:s, s:[], s:s, s:s}", "audit_head", audit_head, "date", day, "files", "format",
+                     MANIFEST_FORMAT, "public_key", key);
 }
 
 int manifest_add_file(json_t *manifest, const char *name, long long rows, const char *sha256_hex)

@@ -2,8 +2,13 @@
  * The export's manifest (docs/export.md): for day D, each file's name, rows and
  * SHA-256, signed with Ed25519 by the service's export key.
  *
- *   {"date":"2023-09-04","files":[{"name":"attendance_2023-09-04.csv","rows":3,"sha256":"..."},...],
+ *   {"audit_head":"<hex>","date":"2023-09-04",
+ *    "files":[{"name":"attendance_2023-09-04.csv","rows":3,"sha256":"..."},...],
  *    "format":"attendance-export/1","public_key":"<base64url>","signature":"<base64url>"}
+ *
+ * audit_head is the hash of the audit log's last entry when the day was closed:
+ * published with the signed manifest, it anchors the chain outside the database
+ * (attendance-svc audit-verify --head).
  *
  * The signed form is the manifest without its "signature" member, as JSON with
  * no white space and every object's members sorted by key (bytewise): what
@@ -30,8 +35,10 @@ void manifest_csv_name(size_t i, const char *day, char out[64]);
 /* manifest_D.json */
 void manifest_name(const char *day, char out[64]);
 
-/* An unsigned manifest of day, with no files yet; NULL when out of memory. */
-json_t *manifest_new(const char *day, const unsigned char public_key[crypto_sign_PUBLICKEYBYTES]);
+/* An unsigned manifest of day, with no files yet; audit_head is the audit chain's head when the day was closed
+ * (64 hex digits). NULL when out of memory. */
+json_t *manifest_new(const char *day, const unsigned char public_key[crypto_sign_PUBLICKEYBYTES],
+                     const char *audit_head);
 
 /* Appends a file; 0, or -1 when out of memory. */
 int manifest_add_file(json_t *manifest, const char *name, long long rows, const char *sha256_hex);

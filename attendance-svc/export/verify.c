@@ -181,6 +181,11 @@ static int check_manifest(const char *name, const char *text, size_t len, const 
         log_error("verify-export: %s: its date is %.20s, not %s", name, date ? date : "missing", day);
         problems++;
     }
+    const char *audit_head = json_string_value(json_object_get(manifest, "audit_head"));
+    if (!audit_head || strlen(audit_head) != SHA256_HEX_LEN || strspn(audit_head, "0123456789abcdef") != SHA256_HEX_LEN) {
+        log_error("verify-export: %s: audit_head is not the 64 hex digits of an audit entry's hash", name);
+        problems++;
+    }
     char why[200];
     if (manifest_check_signature(manifest, public_key, why, sizeof why) != 0) {
         log_error("verify-export: %s: %s", name, why);
@@ -227,15 +232,17 @@ int verify_export(const char *dir, const unsigned char public_key[crypto_sign_PU
             problems += check_file(dir, json_array_get(files, i), expected);
         }
     }
-    json_decref(manifest);
-    free(text);
     if (problems) {
         log_error("verify-export: %s: %d problem%s (see above)", name, problems, problems == 1 ? "" : "s");
+        json_decref(manifest);
+        free(text);
         return 1;
     }
     char key[MANIFEST_KEY_TEXT_LEN];
     manifest_key_text(public_key, key);
-    printf("verify-export: %s: %zu files, their SHA-256 and rows as listed, signed by %s\n", name, (size_t)MANIFEST_CSV_FILES,
-           key);
+    printf("verify-export: %s: %zu files, their SHA-256 and rows as listed, signed by %s; audit head %s\n", name,
+           (size_t)MANIFEST_CSV_FILES, key, json_string_value(json_object_get(manifest, "audit_head")));
+    json_decref(manifest);
+    free(text);
     return 0;
 }

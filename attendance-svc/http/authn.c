@@ -41,8 +41,8 @@ bool authn_check_token(struct request *req)
         reply_error(req, ERR_UNAUTHENTICATED, "this endpoint needs an access token (Authorization: Bearer ...)");
         return false;
     }
-    enum role role;
-    if (token_verify(&req->app->tokens, token, time(NULL), &req->auth.account_id, &role) != 0) {
+    struct token_claims claims;
+    if (token_verify(&req->app->tokens, token, time(NULL), &claims) != 0) {
         reply_error(req, ERR_INVALID_TOKEN, "the access token is invalid or has expired");
         return false;
     }
@@ -50,9 +50,16 @@ bool authn_check_token(struct request *req)
         reply_error(req, ERR_FORBIDDEN, "a request that changes something needs the session's " CSRF_HEADER);
         return false;
     }
-    req->auth.role = role;
-    if (!(req->route->roles & role)) {
-        reply_error(req, ERR_FORBIDDEN, "the role %s may not do this", role_name(role));
+    req->auth.account_id = claims.account_id;
+    req->auth.role = claims.role;
+    req->auth.credential_version = claims.credential_version;
+    if (!(req->route->roles & claims.role)) {
+        reply_error(req, ERR_FORBIDDEN, "the role %s may not do this", role_name(claims.role));
+        return false;
+    }
+    if (claims.password_change_required && !(req->route->flags & ROUTE_PASSWORD_CHANGE)) {
+        reply_error(req, ERR_PASSWORD_CHANGE_REQUIRED,
+                    "this password was set by an admin or an import: change it first (POST /v1/auth/password)");
         return false;
     }
     return true;
@@ -65,7 +72,8 @@ bool authn_check_account(struct request *req)
         return false;
     struct auth current;
     bool usable;
-    enum db_status st = store_account_state(db, req->auth.account_id, &current, &usable);
+    long long credential_version = 0;
+    enum db_status st = store_account_state(db, req->auth.account_id, &current, &usable, &credential_version);
     if (st != DB_OK) {
         reply_db_error(req, st);
         return false;
@@ -74,6 +82,11 @@ bool authn_check_account(struct request *req)
         reply_error(req, ERR_INVALID_TOKEN, "the account of this token is disabled or has changed");
         return false;
     }
+    if (credential_version != req->auth.credential_version) {
+        reply_error(req, ERR_INVALID_TOKEN, "the password of this account has changed since the token was issued");
+        return false;
+    }
+    current.credential_version = credential_version;
     req->auth = current;
     return true;
 }

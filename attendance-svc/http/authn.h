@@ -18,14 +18,17 @@
  * the bearer token of the Authorization header, else the console's session
  * cookie, which on any method but GET and HEAD also needs the session's CSRF
  * token in X-CSRF-Token. 401 without a valid token, 403 for a missing or wrong
- * CSRF token or a role the route does not admit. Returns true when the request
- * may go on (an answer has been made otherwise).
+ * CSRF token or a role the route does not admit, and 403 password_change_required
+ * for the token of a password still to be changed on a route not marked
+ * ROUTE_PASSWORD_CHANGE. Returns true when the request may go on (an answer has
+ * been made otherwise).
  */
 bool authn_check_token(struct request *req);
 
 /*
- * Confirms with the database that the token's account is still enabled and
- * still has that role, and fills req->auth. Returns true to go on.
+ * Confirms with the database that the token's account is still enabled, still
+ * has that role and the token's credential version (no password change since
+ * the token was issued), and fills req->auth. Returns true to go on.
  */
 bool authn_check_account(struct request *req);
 

@@ -1,7 +1,8 @@
 /*
  * POST /v1/auth/login: a username (an employee's NIP, or a staff username)
- * and password for an access token. The review console's session
- * (docs/console.md) signs in the same way:
+ * and password for an access token. POST /v1/auth/password (any role): the
+ * caller's own password change (contract, "Passwords"). The review console's
+ * session (docs/console.md) signs in the same way:
  *
  *   POST /v1/console/login    staff only: the token in an HttpOnly cookie, and the CSRF cookie
  *   GET  /v1/console/session  who the session's cookie is (the page cannot read it)
@@ -10,30 +11,80 @@
  * Both logins share the rate limits below.
  *
  * An unknown user and a wrong password get the same 401 after the same work
- * (a verification against a dummy hash). Failures are counted per username
- * and per client address in the database, so that several instances share
- * the count; over the limit, 429 with Retry-After. A success clears the
- * username's count. The database connection is given back during the
+ * (a verification against a dummy hash, and after a cheap initial hash too).
+ * Every attempt is counted per username and per client address (an IPv6
+ * address's /64) in the database before its password is verified, so that
+ * several instances share the count and concurrent guesses cannot all pass
+ * the check. A username is never locked: past ATTENDANCE_LOGIN_MAX_FAILURES,
+ * each further try waits a delay that doubles with each failure (up to
+ * ATTENDANCE_LOGIN_MAX_DELAY_S); an address over its limit waits out its
+ * window; either way 429 with Retry-After. A success clears the username's
+ * count and forgives the address its attempt. The database connection is given back during the
  * Argon2id verification (tens of milliseconds) so logins do not hold the pool.
+ *
+ * A password set by an admin or an import must be changed: its login answers
+ * "password_change_required": true, and its token carries the claim "pcr",
+ * which every route but the password change refuses (authn.c). A change moves
+ * the account's credential version on, and the tokens of older versions stop
+ * working (authn_check_account).
  */
 #include "app.h"
 #include "authn.h"
 #include "handlers.h"
 #include "json.h"
 #include "log.h"
+#include "rate_limit.h"
 #include "store/store_accounts.h"
 
+#include <arpa/inet.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define USERNAME_MAX 64
-#define PASSWORD_MAX 1024
 
 static void reply_bad_pair(struct request *req)
 {
     reply_error(req, ERR_INVALID_CREDENTIALS, "the username or password is wrong");
+}
+
+/* The keys a password check is counted under: its username's, and its client address's (an IPv6 one's /64). */
+struct login_keys {
+    char user[USERNAME_MAX + 8];
+    char address[8 + RATE_LIMIT_ADDRESS_TEXT];
+};
+
+static void login_keys(struct request *req, const char *username, struct login_keys *keys)
+{
+    char address[INET6_ADDRSTRLEN], counted[RATE_LIMIT_ADDRESS_TEXT];
+    rate_limit_address_text(request_client_address(req, address, sizeof address), counted);
+    snprintf(keys->user, sizeof keys->user, "user:%s", username);
+    snprintf(keys->address, sizeof keys->address, "addr:%s", counted);
+}
+
+/*
+ * Counts a password check before it is made (store_login_attempt); true when it
+ * may be made now, false after answering 429 with Retry-After (or the database's error).
+ */
+static bool attempt_counted(struct request *req, struct db_conn *db, const struct login_keys *keys)
+{
+    const struct config *cfg = &req->app->cfg;
+    const struct login_limits limits = {
+        .window_s = cfg->login_window_s,
+        .free_failures = cfg->login_max_failures,
+        .delay_s = cfg->login_delay_s,
+        .max_delay_s = cfg->login_max_delay_s,
+        .max_per_address = cfg->login_max_failures_per_address,
+    };
+    int retry_after = 0;
+    enum db_status st = store_login_attempt(db, keys->user, keys->address, &limits, &retry_after);
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    else if (retry_after > 0)
+        reply_rate_limited(req, (unsigned)retry_after, "too many failed password checks");
+    return st == DB_OK && retry_after == 0;
 }
 
 /*
@@ -52,35 +103,24 @@ static bool login_check(struct request *req, struct login_account *account)
         json_decref(body);
         return false;
     }
-    if (!*username || strlen(username) > USERNAME_MAX || !*password || strlen(password) > PASSWORD_MAX) {
+    if (!*username || strlen(username) > USERNAME_MAX || !*password || strlen(password) > PASSWORD_MAX_BYTES) {
         reply_error(req, ERR_INVALID_FIELD, "username must be 1 to %d bytes and password 1 to %d", USERNAME_MAX,
-                    PASSWORD_MAX);
+                    PASSWORD_MAX_BYTES);
         json_decref(body);
         return false;
     }
 
-    const struct config *cfg = &req->app->cfg;
-    char address[64], user_key[USERNAME_MAX + 8], address_key[72];
-    snprintf(user_key, sizeof user_key, "user:%s", username);
-    snprintf(address_key, sizeof address_key, "addr:%s", request_client_address(req, address, sizeof address));
-
+    struct login_keys keys;
+    login_keys(req, username, &keys);
     bool found = false;
-    int blocked_for = 0;
     struct db_conn *db = request_db(req);
-    enum db_status st = db ? store_login_blocked_for(db, user_key, address_key, cfg->login_window_s,
-                                                     cfg->login_max_failures, cfg->login_max_failures_per_address,
-                                                     &blocked_for)
-                           : DB_UNAVAILABLE;
-    if (st == DB_OK && blocked_for == 0)
-        st = store_login_lookup(db, username, account, &found);
-    if (!db || st != DB_OK) {
-        if (db)
-            reply_db_error(req, st);
+    if (!db || !attempt_counted(req, db, &keys)) {
         json_decref(body);
         return false;
     }
-    if (blocked_for > 0) {
-        reply_rate_limited(req, (unsigned)blocked_for, "too many failed logins");
+    enum db_status st = store_login_lookup(db, username, account, &found);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
         json_decref(body);
         return false;
     }
@@ -98,19 +138,13 @@ static bool login_check(struct request *req, struct login_account *account)
     if (ok && needs_rehash && password_hash(password, new_hash) != 0)
         new_hash[0] = '\0';
     json_decref(body); /* password and username point into it */
-
-    db = request_db(req);
-    if (!db)
-        return false;
     if (!ok) {
-        st = store_login_failed(db, user_key, address_key, cfg->login_window_s);
-        if (st != DB_OK)
-            reply_db_error(req, st);
-        else
-            reply_bad_pair(req);
+        reply_bad_pair(req); /* the attempt was counted as a failure already */
         return false;
     }
-    st = store_login_succeeded(db, user_key);
+    if (!(db = request_db(req)))
+        return false;
+    st = store_login_succeeded(db, keys.user, keys.address);
     if (st == DB_OK && new_hash[0])
         st = store_account_set_password_hash(db, account->account_id, new_hash);
     if (st != DB_OK) {
@@ -120,20 +154,136 @@ static bool login_check(struct request *req, struct login_account *account)
     return true;
 }
 
+/* The access token of an account that just logged in; the caller frees it. NULL after answering 500. */
+static char *login_token(struct request *req, const struct login_account *account)
+{
+    struct token_claims claims = {
+        .account_id = account->account_id,
+        .role = account->role,
+        .credential_version = account->credential_version,
+        .password_change_required = account->password_change_required,
+    };
+    char *token = token_issue(&req->app->tokens, &claims, time(NULL));
+    if (!token)
+        reply_error(req, ERR_INTERNAL, "the token could not be made");
+    return token;
+}
+
 void h_login(struct request *req)
 {
     struct login_account account = {0};
     if (!login_check(req, &account))
         return;
-    char *token = token_issue(&req->app->tokens, account.account_id, account.role, time(NULL));
-    if (!token) {
-        reply_error(req, ERR_INTERNAL, "the token could not be made");
+    char *token = login_token(req, &account);
+    if (!token)
         return;
-    }
     reply_json(req, 200,
-               json_pack("{s:s, s:s, s:i, s:s}", "access_token", token, "token_type", "Bearer", "expires_in",
-                         (int)req->app->tokens.ttl_s, "role", role_name(account.role)));
+               json_pack("{s:s, s:s, s:i, s:s, s:b}", "access_token", token, "token_type", "Bearer", "expires_in",
+                         (int)req->app->tokens.ttl_s, "role", role_name(account.role), "password_change_required",
+                         account.password_change_required));
     free(token);
+}
+
+/* ---- POST /v1/auth/password ---- */
+
+/* Decodes the body; false after answering. The strings point into body. */
+static bool decode_password_change(struct request *req, json_t *body, const char **current, const char **new_password)
+{
+    char err[256];
+    const char *field;
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s !}", "current_password", current,
+                           "new_password", new_password) != 0) {
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
+        return false;
+    }
+    if (!**current || strlen(*current) > PASSWORD_MAX_BYTES) {
+        reply_field_error(req, ERR_INVALID_FIELD, "current_password", "current_password must be 1 to %d bytes",
+                          PASSWORD_MAX_BYTES);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The caller's password check within the login limits (its username's and its
+ * address's counts), as a login would; true when current is its password,
+ * false after answering (403 wrong_password, 429, 503).
+ */
+static bool current_password_check(struct request *req, const char *current, struct account_password *account)
+{
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return false;
+    bool found = false;
+    enum db_status st = store_account_password_lookup(db, req->auth.account_id, account, &found);
+    if (st == DB_OK && !found)
+        st = DB_ERROR; /* authn_check_account found it a moment ago; it cannot be deleted */
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        return false;
+    }
+    struct login_keys keys;
+    login_keys(req, account->username, &keys);
+    if (!attempt_counted(req, db, &keys))
+        return false;
+    request_db_release(req); /* Argon2id: tens of milliseconds */
+    bool needs_rehash;
+    if (!password_verify(account->password_hash, current, &needs_rehash)) {
+        reply_field_error(req, ERR_WRONG_PASSWORD, "current_password", "current_password is not this account's password");
+        return false;
+    }
+    if (!(db = request_db(req)))
+        return false;
+    st = store_login_succeeded(db, keys.user, keys.address);
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    return st == DB_OK;
+}
+
+void h_password_change(struct request *req)
+{
+    json_t *body = request_json(req);
+    if (!body)
+        return;
+    const char *current = NULL, *new_password = NULL, *weakness;
+    struct account_password account = {0};
+    char hash[128];
+    if (!decode_password_change(req, body, &current, &new_password) ||
+        !current_password_check(req, current, &account))
+        goto done;
+    if ((weakness = password_weakness(new_password, account.username, current))) {
+        reply_field_error(req, ERR_WEAK_PASSWORD, "new_password", "%s", weakness);
+        goto done;
+    }
+    request_db_release(req);
+    if (password_hash(new_password, hash) != 0) {
+        reply_error(req, ERR_INTERNAL, "the password could not be hashed");
+        goto done;
+    }
+    struct db_conn *db = request_db(req);
+    if (!db)
+        goto done;
+    bool changed = false;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = store_account_password_change(db, req->auth.account_id, hash, req->auth.credential_version, &changed);
+    if (st == DB_OK && !changed) {
+        reply_error(req, ERR_INVALID_TOKEN, "the password of this account has changed since the token was issued");
+        goto done;
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", req->auth.account_id);
+    json_t *audited = json_pack("{s:s, s:b}", "id", id, "password_changed", 1);
+    if (st == DB_OK)
+        st = audited ? request_commit_audited(req, "password_change", "account", NULL, audited) : DB_ERROR;
+    json_decref(audited);
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    else
+        reply_buffer(req, 204, NULL, (void *)"", 0, MHD_RESPMEM_PERSISTENT);
+done:
+    sodium_memzero(hash, sizeof hash);
+    json_decref(body);
 }
 
 /* ---- the console's session ---- */
@@ -166,16 +316,14 @@ void h_console_login(struct request *req)
         reply_error(req, ERR_FORBIDDEN, "the console is for staff; employees use the app on their phone");
         return;
     }
-    char *token = token_issue(&req->app->tokens, account.account_id, account.role, time(NULL));
-    if (!token) {
-        reply_error(req, ERR_INTERNAL, "the token could not be made");
+    char *token = login_token(req, &account);
+    if (!token)
         return;
-    }
     char csrf[CSRF_TOKEN_HEX];
     token_csrf(&req->app->tokens, token, csrf);
     unsigned ttl = req->app->tokens.ttl_s;
-    reply_json(req, 200, json_pack("{s:s, s:i, s:s}", "role", role_name(account.role), "expires_in", (int)ttl,
-                                   "csrf_token", csrf));
+    reply_json(req, 200, json_pack("{s:s, s:i, s:s, s:b}", "role", role_name(account.role), "expires_in", (int)ttl,
+                                   "csrf_token", csrf, "password_change_required", account.password_change_required));
     set_cookie(req, SESSION_COOKIE, token, true, ttl);
     set_cookie(req, CSRF_COOKIE, csrf, false, ttl);
     free(token);

@@ -4,6 +4,8 @@
  * contract is silent; docs/openapi.yaml has the design. A run names its files
  * with their rows and SHA-256 as its manifest does; the files themselves stay
  * where the job wrote them and went (the receiver is the system of record).
+ * A run is the whole service's night: a reviewer sees its outcome and files,
+ * but the figures of its own agency only (store_export_run_list).
  */
 #include "dates.h"
 #include "handlers.h"
@@ -35,6 +37,6 @@ void h_export_list(struct request *req)
     if (!db)
         return;
     enum db_status st;
-    json_t *items = store_export_run_list(db, day, status, page.after, page.limit + 1, &st);
+    json_t *items = store_export_run_list(db, &req->auth, day, status, page.after, page.limit + 1, &st);
     reply_page(req, &page, items, st);
 }

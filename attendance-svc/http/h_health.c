@@ -1,14 +1,19 @@
 /*
  * GET /healthz, /readyz and /metrics: for load balancers, orchestrators and
- * Prometheus. /healthz says the process answers; /readyz that the database is
- * reachable and its schema is the one this build expects.
+ * Prometheus. /healthz says the process answers; /readyz that the selfie store
+ * can be written to, the database is reachable and its schema is the one this
+ * build expects.
  */
 #include "app.h"
 #include "handlers.h"
 #include "metrics.h"
 #include "store/store_health.h"
 
+#include "files.h"
+
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 void h_healthz(struct request *req) { reply_json(req, 200, json_pack("{s:s}", "status", "ok")); }
 
@@ -22,7 +27,10 @@ void h_readyz(struct request *req)
     }
     int version = store_schema_version(conn, &status);
     db_release(req->app->pool, conn);
-    if (version < 0)
+    if (files_dir_writable(req->app->cfg.selfie_dir) != 0)
+        reply_error(req, ERR_STORAGE_UNAVAILABLE, "the selfie store (ATTENDANCE_SELFIE_DIR) cannot be written to: %s",
+                    strerror(errno));
+    else if (version < 0)
         reply_error(req, ERR_DATABASE_UNAVAILABLE, "the database is unavailable");
     else if (version < req->app->schema_version)
         reply_error(req, ERR_SCHEMA_BEHIND, "the schema is at version %d; this build needs %d", version,

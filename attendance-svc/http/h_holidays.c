@@ -100,7 +100,7 @@ void h_holiday_list(struct request *req)
     if (!db)
         return;
     enum db_status st;
-    json_t *items = store_holiday_list(db, year, agency_id, &st);
+    json_t *items = store_holiday_list(db, &req->auth, year, agency_id, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         json_decref(items);

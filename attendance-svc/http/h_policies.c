@@ -168,7 +168,7 @@ void h_policy_get(struct request *req)
     if (!db)
         return;
     enum db_status st = DB_OK;
-    json_t *doc = id ? store_policy_get(db, id, &st) : NULL;
+    json_t *doc = id ? store_policy_get(db, &req->auth, id, &st) : NULL;
     reply_found(req, st, doc, "no such policy");
 }
 

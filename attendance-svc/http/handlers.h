@@ -8,6 +8,7 @@
 
 /* h_auth.c */
 void h_login(struct request *req);
+void h_password_change(struct request *req);
 void h_console_login(struct request *req);
 void h_console_session(struct request *req);
 void h_console_logout(struct request *req);

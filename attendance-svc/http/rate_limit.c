@@ -7,11 +7,14 @@
  */
 #include "rate_limit.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define WAYS 8     /* entries per set */
@@ -109,4 +112,39 @@ uint64_t rate_limit_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+size_t rate_limit_address_key(const char *address, unsigned char key[8])
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, address, &a4) == 1) {
+        memcpy(key, &a4, 4);
+        return 4;
+    }
+    if (inet_pton(AF_INET6, address, &a6) != 1)
+        return 0;
+    if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+        memcpy(key, a6.s6_addr + 12, 4);
+        return 4;
+    }
+    memcpy(key, a6.s6_addr, 8);
+    return 8;
+}
+
+void rate_limit_address_text(const char *address, char out[RATE_LIMIT_ADDRESS_TEXT])
+{
+    unsigned char key[8];
+    struct in6_addr prefix = {0};
+    out[0] = '\0';
+    switch (rate_limit_address_key(address, key)) {
+    case 4:
+        inet_ntop(AF_INET, key, out, RATE_LIMIT_ADDRESS_TEXT);
+        break;
+    case 8:
+        memcpy(prefix.s6_addr, key, 8);
+        if (inet_ntop(AF_INET6, &prefix, out, RATE_LIMIT_ADDRESS_TEXT - 4))
+            strcat(out, "/64");
+        break;
+    }
 }

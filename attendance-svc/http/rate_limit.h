@@ -37,4 +37,19 @@ unsigned rate_limiter_take(struct rate_limiter *rl, const void *key, size_t key_
 /* Milliseconds of the monotonic clock, the time rate_limiter_take wants. */
 uint64_t rate_limit_now_ms(void);
 
+/*
+ * The key a client address (text) is counted under: an IPv4 address (an IPv6
+ * one that maps one included) as its 4 bytes, an IPv6 address as its /64 (what
+ * one subscriber is usually given, so that rotating addresses inside it evades
+ * nothing). Its length, 4 or 8; 0 when the text is no address.
+ */
+size_t rate_limit_address_key(const char *address, unsigned char key[8]);
+/*
+ * The same key as text, for the counts kept in the database: "192.0.2.7" or
+ * "2001:db8:1:2::/64"; "" when the text is no address. out holds at least
+ * RATE_LIMIT_ADDRESS_TEXT bytes.
+ */
+#define RATE_LIMIT_ADDRESS_TEXT 64
+void rate_limit_address_text(const char *address, char out[RATE_LIMIT_ADDRESS_TEXT]);
+
 #endif

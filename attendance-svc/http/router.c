@@ -23,9 +23,10 @@ static const struct route routes[] = {
     {"GET", "/metrics", h_metrics, ROLES_PUBLIC, 0, 0},
 
     {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0, 0},
+    {"POST", "/v1/auth/password", h_password_change, ROLES_ALL, 0, ROUTE_PASSWORD_CHANGE},
     {"POST", "/v1/console/login", h_console_login, ROLES_PUBLIC, 0, 0},
-    {"GET", "/v1/console/session", h_console_session, ROLES_STAFF, 0, 0},
-    {"POST", "/v1/console/logout", h_console_logout, ROLES_STAFF, 0, 0},
+    {"GET", "/v1/console/session", h_console_session, ROLES_STAFF, 0, ROUTE_PASSWORD_CHANGE},
+    {"POST", "/v1/console/logout", h_console_logout, ROLES_STAFF, 0, ROUTE_PASSWORD_CHANGE},
 
     {"POST", "/v1/units", h_unit_create, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/units", h_unit_list, ROLES_STAFF, 0, 0},

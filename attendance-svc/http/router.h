@@ -24,6 +24,9 @@ enum route_flag {
      * ATTENDANCE_READ_DATABASE_URL set, the request's connection (the account
      * check included) comes from the replica's pool (docs/deploy.md). */
     ROUTE_READS_REPLICA = 1 << 1,
+    /* Admits a token whose password must be changed first (contract, "Passwords"): every
+     * other route answers it 403 password_change_required. */
+    ROUTE_PASSWORD_CHANGE = 1 << 2,
 };
 
 struct route {

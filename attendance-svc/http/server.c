@@ -23,6 +23,7 @@
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -108,8 +109,10 @@ void reply_json(struct request *req, unsigned status, json_t *body)
 
 static void reply_error_v(struct request *req, enum error_code err, json_t *details, const char *fmt, va_list ap)
 {
-    char message[512];
-    vsnprintf(message, sizeof message, fmt, ap);
+    /* A message may quote what the client sent: its bytes that are not UTF-8 are escaped (JSON needs UTF-8). */
+    char raw[512], message[4 * sizeof raw];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    utf8_escape_invalid(raw, message, sizeof message);
     json_t *error = json_pack("{s:s, s:s}", "code", error_code_name(err), "message", message);
     if (error && details)
         json_object_update_missing(error, details);
@@ -313,36 +316,13 @@ const char *request_client_address(struct request *req, char *buf, size_t len)
 
 /* ---- the lifecycle ---- */
 
-/*
- * The rate-limit key of the client's address (request_client_address: behind a
- * trusted proxy, the one it names): an IPv4 address, or an IPv6 address's /64
- * (what one subscriber is usually given); its length, 0 if unknown.
- */
-static size_t client_address_key(struct request *req, unsigned char key[8])
-{
-    char text[INET6_ADDRSTRLEN];
-    struct in_addr a4;
-    struct in6_addr a6;
-    request_client_address(req, text, sizeof text);
-    if (inet_pton(AF_INET, text, &a4) == 1) {
-        memcpy(key, &a4, 4);
-        return 4;
-    }
-    if (inet_pton(AF_INET6, text, &a6) != 1)
-        return 0;
-    if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-        memcpy(key, a6.s6_addr + 12, 4);
-        return 4;
-    }
-    memcpy(key, a6.s6_addr, 8);
-    return 8;
-}
-
 /* Takes the request from its address's bucket; false after answering 429. */
 static bool within_address_rate(struct app *app, struct request *req)
 {
+    char address[INET6_ADDRSTRLEN];
     unsigned char key[8];
-    size_t n = client_address_key(req, key);
+    /* request_client_address: behind a trusted proxy, the client it names */
+    size_t n = rate_limit_address_key(request_client_address(req, address, sizeof address), key);
     unsigned wait_s = n ? rate_limiter_take(app->address_rate, key, n, rate_limit_now_ms()) : 0;
     if (wait_s == 0)
         return true;

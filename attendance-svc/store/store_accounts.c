@@ -11,34 +11,70 @@
 const struct db_statement store_accounts_statements[] = {
     {"account_state",
      "SELECT a.role, coalesce(a.unit_id, 0), coalesce(u.agency_id, 0), coalesce(a.employee_id, 0),"
-     "       NOT a.disabled AND coalesce(e.active, true)"
+     "       NOT a.disabled AND coalesce(e.active, true), a.credential_version"
      "  FROM accounts a LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN employees e ON e.id = a.employee_id"
      " WHERE a.id = $1"},
     {"login_lookup",
-     "SELECT a.id, a.password_hash, a.role, NOT a.disabled AND coalesce(e.active, true)"
+     "SELECT a.id, a.password_hash, a.role, NOT a.disabled AND coalesce(e.active, true), a.credential_version,"
+     "       a.password_change_required"
      "  FROM accounts a LEFT JOIN employees e ON e.id = a.employee_id WHERE a.username = $1"},
-    /* Seconds until the earliest blocked key ($1 user, $2 address) is free again; 0 when none is blocked. */
-    {"login_blocked_for",
-     "SELECT coalesce(max(ceil(extract(epoch FROM window_started + make_interval(secs => $3) - now()))), 0)::int"
-     "  FROM login_failures"
-     " WHERE window_started > now() - make_interval(secs => $3)"
-     "   AND ((key = $1 AND failures >= $4) OR (key = $2 AND failures >= $5))"},
-    {"login_failed",
-     "INSERT INTO login_failures AS f (key, failures, window_started)"
-     " SELECT k, 1, now() FROM unnest(ARRAY[$1::text, $2::text]) AS k"
-     " ON CONFLICT (key) DO UPDATE SET"
+    /*
+     * One login attempt, counted before its password is verified: the address
+     * key ($2) first, within $7 attempts per window of $3 s, then the user key
+     * ($1), whose next try must wait login_delay (sql/0017) after its last one;
+     * a key idle for a window starts again. The row locks of ON CONFLICT order
+     * concurrent attempts, each seeing the count of those before it, so that
+     * they cannot all pass. Says which key took the attempt.
+     */
+    {"login_attempt",
+     "WITH addr AS ("
+     "  INSERT INTO login_failures AS f (key, failures, window_started, last_failure) VALUES ($2, 1, now(), now())"
+     "  ON CONFLICT (key) DO UPDATE SET"
      "   failures = CASE WHEN f.window_started > now() - make_interval(secs => $3) THEN f.failures + 1 ELSE 1 END,"
      "   window_started = CASE WHEN f.window_started > now() - make_interval(secs => $3)"
-     "                         THEN f.window_started ELSE now() END"},
+     "                         THEN f.window_started ELSE now() END,"
+     "   last_failure = now()"
+     "  WHERE f.window_started <= now() - make_interval(secs => $3) OR f.failures < $7"
+     "  RETURNING key),"
+     " usr AS ("
+     "  INSERT INTO login_failures AS f (key, failures, window_started, last_failure)"
+     "  SELECT $1, 1, now(), now() FROM addr"
+     "  ON CONFLICT (key) DO UPDATE SET"
+     "   failures = CASE WHEN f.last_failure > now() - make_interval(secs => $3) THEN f.failures + 1 ELSE 1 END,"
+     "   window_started = CASE WHEN f.last_failure > now() - make_interval(secs => $3)"
+     "                         THEN f.window_started ELSE now() END,"
+     "   last_failure = now()"
+     "  WHERE f.last_failure <= now() - make_interval(secs => $3)"
+     "     OR f.last_failure + login_delay(f.failures, $4, $5, $6) <= now()"
+     "  RETURNING key)"
+     " SELECT EXISTS (SELECT 1 FROM addr), EXISTS (SELECT 1 FROM usr)"},
+    /* Seconds (at least 1) until both keys would take an attempt again. */
+    {"login_retry_after",
+     "SELECT greatest(1,"
+     " (SELECT ceil(extract(epoch FROM f.last_failure + login_delay(f.failures, $4, $5, $6) - now()))"
+     "    FROM login_failures f WHERE f.key = $1 AND f.last_failure > now() - make_interval(secs => $3)),"
+     " (SELECT ceil(extract(epoch FROM f.window_started + make_interval(secs => $3) - now()))"
+     "    FROM login_failures f WHERE f.key = $2 AND f.failures >= $7"
+     "     AND f.window_started > now() - make_interval(secs => $3)))::int"},
+    /* An attempt that was no failure after all (the password was right, or the user's key refused it). */
+    {"login_forgive", "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0"},
     {"login_succeeded", "DELETE FROM login_failures WHERE key = $1"},
+    /* A rehash at the interactive cost: the same password, so the same credential version. */
     {"account_set_password_hash", "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1"},
+    {"account_password_lookup", "SELECT username, password_hash, credential_version FROM accounts WHERE id = $1"},
+    /* The owner's own change: only over the version its token was issued under, so a reset meanwhile wins. */
+    {"account_password_change",
+     "UPDATE accounts SET password_hash = $2, password_change_required = false,"
+     "       credential_version = credential_version + 1, updated_at = now()"
+     " WHERE id = $1 AND credential_version = $3 RETURNING credential_version"},
     {"bootstrap_admin",
      "INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, 'admin')"
      " ON CONFLICT (username) DO NOTHING RETURNING account_doc(accounts)"},
     {NULL, NULL},
 };
 
-enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable)
+enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable,
+                                   long long *credential_version)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", account_id);
@@ -55,6 +91,7 @@ enum db_status store_account_state(struct db_conn *db, long long account_id, str
         out->agency_id = atoll(PQgetvalue(r, 0, 2));
         out->employee_id = atoll(PQgetvalue(r, 0, 3));
         *usable = PQgetvalue(r, 0, 4)[0] == 't';
+        *credential_version = atoll(PQgetvalue(r, 0, 5));
     }
     PQclear(r);
     return DB_OK;
@@ -73,45 +110,61 @@ enum db_status store_login_lookup(struct db_conn *db, const char *username, stru
         snprintf(out->password_hash, sizeof out->password_hash, "%s", PQgetvalue(r, 0, 1));
         out->role = role_parse(PQgetvalue(r, 0, 2));
         out->usable = PQgetvalue(r, 0, 3)[0] == 't';
+        out->credential_version = atoll(PQgetvalue(r, 0, 4));
+        out->password_change_required = PQgetvalue(r, 0, 5)[0] == 't';
     }
     PQclear(r);
     return DB_OK;
 }
 
-enum db_status store_login_blocked_for(struct db_conn *db, const char *user_key, const char *address_key,
-                                       unsigned window_s, unsigned max_user, unsigned max_address, int *seconds)
+/* The limits as the statements' parameters $3 to $7, into params[2..6] (texts in buf). */
+static void limits_params(const struct login_limits *l, char buf[5][16], const char **params)
 {
-    char w[16], mu[16], ma[16];
-    snprintf(w, sizeof w, "%u", window_s);
-    snprintf(mu, sizeof mu, "%u", max_user);
-    snprintf(ma, sizeof ma, "%u", max_address);
-    const char *params[] = {user_key, address_key, w, mu, ma};
+    const unsigned values[] = {l->window_s, l->free_failures, l->delay_s, l->max_delay_s, l->max_per_address};
+    for (int i = 0; i < 5; i++) {
+        snprintf(buf[i], 16, "%u", values[i]);
+        params[2 + i] = buf[i];
+    }
+}
+
+static enum db_status forgive(struct db_conn *db, const char *key)
+{
+    const char *params[] = {key};
     enum db_status st;
-    PGresult *r = db_exec(db, "login_blocked_for", 5, params, &st);
+    PQclear(db_exec(db, "login_forgive", 1, params, &st));
+    return st;
+}
+
+enum db_status store_login_attempt(struct db_conn *db, const char *user_key, const char *address_key,
+                                  const struct login_limits *limits, int *retry_after_s)
+{
+    char buf[5][16];
+    const char *params[7] = {user_key, address_key};
+    limits_params(limits, buf, params);
+    enum db_status st;
+    PGresult *r = db_exec(db, "login_attempt", 7, params, &st);
     if (!r)
         return st;
-    *seconds = atoi(PQgetvalue(r, 0, 0));
+    bool address_took = PQgetvalue(r, 0, 0)[0] == 't', user_took = PQgetvalue(r, 0, 1)[0] == 't';
+    PQclear(r);
+    *retry_after_s = 0;
+    if (user_took)
+        return DB_OK;
+    if (address_took && (st = forgive(db, address_key)) != DB_OK)
+        return st;
+    if (!(r = db_exec(db, "login_retry_after", 7, params, &st)))
+        return st;
+    *retry_after_s = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     return DB_OK;
 }
 
-enum db_status store_login_failed(struct db_conn *db, const char *user_key, const char *address_key, unsigned window_s)
-{
-    char w[16];
-    snprintf(w, sizeof w, "%u", window_s);
-    const char *params[] = {user_key, address_key, w};
-    enum db_status st;
-    PGresult *r = db_exec(db, "login_failed", 3, params, &st);
-    PQclear(r);
-    return st;
-}
-
-enum db_status store_login_succeeded(struct db_conn *db, const char *user_key)
+enum db_status store_login_succeeded(struct db_conn *db, const char *user_key, const char *address_key)
 {
     const char *params[] = {user_key};
     enum db_status st;
     PQclear(db_exec(db, "login_succeeded", 1, params, &st));
-    return st;
+    return st == DB_OK ? forgive(db, address_key) : st;
 }
 
 enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash)
@@ -122,6 +175,40 @@ enum db_status store_account_set_password_hash(struct db_conn *db, long long acc
     enum db_status st;
     PQclear(db_exec(db, "account_set_password_hash", 2, params, &st));
     return st;
+}
+
+enum db_status store_account_password_lookup(struct db_conn *db, long long account_id, struct account_password *out,
+                                            bool *found)
+{
+    char id[24];
+    const char *params[] = {id_text(id, account_id)};
+    enum db_status st;
+    PGresult *r = db_exec(db, "account_password_lookup", 1, params, &st);
+    if (!r)
+        return st;
+    *found = PQntuples(r) == 1;
+    if (*found) {
+        snprintf(out->username, sizeof out->username, "%s", PQgetvalue(r, 0, 0));
+        snprintf(out->password_hash, sizeof out->password_hash, "%s", PQgetvalue(r, 0, 1));
+        out->credential_version = atoll(PQgetvalue(r, 0, 2));
+    }
+    PQclear(r);
+    return DB_OK;
+}
+
+enum db_status store_account_password_change(struct db_conn *db, long long account_id, const char *hash,
+                                             long long credential_version, bool *changed)
+{
+    char id[24], version[24];
+    snprintf(version, sizeof version, "%lld", credential_version);
+    const char *params[] = {id_text(id, account_id), hash, version};
+    enum db_status st;
+    PGresult *r = db_exec(db, "account_password_change", 3, params, &st);
+    if (!r)
+        return st;
+    *changed = PQntuples(r) == 1;
+    PQclear(r);
+    return DB_OK;
 }
 
 json_t *store_bootstrap_admin(struct db_conn *db, const char *username, const char *hash, enum db_status *status)

@@ -8,9 +8,21 @@
 #include <stdlib.h>
 
 const struct db_statement store_audit_statements[] = {
+    /*
+     * The actor is named to the append trigger (sql/0018) by a setting local to
+     * the statement's transaction, set before the row is made; the trigger
+     * takes it and the time itself, so no column of the INSERT says who or when.
+     */
     {"audit_insert",
-     "INSERT INTO audit_log (actor_account_id, actor, action, entity, entity_id, before, after)"
-     " VALUES ($1, coalesce((SELECT username FROM accounts WHERE id = $1), 'system'), $2, $3, $4, $5, $6)"},
+     "WITH actor AS (SELECT set_config('attendance.actor_account_id', coalesce($1::bigint::text, ''), true))"
+     " INSERT INTO audit_log (action, entity, entity_id, before, after)"
+     " SELECT $2, $3, $4, $5, $6 FROM actor"},
+    /* The head when day $1 was closed: anchored by its first nightly, the same for every later one. */
+    {"audit_anchor",
+     "WITH anchored AS (INSERT INTO audit_anchors (day, last_id, last_hash)"
+     "                  SELECT $1::date, last_id, last_hash FROM audit_chain_head"
+     "                  ON CONFLICT (day) DO NOTHING RETURNING last_hash)"
+     " SELECT last_hash FROM anchored UNION ALL SELECT last_hash FROM audit_anchors WHERE day = $1::date"},
     /* $1 and $2: the first and last instant wanted (both included), or NULL. */
     {"audit_list",
      "SELECT audit_doc(a) FROM audit_log a"
@@ -67,6 +79,20 @@ enum db_status store_audit_chain_head(struct db_conn *db, long long *last_id, ch
     }
     PQclear(r);
     return DB_OK;
+}
+
+enum db_status store_audit_anchor(struct db_conn *db, const char *day, char head_hash[65])
+{
+    const char *params[] = {day};
+    enum db_status st;
+    PGresult *r = db_exec(db, "audit_anchor", 1, params, &st);
+    if (!r)
+        return st;
+    head_hash[0] = '\0';
+    if (PQntuples(r) >= 1)
+        snprintf(head_hash, 65, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return head_hash[0] ? DB_OK : DB_ERROR; /* the head is one row that cannot be deleted */
 }
 
 PGresult *store_audit_chain_entries(struct db_conn *db, long long after, long long last, int limit,

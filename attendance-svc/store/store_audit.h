@@ -24,6 +24,13 @@ json_t *store_audit_list(struct db_conn *db, const int64_t *from_us, const int64
  */
 enum db_status store_audit_chain_head(struct db_conn *db, long long *last_id, char last_hash[65]);
 
+/*
+ * The chain head's hash when day ("YYYY-MM-DD") was closed (sql/0018): the
+ * current head, recorded for day by its first call, and that same hash for
+ * every later one, so that a second nightly of a night writes the same manifest.
+ */
+enum db_status store_audit_anchor(struct db_conn *db, const char *day, char head_hash[65]);
+
 /* The columns of store_audit_chain_entries: the fields of an entry's canonical text, in order, then its hash. */
 enum audit_chain_column {
     AUDIT_COL_ID,

@@ -14,8 +14,8 @@ const struct db_statement store_employees_statements[] = {
      "  INSERT INTO employees (nip, name, unit_id, birth_date, vulnerable) VALUES ($1, $2, $3, $4, $5)"
      "  RETURNING id, nip, unit_id, employee_doc(employees) AS doc),"
      " login AS ("
-     "  INSERT INTO accounts (username, password_hash, role, unit_id, employee_id)"
-     "  SELECT nip, $6, 'employee', unit_id, id FROM added)"
+     "  INSERT INTO accounts (username, password_hash, role, unit_id, employee_id, password_change_required)"
+     "  SELECT nip, $6, 'employee', unit_id, id, true FROM added)"
      " SELECT doc FROM added"},
     {"employee_get",
      "SELECT employee_doc(e), e.unit_id, u.agency_id FROM employees e JOIN units u ON u.id = e.unit_id"
@@ -36,7 +36,8 @@ const struct db_statement store_employees_statements[] = {
      "   WHERE e.id = $1 RETURNING e.id, e.unit_id, employee_doc(e) AS doc),"
      " login AS ("
      "  UPDATE accounts a SET unit_id = changed.unit_id, password_hash = coalesce($8, a.password_hash),"
-     "         updated_at = now()"
+     "         password_change_required = a.password_change_required OR $8 IS NOT NULL,"
+     "         credential_version = a.credential_version + ($8 IS NOT NULL)::int, updated_at = now()"
      "    FROM changed WHERE a.employee_id = changed.id AND a.role = 'employee')"
      " SELECT doc FROM changed"},
     {"employee_import_lookups",
@@ -44,7 +45,12 @@ const struct db_statement store_employees_statements[] = {
      " 'unit_ids', (SELECT coalesce(json_object_agg(code, id), '{}') FROM units),"
      " 'staff_logins', (SELECT coalesce(json_agg(username), '[]') FROM accounts"
      "                   WHERE role <> 'employee' AND username ~ '^[0-9]{18}$'))"},
-    /* xmax is 0 on a row this statement inserted, and set on one it updated. */
+    /*
+     * xmax is 0 on a row this statement inserted, and set on one it updated. A
+     * new login takes the file's password, to be changed at its first use; an
+     * existing login keeps its password (contract, "Passwords") and follows the
+     * unit. The NIPs created and updated, for the import's audit entry.
+     */
     {"employee_import_batch",
      "WITH input AS ("
      "  SELECT * FROM json_to_recordset($1::json) AS r(nip text, name text, unit_id bigint, password_hash text)),"
@@ -53,11 +59,13 @@ const struct db_statement store_employees_statements[] = {
      "  ON CONFLICT (nip) DO UPDATE SET name = excluded.name, unit_id = excluded.unit_id, updated_at = now()"
      "  RETURNING e.id, e.nip, e.unit_id, e.xmax = 0 AS created),"
      " logins AS ("
-     "  INSERT INTO accounts AS a (username, password_hash, role, unit_id, employee_id)"
-     "  SELECT u.nip, i.password_hash, 'employee', u.unit_id, u.id FROM upserted u JOIN input i ON i.nip = u.nip"
+     "  INSERT INTO accounts AS a (username, password_hash, role, unit_id, employee_id, password_change_required)"
+     "  SELECT u.nip, i.password_hash, 'employee', u.unit_id, u.id, true"
+     "    FROM upserted u JOIN input i ON i.nip = u.nip"
      "  ON CONFLICT (employee_id) WHERE role = 'employee' DO UPDATE"
-     "  SET password_hash = excluded.password_hash, unit_id = excluded.unit_id, updated_at = now())"
-     " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM upserted"},
+     "  SET unit_id = excluded.unit_id, updated_at = now())"
+     " SELECT coalesce(json_agg(nip ORDER BY nip) FILTER (WHERE created), '[]'),"
+     "        coalesce(json_agg(nip ORDER BY nip) FILTER (WHERE NOT created), '[]') FROM upserted"},
     {NULL, NULL},
 };
 
@@ -120,16 +128,21 @@ json_t *store_employee_import_lookups(struct db_conn *db, enum db_status *status
     return store_doc_exec(db, "employee_import_lookups", 0, NULL, status);
 }
 
-enum db_status store_employee_import_batch(struct db_conn *db, const char *rows_json, long long *created,
-                                           long long *updated)
+enum db_status store_employee_import_batch(struct db_conn *db, const char *rows_json, json_t *created,
+                                           json_t *updated)
 {
     const char *params[] = {rows_json};
     enum db_status st;
     PGresult *r = db_exec(db, "employee_import_batch", 1, params, &st);
     if (!r)
         return st;
-    *created += atoll(PQgetvalue(r, 0, 0));
-    *updated += atoll(PQgetvalue(r, 0, 1));
+    json_t *batch_created = store_doc(r, 0, 0), *batch_updated = store_doc(r, 0, 1);
+    st = batch_created && batch_updated && json_array_extend(created, batch_created) == 0 &&
+                 json_array_extend(updated, batch_updated) == 0
+             ? DB_OK
+             : DB_ERROR; /* out of memory */
+    json_decref(batch_created);
+    json_decref(batch_updated);
     PQclear(r);
-    return DB_OK;
+    return st;
 }

@@ -53,11 +53,12 @@ json_t *store_employee_update(struct db_conn *db, long long employee_id, const s
  */
 json_t *store_employee_import_lookups(struct db_conn *db, enum db_status *status);
 /*
- * Creates or updates (name, unit, password) a batch of employees and their
- * logins. rows_json is a JSON array of {"nip", "name", "unit_id", "password_hash"}
- * with no NIP twice. Adds the counts to *created and *updated.
+ * Creates or updates (name, unit) a batch of employees and their logins.
+ * rows_json is a JSON array of {"nip", "name", "unit_id", "password_hash"}
+ * with no NIP twice; the hash is that of a new login only (an existing one
+ * keeps its password). Appends the NIPs created and updated to the arrays.
  */
-enum db_status store_employee_import_batch(struct db_conn *db, const char *rows_json, long long *created,
-                                           long long *updated);
+enum db_status store_employee_import_batch(struct db_conn *db, const char *rows_json, json_t *created,
+                                           json_t *updated);
 
 #endif

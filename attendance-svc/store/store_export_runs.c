@@ -13,8 +13,23 @@ const struct db_statement store_export_runs_statements[] = {
      "       failed_step = $2, finished_at = now(), absent_flagged = $3, no_checkout_flagged = $4,"
      "       files = coalesce($5::jsonb, '[]')"
      " WHERE id = $1"},
+    /*
+     * A run is the whole service's night. An admin ($5) sees it as it is; a
+     * reviewer sees it with its own agency's figures ($6) only: what the
+     * closure flagged in its units that day, and the files without their rows
+     * (every agency's).
+     */
     {"export_run_list",
-     "SELECT export_run_doc(r) FROM export_runs r"
+     "SELECT CASE WHEN $5 = 'admin' THEN export_run_doc(r)::jsonb"
+     "       ELSE export_run_doc(r)::jsonb || jsonb_build_object("
+     "        'closure', CASE WHEN r.absent_flagged IS NULL THEN NULL ELSE"
+     "          (SELECT jsonb_build_object('absent', count(*) FILTER (WHERE v.code = 'ABSENT'),"
+     "                                     'no_checkout', count(*) FILTER (WHERE v.code = 'NO_CHECKOUT'))"
+     "             FROM violations v JOIN units u ON u.id = v.unit_id"
+     "            WHERE v.day = r.day AND v.code IN ('ABSENT', 'NO_CHECKOUT') AND u.agency_id = $6::bigint) END,"
+     "        'files', (SELECT coalesce(jsonb_agg(f.file || jsonb_build_object('rows', NULL) ORDER BY f.n), '[]')"
+     "                    FROM jsonb_array_elements(r.files) WITH ORDINALITY AS f (file, n))) END"
+     "  FROM export_runs r"
      " WHERE ($1::date IS NULL OR r.day = $1) AND ($2::text IS NULL OR r.status = $2)"
      "   AND ($3::bigint IS NULL OR r.id < $3)"
      " ORDER BY r.id DESC LIMIT $4"},
@@ -45,11 +60,13 @@ enum db_status store_export_run_finish(struct db_conn *db, long long run_id, con
     return st;
 }
 
-json_t *store_export_run_list(struct db_conn *db, const char *day, const char *status, long long before_id, int limit,
-                              enum db_status *st)
+json_t *store_export_run_list(struct db_conn *db, const struct auth *a, const char *day, const char *status,
+                              long long before_id, int limit, enum db_status *st)
 {
-    char before[24], limit_text[16];
+    char before[24], limit_text[16], agency[24], unit[24];
+    const char *scope[3];
+    store_scope_params(a, agency, unit, scope);
     snprintf(limit_text, sizeof limit_text, "%d", limit);
-    const char *params[] = {day, status, id_text(before, before_id), limit_text};
-    return store_docs_exec(db, "export_run_list", 4, params, st);
+    const char *params[] = {day, status, id_text(before, before_id), limit_text, scope[0], scope[1]};
+    return store_docs_exec(db, "export_run_list", 6, params, st);
 }

@@ -23,9 +23,12 @@ enum db_status store_export_run_finish(struct db_conn *db, long long run_id, con
 
 /*
  * Runs newest first, before before_id (0: from the newest), of one day and
- * one status when given (NULL: any); at most limit documents.
+ * one status when given (NULL: any); at most limit documents. To any caller
+ * but an admin, a run shows its closure's figures of the caller's agency only
+ * and its files without their rows (each file holds every agency's).
  */
-json_t *store_export_run_list(struct db_conn *db, const char *day, const char *status, long long before_id, int limit,
+json_t *store_export_run_list(struct db_conn *db, const struct auth *a, const char *day, const char *status,
+                              long long before_id, int limit,
                               enum db_status *st);
 
 #endif

@@ -14,7 +14,9 @@ const struct db_statement store_holidays_statements[] = {
     {"holiday_list",
      "SELECT coalesce(json_agg(holiday_doc(h) ORDER BY h.day, h.agency_id NULLS FIRST), '[]') FROM holidays h"
      " WHERE h.day >= make_date($1::int, 1, 1) AND h.day < make_date($1::int + 1, 1, 1)"
-     "   AND ($2::bigint IS NULL OR h.agency_id IS NULL OR h.agency_id = $2)"},
+     "   AND ($2::bigint IS NULL OR h.agency_id IS NULL OR h.agency_id = $2)"
+     /* A national holiday (no agency) is everyone's; an agency's, its staff's (and the admins'). */
+     "   AND ($3 = 'admin' OR h.agency_id IS NULL OR h.agency_id = $4::bigint)"},
     {NULL, NULL},
 };
 
@@ -44,10 +46,13 @@ json_t *store_holiday_delete(struct db_conn *db, long long holiday_id, enum db_s
     return store_doc_exec(db, "holiday_delete", 1, params, status);
 }
 
-json_t *store_holiday_list(struct db_conn *db, int year, long long agency_id, enum db_status *status)
+json_t *store_holiday_list(struct db_conn *db, const struct auth *a, int year, long long agency_id,
+                           enum db_status *status)
 {
-    char y[16], agency[24];
+    char y[16], agency[24], caller_agency[24], caller_unit[24];
+    const char *scope[3];
+    store_scope_params(a, caller_agency, caller_unit, scope);
     snprintf(y, sizeof y, "%d", year);
-    const char *params[] = {y, id_text(agency, agency_id)};
-    return store_doc_exec(db, "holiday_list", 2, params, status);
+    const char *params[] = {y, id_text(agency, agency_id), scope[0], scope[1]};
+    return store_doc_exec(db, "holiday_list", 4, params, status);
 }

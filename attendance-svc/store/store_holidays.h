@@ -16,7 +16,9 @@ json_t *store_holiday_insert(struct db_conn *db, const char *day, const char *na
 /* Deletes the holiday; its document, or NULL (DB_OK) when there is none. */
 json_t *store_holiday_delete(struct db_conn *db, long long holiday_id, enum db_status *status);
 
-/* The national days of year and, with agency_id, that agency's too (all agencies' with 0), by day. */
-json_t *store_holiday_list(struct db_conn *db, int year, long long agency_id, enum db_status *status);
+/* The national days of year and, with agency_id, that agency's too (all agencies' with 0), by day; of the
+ * agencies' days, only the caller's own agency's unless it is an admin. */
+json_t *store_holiday_list(struct db_conn *db, const struct auth *a, int year, long long agency_id,
+                           enum db_status *status);
 
 #endif

@@ -11,13 +11,25 @@
 #define TEXT_ARRAY(param) \
     "ARRAY(SELECT v FROM json_array_elements_text(" param "::json) WITH ORDINALITY AS e(v, n) ORDER BY n)"
 
+/*
+ * The policies the caller (role, agency) may read: every one to an admin; to
+ * supervisors and reviewers, those of no unit (national) and those scoped to a
+ * unit of their agency. A supervisor sees its agency's, not only its unit's:
+ * a policy of the agency governs the units under it.
+ */
+#define POLICY_SCOPE_SQL(role, agency)                                                                \
+    "(" role " = 'admin' OR p.unit_id IS NULL"                                                        \
+    " OR EXISTS (SELECT 1 FROM units pu WHERE pu.id = p.unit_id AND pu.agency_id = " agency "::bigint))"
+
 const struct db_statement store_policies_statements[] = {
     {"policy_insert",
      "INSERT INTO policies (name, starts_on, ends_on, applies_to, unit_id, priority, max_wfh_percent,"
      "                      max_wfo_percent, selfie_required_for)"
      " VALUES ($1, $2, $3, " TEXT_ARRAY("$4") ", $5, $6, $7, $8, " TEXT_ARRAY("$9") ")"
      " RETURNING policy_doc(policies)"},
-    {"policy_get", "SELECT policy_doc(p) FROM policies p WHERE p.id = $1"},
+    /* Scoped by agency ($2 the caller's role, $3 its agency): a policy of no unit is everyone's. */
+    {"policy_get",
+     "SELECT policy_doc(p) FROM policies p WHERE p.id = $1 AND " POLICY_SCOPE_SQL("$2", "$3")},
     /*
      * $4: in force that day (or NULL). $5: covering that unit (or NULL): not
      * scoped, or scoped to the unit or a unit above it, and naming the unit's
@@ -34,7 +46,7 @@ const struct db_statement store_policies_statements[] = {
      "  WHERE ($4::date IS NULL OR $4::date BETWEEN p.starts_on AND p.ends_on)"
      "    AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM target t WHERE t.category = ANY (p.applies_to)"
      "         AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM covering))))"
-     "    AND p.id > $6 ORDER BY p.id LIMIT $7"},
+     "    AND " POLICY_SCOPE_SQL("$1", "$2") " AND p.id > $6 ORDER BY p.id LIMIT $7"},
     {NULL, NULL},
 };
 
@@ -63,11 +75,13 @@ json_t *store_policy_insert(struct db_conn *db, const struct policy_fields *p, e
     return store_doc_exec(db, "policy_insert", 9, params, status);
 }
 
-json_t *store_policy_get(struct db_conn *db, long long policy_id, enum db_status *status)
+json_t *store_policy_get(struct db_conn *db, const struct auth *a, long long policy_id, enum db_status *status)
 {
-    char id[24];
-    const char *params[] = {id_text(id, policy_id)};
-    return store_doc_exec(db, "policy_get", 1, params, status);
+    char id[24], agency[24], unit[24];
+    const char *scope[3];
+    store_scope_params(a, agency, unit, scope);
+    const char *params[] = {id_text(id, policy_id), scope[0], scope[1]};
+    return store_doc_exec(db, "policy_get", 3, params, status);
 }
 
 json_t *store_policy_list(struct db_conn *db, const struct auth *a, const char *date, long long unit_id,

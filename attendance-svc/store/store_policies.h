@@ -17,8 +17,9 @@ struct policy_fields {
 };
 /* The new policy's document; NULL on failure. */
 json_t *store_policy_insert(struct db_conn *db, const struct policy_fields *p, enum db_status *status);
-/* The policy's document; NULL with DB_OK when there is none. */
-json_t *store_policy_get(struct db_conn *db, long long policy_id, enum db_status *status);
+/* The policy's document; NULL with DB_OK when there is none the caller may see (a policy of no unit, or of a
+ * unit of the caller's agency; an admin sees all). */
+json_t *store_policy_get(struct db_conn *db, const struct auth *a, long long policy_id, enum db_status *status);
 /*
  * Policies by id after the cursor, limit of them at most; date (YYYY-MM-DD or
  * NULL) keeps those in force that day, and unit_id (0: no filter) those that

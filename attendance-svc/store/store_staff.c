@@ -8,7 +8,8 @@
 
 const struct db_statement store_staff_statements[] = {
     {"staff_insert",
-     "INSERT INTO accounts (username, password_hash, role, unit_id, employee_id) VALUES ($1, $2, $3, $4, $5)"
+     "INSERT INTO accounts (username, password_hash, role, unit_id, employee_id, password_change_required)"
+     " VALUES ($1, $2, $3, $4, $5, true)"
      " RETURNING account_doc(accounts)"},
     {"staff_get", "SELECT account_doc(a) FROM accounts a WHERE a.id = $1 AND a.role <> 'employee'"},
     {"staff_get_for_update",
@@ -18,6 +19,8 @@ const struct db_statement store_staff_statements[] = {
     /* $4 and $6 say whether unit_id and employee_id change (to $5 and $7, which may be NULL). */
     {"staff_update",
      "UPDATE accounts SET password_hash = coalesce($2, password_hash),"
+     "       password_change_required = password_change_required OR $2 IS NOT NULL,"
+     "       credential_version = credential_version + ($2 IS NOT NULL)::int,"
      "       disabled = coalesce($3::boolean, disabled),"
      "       unit_id = CASE WHEN $4::boolean THEN $5::bigint ELSE unit_id END,"
      "       employee_id = CASE WHEN $6::boolean THEN $7::bigint ELSE employee_id END,"

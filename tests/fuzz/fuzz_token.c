@@ -72,9 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!token)
         return 0;
     const struct token_settings ts = {secret, sizeof secret - 1, "attendance-svc", "attendance-api", 900};
-    long long account;
-    enum role role;
-    (void)token_verify(&ts, token, 1795480265, &account, &role);
+    struct token_claims claims;
+    (void)token_verify(&ts, token, 1795480265, &claims);
     free(token);
     return 0;
 }

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SVC = os.environ.get("ATTENDANCE_SVC", os.path.join(REPO, "build", "attendance-svc", "attendance-svc"))
@@ -49,14 +50,39 @@ def eq(got, want, what="value"):
 
 
 def maintenance_url():
-    """The test cluster's URL: tests/run sets it; run by hand, var/pg-test is started."""
+    """The test cluster's owner's URL: tests/run sets it (and ATTENDANCE_TEST_APP_DATABASE_URL, its application
+    role's); run by hand, var/pg-test is started."""
     url = os.environ.get("ATTENDANCE_TEST_DATABASE_URL")
     if not url:
         pg = os.path.join(REPO, "deploy", "pg")
         subprocess.run([pg, "start", "var/pg-test"], check=True, capture_output=True, timeout=120)
         url = subprocess.run([pg, "url", "var/pg-test"], check=True, capture_output=True, text=True).stdout.strip()
         os.environ["ATTENDANCE_TEST_DATABASE_URL"] = url
+        os.environ["ATTENDANCE_TEST_APP_DATABASE_URL"] = subprocess.run(
+            [pg, "app-url", "var/pg-test"], check=True, capture_output=True, text=True).stdout.strip()
+    register_application_role(os.environ.get("ATTENDANCE_TEST_APP_DATABASE_URL"))
     return url
+
+
+# The application role's URL of each cluster the tests use, by host and port (see app_url).
+APPLICATION_ROLES = {}
+
+
+def server_of(url):
+    parsed = urllib.parse.urlsplit(url)
+    return (parsed.hostname, parsed.port)
+
+
+def register_application_role(url):
+    if url:
+        APPLICATION_ROLES[server_of(url)] = url
+
+
+def app_url(db_url):
+    """The URL of db_url's database as its cluster's application role (serve and nightly run as it: sql/0018),
+    or db_url itself for a server without one."""
+    role = APPLICATION_ROLES.get(server_of(db_url))
+    return with_dbname(role, urllib.parse.urlsplit(db_url).path.lstrip("/")) if role else db_url
 
 
 def psql(url, sql, *variables):
@@ -108,6 +134,7 @@ class Cluster:
         self.dir = os.path.join(REPO, "var", f"pg-{name}-{os.getpid()}")
         self.start()
         self.url = self.deploy_pg("url").strip()  # the cluster's "attendance" database; its owner may create more
+        register_application_role(self.deploy_pg("app-url").strip())
 
     def deploy_pg(self, command, *args):
         out = subprocess.run([os.path.join(REPO, "deploy", "pg"), command, self.dir] + list(args),
@@ -173,9 +200,12 @@ def free_port():
 
 
 def base_env(db_url, **extra):
+    """The service's environment on db_url (the database's owner's URL): migrate connects as the owner, serve and
+    nightly as the application role, as a deployment runs them (docs/security.md, "The database roles")."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTENDANCE_")}
     env.update({
-        "ATTENDANCE_DATABASE_URL": db_url,
+        "ATTENDANCE_DATABASE_URL": app_url(db_url),
+        "ATTENDANCE_MIGRATE_DATABASE_URL": db_url,
         "ATTENDANCE_JWT_SECRET": JWT_SECRET,
         "ATTENDANCE_SQL_DIR": SQL_DIR,
         "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
@@ -303,6 +333,20 @@ class Service(HttpEndpoint):
         with open(self.log.name, encoding="utf-8", errors="replace") as f:
             return f.read()
 
+    def cpu_seconds(self):
+        """The CPU time the process has used (user and system), from /proc: what a request costs the service,
+        whatever else loads the machine (wall-clock timings are not, under load)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_per_request(self, requests):
+        """The service's CPU seconds per call of requests (a list of functions), called in turn."""
+        before = self.cpu_seconds()
+        for request in requests:
+            request()
+        return (self.cpu_seconds() - before) / len(requests)
+
     def log_records(self):
         return log_records(self.log_text().splitlines())
 
@@ -354,10 +398,22 @@ def admin_env(**env):
 
 
 def login(svc, username, password):
+    """A token for username. A password set by an admin or an import must be changed before its token does
+    anything (test_passwords tests that); for the tests about everything else, that requirement is lifted in the
+    service's database and the login made again."""
     r = svc.request("POST", "/v1/auth/login", {"username": username, "password": password})
     if r.status != 200:
         raise Failure(f"login of {username} failed: {r}")
+    if r.json().get("password_change_required"):
+        lift_password_change(svc, username)
+        return login(svc, username, password)
     return r.json()["access_token"]
+
+
+def lift_password_change(svc, username):
+    """Lets an account keep the password an admin or an import gave it (tests only: no endpoint does this)."""
+    url = getattr(svc, "env", {}).get("ATTENDANCE_MIGRATE_DATABASE_URL") or svc.env["ATTENDANCE_DATABASE_URL"]
+    psql(url, "UPDATE accounts SET password_change_required = false WHERE username = :'u'", f"u={username}")
 
 
 def b64url(data):

@@ -26,7 +26,8 @@ CLIENT = os.environ.get("ATTENDANCE_CLIENT", os.path.join(CLIENT_DIR, "attendanc
 LOADGEN = os.environ.get("ATTENDANCE_LOADGEN", os.path.join(CLIENT_DIR, "attendance-loadgen"))
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 500 / 111195.0, BALAI_KOTA[1])  # about 500 m north: outside the 100 m circle
-PASSWORD = "employee-password-for-tests"
+PASSWORD = "employee-password-for-tests"  # each employee's own, changed to from GIVEN_PASSWORD
+GIVEN_PASSWORD = "given-by-the-admin"
 PAYLOAD_FIELDS = ["device_id", "type", "mode", "captured_at", "lat", "lon", "accuracy_m", "mock_location", "nonce",
                   "selfie_sha256"]
 
@@ -71,10 +72,14 @@ class Employee:
         self.env = env
         self.nip = "19" + "".join(secrets.choice("0123456789") for _ in range(16))
         r = env.svc.request("POST", "/v1/employees", {"nip": self.nip, "name": "Pegawai Klien",
-                                                      "unit_id": env.unit["id"], "password": PASSWORD},
+                                                      "unit_id": env.unit["id"], "password": GIVEN_PASSWORD},
                             token=env.agency.admin)
         check(r.status == 201, f"employee: {r}")
         self.id = r.json()["id"]
+        # The password the admin gave must be changed first: with the client, in a state directory of its own.
+        out = run(CLIENT, ["--url", env.url, "--state", tempfile.mkdtemp(dir=env.tmp), "password", self.nip,
+                           GIVEN_PASSWORD, PASSWORD])
+        check(out.returncode == 0, f"password: {out.returncode} {out.stdout} {out.stderr}")
         self.state = os.path.join(tempfile.mkdtemp(dir=env.tmp), "state")  # made by the client
 
     def client(self, *args, url=None, **kw):
@@ -189,6 +194,29 @@ def bad_usage_exits_2_with_the_usage(env):
     out = run(CLIENT, ["--help"])
     eq(out.returncode, 0, "--help")
     check(out.stdout.startswith("usage: attendance-client"), f"usage on stdout: {out.stdout!r}")
+
+
+@test
+def a_password_the_admin_gave_is_changed_with_the_client(env):
+    nip = "19" + "".join(secrets.choice("0123456789") for _ in range(16))
+    r = env.svc.request("POST", "/v1/employees", {"nip": nip, "name": "Pegawai Baru", "unit_id": env.unit["id"],
+                                                  "password": GIVEN_PASSWORD}, token=env.agency.admin)
+    eq(r.status, 201, f"employee: {r}")
+    state = os.path.join(tempfile.mkdtemp(dir=env.tmp), "state")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "login", nip, GIVEN_PASSWORD])
+    eq(out.returncode, 0, f"login: {out.stderr}")
+    check("attendance-client password" in out.stderr, f"tells how to change it: {out.stderr!r}")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "enrol"])
+    check(out.returncode == 1 and "password_change_required" in out.stderr, f"enrol refused: {out.stderr!r}")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "password", nip, GIVEN_PASSWORD, "short"])
+    check(out.returncode == 1 and "weak_password" in out.stderr, f"a weak password refused: {out.stderr!r}")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "password", nip, GIVEN_PASSWORD, "my own password"])
+    eq(out.returncode, 0, f"password: {out.stderr}")
+    check("password changed" in out.stdout, f"says so: {out.stdout!r}")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "enrol"])
+    eq(out.returncode, 0, f"enrol with the token of the new password: {out.stderr}")
+    out = run(CLIENT, ["--url", env.url, "--state", state, "login", nip, GIVEN_PASSWORD])
+    eq(out.returncode, 1, "the given password is gone")
 
 
 @test

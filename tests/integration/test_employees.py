@@ -96,8 +96,9 @@ def an_employee_logs_in_with_its_nip_and_reads_only_its_own_record(env):
     me = create(env, env.agency.unit_a, password="my-own-password")
     other = create(env, env.agency.unit_a)
     r = env.svc.request("POST", "/v1/auth/login", {"username": me["nip"], "password": "my-own-password"})
-    eq((r.status, r.json().get("role")), (200, "employee"), "login with the NIP")
-    token = r.json()["access_token"]
+    eq((r.status, r.json().get("role"), r.json().get("password_change_required")), (200, "employee", True),
+       "login with the NIP; the admin's password must be changed (test_passwords)")
+    token = login(env.svc, me["nip"], "my-own-password")
     r = env.svc.request("GET", f"/v1/employees/{me['id']}", token=token)
     eq((r.status, r.json()), (200, me), "its own record")
     r = env.svc.request("GET", f"/v1/employees/{other['id']}", token=token)
@@ -335,15 +336,16 @@ def import_creates_updates_and_reports_each_rejected_line(env):
     eq((after["unit_id"], after["name"]), (a.unit_b["id"], "Renamed, Existing"), "the existing one updated")
     eq(env.db.sql("SELECT unit_id, role FROM accounts WHERE username = :'n'", f"n={existing['nip']}"),
        [[a.unit_b["id"], "employee"]], "its login moved, still one")
-    login(env.svc, existing["nip"], "password-7")
-    eq(env.svc.request("POST", "/v1/auth/login", {"username": existing["nip"], "password": "existing-password"})
-       .status, 401, "the old password replaced")
+    login(env.svc, existing["nip"], "existing-password")
+    eq(env.svc.request("POST", "/v1/auth/login", {"username": existing["nip"], "password": "password-7"})
+       .status, 401, "a re-import never changes an existing employee's password")
     eq(env.db.sql("SELECT a.unit_id, a.employee_id = e.id FROM accounts a JOIN employees e ON e.nip = a.username "
                   "WHERE a.username = :'n'", f"n={n1}"), [[a.unit_a["id"], "t"]], "a new employee's login")
     audit = env.db.sql("SELECT actor, entity_id IS NULL, after::text FROM audit_log WHERE action = 'import' "
                        "ORDER BY id DESC LIMIT 1")
     eq(audit[0][:2], ["admin", "t"], "one audit entry for the import")
-    eq(json.loads(audit[0][2]), {"created": 3, "updated": 1, "rejected": 7}, "with the counts")
+    eq(json.loads(audit[0][2]), {"created": 3, "updated": 1, "rejected": 7, "created_nips": sorted([n1, n2, n7]),
+                                 "updated_nips": [existing["nip"]]}, "with the counts and every employee written")
     check("password-1" not in env.svc.log_text(), "no password in the log")
 
 

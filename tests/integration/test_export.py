@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -229,12 +230,33 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
 
 
 @test
+def fields_a_spreadsheet_would_evaluate_get_a_leading_quote(env):
+    """OWASP's CSV injection: a name that begins with =, +, -, @, a tab or a CR is written as text."""
+    names = {"198001012000012003": "=HYPERLINK(\"http://evil\",\"Dewi\")", "198001012000012005": "@Fajar",
+             "198001012000012007": "\tHadi"}
+    before = dict(env.db.sql("SELECT nip, name FROM employees WHERE nip IN ('198001012000012003', "
+                             "'198001012000012005', '198001012000012007')"))
+    try:
+        for nip, name in names.items():
+            env.db.sql("UPDATE employees SET name = :'n' WHERE nip = :'p'", f"n={name}", f"p={nip}")
+        text = read(export(env, "formulas"), f"attendance_{DAY}.csv").decode()
+    finally:
+        for nip, name in before.items():
+            env.db.sql("UPDATE employees SET name = :'n' WHERE nip = :'p'", f"n={name}", f"p={nip}")
+    check('198001012000012003,"\'=HYPERLINK(""http://evil"",""Dewi"")",EXP-A,' in text, f"the formula as text: {text}")
+    check("198001012000012005,'@Fajar,EXP-B," in text, f"an @: {text}")
+    check("198001012000012007,'\tHadi,EXP-C," in text, f"a tab: {text}")
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    eq(sorted(r[1] for r in rows if r[0] in names), sorted("'" + n for n in names.values()), "read back as text")
+
+
+@test
 def the_manifest_is_signed_over_its_documented_canonical_form(env):
     out_dir = export(env, "manifest")
     raw = read(out_dir, f"manifest_{DAY}.json")
     manifest = json.loads(raw)
     eq(raw, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode() + b"\n", "the file's form")
-    eq(sorted(manifest), ["date", "files", "format", "public_key", "signature"], "members")
+    eq(sorted(manifest), ["audit_head", "date", "files", "format", "public_key", "signature"], "members")
     eq((manifest["date"], manifest["format"], manifest["public_key"]), (DAY, "attendance-export/1", env.public_key),
        "date, format, key")
     for entry, name in zip(manifest["files"], names()[:3]):
@@ -245,6 +267,25 @@ def the_manifest_is_signed_over_its_documented_canonical_form(env):
     signature = b64url_decode(signed.pop("signature"))
     key = nacl.signing.VerifyKey(b64url_decode(env.public_key))
     key.verify(json.dumps(signed, sort_keys=True, separators=(",", ":")).encode(), signature)  # raises if bad
+
+
+@test
+def the_manifest_anchors_the_audit_chain_as_the_day_was_closed(env):
+    out_dir = export(env, "anchor")
+    manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
+    anchored = env.db.sql("SELECT last_hash FROM audit_anchors WHERE day = :'d'", f"d={DAY}")
+    eq([[manifest["audit_head"]]], anchored, "the head recorded when the day was closed")
+    eq(env.db.sql("SELECT count(*) FROM audit_log WHERE hash = :'h'", f"h={manifest['audit_head']}"), [["1"]],
+       "the hash of an entry of the chain")
+    # Entries appended since move the chain's head, not the night's anchor: a rerun writes the same manifest.
+    env.db.sql("INSERT INTO audit_log (action, entity) VALUES ('test', 'anchor')")
+    again = json.loads(read(export(env, "anchor-again"), f"manifest_{DAY}.json"))
+    eq(again["audit_head"], manifest["audit_head"], "the same head on the next run of the night")
+    out = subprocess.run([SVC, "verify-export", out_dir, "--public-key", env.public_key], capture_output=True,
+                         text=True, timeout=60)
+    check(out.returncode == 0 and manifest["audit_head"] in out.stdout, f"verify-export names it: {out.stdout}")
+    code, lines = run_svc(["audit-verify", "--head", manifest["audit_head"]], base_env(env.db.url))
+    eq(code, 0, f"audit-verify --head the manifest's: {lines[-3:]}")
 
 
 @test
@@ -352,7 +393,8 @@ def the_upload_retries_503_and_sends_the_manifest_last(env):
 def a_403_is_not_retried_and_nothing_more_is_sent(env):
     receiver = Receiver(refuse=True)
     try:
-        code, lines = nightly(env, os.path.join(env.work, "refused"), "--upload", receiver.url,
+        # The URL from the environment (as the systemd unit gives it), never on the command line.
+        code, lines = nightly(env, os.path.join(env.work, "refused"), ATTENDANCE_EXPORT_UPLOAD_URL=receiver.url,
                               ATTENDANCE_EXPORT_UPLOAD_BACKOFF_MS=20)
     finally:
         receiver.close()
@@ -377,11 +419,12 @@ def an_unreachable_receiver_is_retried_then_fails(env):
     check(all("error" in r for r in attempts), f"the network error is logged: {attempts}")
 
 
-def runs(env, query=""):
-    """Every run GET /v1/exports lists for query, newest first, walking its pages of two."""
+def runs(env, query="", token=None):
+    """Every run GET /v1/exports lists for query (to an admin unless token says otherwise), newest first, walking
+    its pages of two."""
     items, cursor = [], ""
     for _ in range(50):
-        r = env.svc.request("GET", f"/v1/exports?limit=2{query}{cursor}", token=env.reviewer)
+        r = env.svc.request("GET", f"/v1/exports?limit=2{query}{cursor}", token=token or env.agency.admin)
         eq(r.status, 200, f"GET /v1/exports: {r}")
         page = r.json()
         check(len(page["items"]) <= 2, "a page holds at most its limit")
@@ -431,6 +474,20 @@ def every_run_is_recorded_with_its_outcome_and_files(env):
     # its home); later runs find nothing new.
     eq(listed[-1]["closure"], {"absent": 4, "no_checkout": 0}, "the first closure of the day")
     eq(succeeded["closure"], {"absent": 0, "no_checkout": 0}, "a later run flags nothing again")
+
+    # A reviewer sees every run (the night is the whole service's), with its own agency's figures only.
+    seen = runs(env, f"&date={DAY}", token=env.reviewer)
+    eq([r["id"] for r in seen], [r["id"] for r in listed], "the same runs")
+    first = seen[-1]
+    eq(first["closure"], {"absent": 3, "no_checkout": 1}, "what the day's closure flagged in its agency")
+    eq({f["rows"] for run in seen for f in run["files"]}, {None} if any(r["files"] for r in seen) else set(),
+       "no file's rows: each holds every agency's")
+    as_seen = next(r for r in seen if r["id"] == succeeded["id"])
+    eq([f["sha256"] for f in as_seen["files"]], [f["sha256"] for f in succeeded["files"]], "the files' hashes")
+    other = Agency(env.svc, prefix="EXO" + secrets.token_hex(2).upper())
+    outsider = make_staff(env, "reviewer", other.top["id"])
+    eq(runs(env, f"&date={DAY}", token=outsider)[-1]["closure"], {"absent": 0, "no_checkout": 0},
+       "another agency's reviewer sees none of this agency's flags")
 
     failed = runs(env, "&status=failed")
     check(failed and all(r["status"] == "failed" for r in failed), "status narrows the list")

@@ -295,6 +295,13 @@ def database_loss_is_503_and_recovers_without_restart(env):
             for _ in range(20):
                 eq(svc.request("GET", "/readyz").status, 200, "after recovery")
             check(svc.proc.poll() is None and svc.proc.pid == pid, "same process")
+        # What libpq hears from a server going down ("FATAL: terminating connection ...") is in the JSON log,
+        # not printed on stderr as text.
+        lines = svc.log_text().splitlines()
+        eq(len(log_records(lines)), len(lines), f"every line of stderr is JSON: {[l for l in lines if l[:1] != '{']}")
+        told = [r for r in log_records(lines) if r.get("msg") == "database: the server says"]
+        check(any(r.get("severity") == "FATAL" and r.get("sqlstate") == "57P01" for r in told),
+              f"the server's FATAL logged: {told}")
     finally:
         if svc:
             code = svc.stop()

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import threading
 import urllib.parse
@@ -434,9 +435,10 @@ def superuser_sql(db_url, sql):
     return out.stdout
 
 
-def audit_verify(db_url):
+def audit_verify(db_url, *args):
     """Runs attendance-svc audit-verify on the database: (exit code, its report on stdout, its log)."""
-    out = subprocess.run([SVC, "audit-verify"], env=base_env(db_url), capture_output=True, text=True, timeout=120)
+    out = subprocess.run([SVC, "audit-verify"] + list(args), env=base_env(db_url), capture_output=True, text=True,
+                         timeout=120)
     check_sanitizers(out.stderr, "audit-verify")
     return out.returncode, out.stdout, out.stderr
 
@@ -529,5 +531,63 @@ def the_service_cannot_change_the_audit_log_and_a_superusers_change_is_caught(en
         code, report, _ = audit_verify(db.url)
         eq(code, 3, "entries removed from the end")
         check(f"the chain head names entry {ids[-1]}" in report, report)
+    finally:
+        db.drop()
+
+
+@test
+def the_trigger_takes_the_time_and_the_actor_not_the_callers_columns(env):
+    """An INSERT that writes at, actor_account_id and actor gets the database's clock and no actor it named."""
+    admin_id = env.db.sql("SELECT id FROM accounts WHERE username = 'admin'")[0][0]
+    row = env.db.sql("INSERT INTO audit_log (at, actor_account_id, actor, action, entity) "
+                     "VALUES ('2001-01-01', :'a', 'admin', 'forged', 'test') "
+                     "RETURNING at > now() - interval '1 minute', actor_account_id IS NULL, actor", f"a={admin_id}")
+    eq(row, [["t", "t", "system"]], "the time is the append's, the actor the session's (none: system)")
+    # The service names its caller for the statement: an admin's change is the admin's.
+    unit = env.svc.request("POST", "/v1/units", {"code": "AUD-" + secrets.token_hex(2).upper(), "name": "Audited",
+                                                 "category": "administrative", "timezone": "Asia/Jakarta"},
+                           token=env.admin).json()
+    eq(env.db.sql("SELECT actor, actor_account_id FROM audit_log WHERE entity = 'unit' AND entity_id = :'i'",
+                  f"i={unit['id']}"), [["admin", admin_id]], "the token's account")
+    code, report, log = audit_verify(env.db.url)
+    eq(code, 0, report + log)
+
+
+@test
+def a_published_head_catches_a_chain_rewritten_whole(env):
+    """An owner who rewrites every hash after an entry leaves an intact chain; the head published before does not
+    match it any more."""
+    db = Database()
+    try:
+        code, lines = run_svc(["migrate"], base_env(db.url))
+        eq(code, 0, "\n".join(lines))
+        for i in range(4):
+            db.sql("INSERT INTO audit_log (action, entity, entity_id) VALUES ('create', 'unit', :'i')", f"i={i}")
+        published = db.sql("SELECT last_hash FROM audit_chain_head")[0][0]
+        older = db.sql("SELECT hash FROM audit_log ORDER BY id LIMIT 1 OFFSET 1")[0][0]
+        eq(audit_verify(db.url, "--head", published)[0], 0, "the head as published")
+        eq(audit_verify(db.url, "--head", older)[0], 0, "an older published head is in the chain too")
+        code, report, _ = audit_verify(db.url, "--head", "ab" * 32)
+        check(code == 3 and "none of its entries" in report, f"a hash of no entry: {code} {report}")
+        eq(audit_verify(db.url, "--head", "not-a-hash")[0], 2, "a malformed --head is bad usage")
+        # A superuser rewrites entry 3 and re-chains everything after it, head included.
+        superuser_sql(db.url, """
+            SET session_replication_role = replica;
+            DO $$
+            DECLARE e audit_log; prev text;
+            BEGIN
+                SELECT hash INTO prev FROM audit_log ORDER BY id LIMIT 1 OFFSET 1;
+                FOR e IN SELECT * FROM audit_log ORDER BY id OFFSET 2 LOOP
+                    e.prev_hash := prev;
+                    e.entity_id := 'rewritten';
+                    prev := audit_entry_hash(e);
+                    UPDATE audit_log SET prev_hash = e.prev_hash, entity_id = e.entity_id, hash = prev WHERE id = e.id;
+                END LOOP;
+                UPDATE audit_chain_head SET last_hash = prev;
+            END $$;""")
+        eq(audit_verify(db.url)[0], 0, "the rewritten chain is consistent in itself")
+        code, report, _ = audit_verify(db.url, "--head", published)
+        check(code == 3 and "rewritten" in report, f"the published head catches it: {code} {report}")
+        eq(audit_verify(db.url, "--head", older)[0], 0, "an entry before the rewrite is still there")
     finally:
         db.drop()

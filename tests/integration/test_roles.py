@@ -7,6 +7,7 @@ ALL = STAFF | {EMPLOYEE}
 
 # Who may call what, from CONTRACT.md's role table (and docs/openapi.yaml where the contract is silent).
 ROUTES = [
+    ("POST", "/v1/auth/password", ALL),
     ("GET", "/v1/console/session", STAFF),
     ("POST", "/v1/console/logout", STAFF),
     ("POST", "/v1/units", {ADMIN}),

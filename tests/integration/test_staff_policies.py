@@ -428,11 +428,18 @@ def the_audit_log_lists_changes_with_actor_and_before_after(env):
 
 @test
 def the_audit_log_honours_from_and_to(env):
-    # Entries at known instants around a UTC midnight.
-    env.db.sql("INSERT INTO audit_log (at, actor, action, entity, entity_id) VALUES "
-               "('2020-03-01 23:59:59.999999+00', 'system', 'test', 'clock', 'late'), "
-               "('2020-03-02 00:00:00+00', 'system', 'test', 'clock', 'midnight'), "
-               "('2020-03-02 10:00:00+00', 'system', 'test', 'clock', 'morning')")
+    # Entries at known instants around a UTC midnight. The append trigger takes the time itself (sql/0018), so
+    # they are written by the tables' owner past it, with ids beyond the chain's head (which audit-verify leaves
+    # for later) and hashes of their own.
+    env.db.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append; "
+               "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, prev_hash, hash) VALUES "
+               "(900000001, '2020-03-01 23:59:59.999999+00', 'system', 'test', 'clock', 'late', repeat('1', 64), "
+               " repeat('1', 64)), "
+               "(900000002, '2020-03-02 00:00:00+00', 'system', 'test', 'clock', 'midnight', repeat('2', 64), "
+               " repeat('2', 64)), "
+               "(900000003, '2020-03-02 10:00:00+00', 'system', 'test', 'clock', 'morning', repeat('3', 64), "
+               " repeat('3', 64)); "
+               "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append")
 
     def marks(query):
         return [e["entity_id"] for e in audit_page_items(env, query) if e["entity"] == "clock"]
@@ -478,3 +485,43 @@ def the_audit_log_pages_without_repeats_while_it_grows(env):
     eq(len(seen), audit_count(env), "the entry made while paging is seen too")
     for q in ("limit=0", "limit=501", "cursor=zz"):
         eq(env.svc.request("GET", "/v1/audit?" + q, token=env.admin).status, 400, q)
+
+
+@test
+def policies_and_holidays_are_read_within_the_callers_agency(env):
+    """A national policy or holiday (no unit, no agency) is everyone's; an agency's is its staff's alone."""
+    tag = secrets.token_hex(3)
+    span = {"starts_on": "2031-01-01", "ends_on": "2031-12-31", "applies_to": ["administrative"], "max_wfh_percent": 50}
+    national = create_policy(env, name=f"national {tag}", **span)
+    jakarta = create_policy(env, name=f"jakarta {tag}", unit_id=env.jakarta.top["id"], **span)
+    malang = create_policy(env, name=f"malang {tag}", unit_id=env.malang.unit_a["id"], **span)
+    for who, token in (("reviewer", env.reviewer_token), ("supervisor of a unit under the agency", env.supervisor_token)):
+        eq([n for n in policy_names(env, "date=2031-06-01", token) if tag in n], [f"jakarta {tag}", f"national {tag}"],
+           f"the {who} lists its agency's and the national ones")
+        for doc, status in ((national, 200), (jakarta, 200), (malang, 404)):
+            eq(env.svc.request("GET", f"/v1/policies/{doc['id']}", token=token).status, status,
+               f"the {who} reads {doc['name']}")
+    eq([n for n in policy_names(env, "date=2031-06-01") if tag in n],
+       [f"jakarta {tag}", f"malang {tag}", f"national {tag}"], "an admin lists them all")
+
+    def holiday(name, agency=None):
+        body = {"date": "2031-03-0" + str(1 + len(name) % 9), "name": name}
+        if agency:
+            body["agency_id"] = agency["id"]
+        r = env.svc.request("POST", "/v1/holidays", body, token=env.admin)
+        eq(r.status, 201, f"holiday {name} ({r})")
+        return r.json()
+
+    holiday(f"Nyepi {tag}")
+    holiday(f"HUT Jakarta {tag}", env.jakarta.top)
+    holiday(f"HUT Malang {tag}", env.malang.top)
+
+    def holiday_names(query, token):
+        r = env.svc.request("GET", "/v1/holidays?year=2031" + query, token=token)
+        eq(r.status, 200, f"holidays ({r})")
+        return sorted(h["name"] for h in r.json()["items"] if tag in h["name"])
+
+    eq(holiday_names("", env.reviewer_token), [f"HUT Jakarta {tag}", f"Nyepi {tag}"], "the reviewer's agency's")
+    eq(holiday_names(f"&agency_id={env.malang.top['id']}", env.reviewer_token), [f"Nyepi {tag}"],
+       "another agency's days stay hidden even when asked for")
+    eq(holiday_names("", env.admin), [f"HUT Jakarta {tag}", f"HUT Malang {tag}", f"Nyepi {tag}"], "an admin's")

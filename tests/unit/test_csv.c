@@ -296,6 +296,31 @@ static void writer_quotes_only_when_needed(void **state)
     free(out);
 }
 
+static void writer_neutralises_what_a_spreadsheet_would_evaluate(void **state)
+{
+    static const struct {
+        const char *in, *out;
+        bool formula;
+    } cases[] = {
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"", true},
+        {"+62 812", "'+62 812", true},
+        {"-1", "'-1", true},
+        {"@SUM(A1)", "'@SUM(A1)", true},
+        {"\tpadded", "'\tpadded", true},
+        {"\rcarriage", "\"'\rcarriage\"", true},
+        {"a=b", "a=b", false},          /* only the first character counts */
+        {"'quoted", "'quoted", false},  /* already text */
+        {"2023-09-04T07:25:00+07:00", "2023-09-04T07:25:00+07:00", false},
+        {"", "", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = write_field(cases[i].in, strlen(cases[i].in));
+        assert_string_equal(out, cases[i].out);
+        free(out);
+        assert_int_equal(csv_field_is_formula(cases[i].in, strlen(cases[i].in)), cases[i].formula);
+    }
+}
+
 static void writer_round_trips(void **state)
 {
     static const char *const rows[][3] = {
@@ -421,6 +446,7 @@ int main(void)
         cmocka_unit_test(field_too_long),
         cmocka_unit_test(callback_stops_early),
         cmocka_unit_test(writer_quotes_only_when_needed),
+        cmocka_unit_test(writer_neutralises_what_a_spreadsheet_would_evaluate),
         cmocka_unit_test(writer_round_trips),
         cmocka_unit_test(hundred_thousand_rows),
         cmocka_unit_test(long_multiline_field),

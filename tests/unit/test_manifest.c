@@ -22,9 +22,11 @@ static int make_key(void **state)
     return 0;
 }
 
+#define HEAD "0f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a6978"
+
 static json_t *two_file_manifest(void)
 {
-    json_t *m = manifest_new("2023-09-04", public_key);
+    json_t *m = manifest_new("2023-09-04", public_key, HEAD);
     assert_non_null(m);
     assert_int_equal(manifest_add_file(m, "attendance_2023-09-04.csv", 3, "ab"), 0);
     assert_int_equal(manifest_add_file(m, "units_2023-09-04.csv", 0, "cd"), 0);
@@ -37,7 +39,7 @@ static void the_signed_form_is_compact_sorted_and_leaves_out_the_signature(void 
     char key[MANIFEST_KEY_TEXT_LEN], want[512];
     manifest_key_text(public_key, key);
     snprintf(want, sizeof want,
-             "{\"date\":\"2023-09-04\",\"files\":[{\"name\":\"attendance_2023-09-04.csv\",\"rows\":3,\"sha256\":\"ab\"},"
+             "{\"audit_head\":\"" HEAD "\",\"date\":\"2023-09-04\",\"files\":[{\"name\":\"attendance_2023-09-04.csv\",\"rows\":3,\"sha256\":\"ab\"},"
              "{\"name\":\"units_2023-09-04.csv\",\"rows\":0,\"sha256\":\"cd\"}],\"format\":\"attendance-export/1\","
              "\"public_key\":\"%s\"}",
              key);

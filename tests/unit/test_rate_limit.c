@@ -27,6 +27,31 @@ static void a_burst_is_allowed_then_429_with_the_wait(void **state)
     rate_limiter_free(rl);
 }
 
+static void an_address_is_counted_by_its_ipv4_or_its_ipv6_64(void **state)
+{
+    static const struct {
+        const char *address, *key;
+    } cases[] = {
+        {"192.0.2.7", "192.0.2.7"},
+        {"::ffff:192.0.2.7", "192.0.2.7"}, /* an IPv4 client on an IPv6 socket */
+        {"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+        {"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+        {"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+        {"::1", "::/64"},
+        {"not an address", ""},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[RATE_LIMIT_ADDRESS_TEXT];
+        rate_limit_address_text(cases[i].address, text);
+        assert_string_equal(text, cases[i].key);
+    }
+    unsigned char a[8], b[8];
+    assert_int_equal(rate_limit_address_key("2001:db8:1:2::1", a), 8);
+    assert_int_equal(rate_limit_address_key("2001:db8:1:2:9::9", b), 8);
+    assert_memory_equal(a, b, 8);
+}
+
 static void keys_are_counted_apart_and_a_clock_going_back_gives_nothing(void **state)
 {
     struct rate_limiter *rl = rate_limiter_new(60, 1, 64);
@@ -86,6 +111,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_burst_is_allowed_then_429_with_the_wait),
+        cmocka_unit_test(an_address_is_counted_by_its_ipv4_or_its_ipv6_64),
         cmocka_unit_test(keys_are_counted_apart_and_a_clock_going_back_gives_nothing),
         cmocka_unit_test(no_limit_is_a_null_limiter_that_allows_all),
         cmocka_unit_test(the_table_stays_its_size_and_forgets_the_least_recent),
