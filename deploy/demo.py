@@ -2,14 +2,20 @@
 """
 The demo agency, made through the API the way an agency would: units in three
 time zones, offices around Jakarta's Balai Kota, employees imported from CSV,
-a supervisor and a reviewer, the real policies of Jakarta 2023 and Malang 2021,
-and then a morning of check-ins played with the reference phone client
-(attendance-client), so that flagged violations are there at once.
+a supervisor and a reviewer, the real policies of Jakarta 2023 and Malang 2021;
+then the last working week as an agency without phones would bring it: the
+paper register and the fingerprint machine at the door imported
+(POST /v1/checkins/import: most on time, a few late, one absent, one who left
+early), and today's morning played live with the reference phone client
+(attendance-client): a clean check-in, and the ones that get flagged.
 
     deploy/demo.py URL ADMIN_USER ADMIN_PASSWORD CLIENT STATE_DIR
 
-Idempotent: the agency is made once (unit DKI); the morning is played once a day.
+Idempotent: the agency is made once (unit DKI); a record imported again is not
+stored twice; the morning is played once a day. It writes the week's days, one
+a line, to STATE_DIR/week, for deploy/run to close and export.
 """
+import hashlib
 import datetime
 import json
 import os
@@ -23,6 +29,7 @@ URL, ADMIN_USER, ADMIN_PASSWORD, CLIENT, STATE = sys.argv[1:6]
 PASSWORD = "demo-pegawai-2026"  # the demo employees' and staff's password, each its own after the first login
 GIVEN_PASSWORD = "awal-demo-2026"  # the one the admin and the import give them, which must be changed
 BALAI_KOTA = (-6.1818, 106.8283)
+DEWI_HOME = (-6.1950, 106.8420)
 
 
 def call(method, path, body=None, token=None, content_type="application/json"):
@@ -148,9 +155,15 @@ def make_calendar_and_rosters(admin, units):
     summit = [{"employee_id": e, "mode": "WFH"} for e in bkd[:3]]  # 3 of 5: within 75%, over 50%
     must((200,), call("PUT", f"/v1/units/{units['DKI-BKD']['id']}/roster/2023-09-05", {"entries": summit}, admin),
          "roster of 5 Sep 2023")
-    # Today (in Jakarta) Dewi Lestari works from home (the morning below checks her in WFH).
-    today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date()
-    today_roster = [{"employee_id": ids[EMPLOYEES[2][0]], "mode": "WFH"}] if EMPLOYEES[2][0] in ids else []
+    # Today (in Jakarta) Dewi Lestari works from home (the morning below checks her in WFH, away from her home),
+    # and Siti Rahmawati's shift begins this minute (she checks in on time, seconds later).
+    now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta"))
+    today = now.date()
+    start = now.hour * 60 + now.minute
+    end = min(start + 8 * 60, 24 * 60)
+    shift = {"start": f"{start // 60:02d}:{start % 60:02d}", "end": f"{end // 60:02d}:{end % 60:02d}"}
+    today_roster = [{"employee_id": ids[nip], "mode": mode, **extra} for nip, mode, extra in
+                    ((EMPLOYEES[2][0], "WFH", {}), (EMPLOYEES[0][0], "WFO", shift)) if nip in ids]
     must((200,), call("PUT", f"/v1/units/{units['DKI-BKD']['id']}/roster/{today}", {"entries": today_roster}, admin),
          "today's roster")
     print(f"demo: {len(HOLIDAYS_2023)} days of the 2023 calendar; rosters of 2023-09-05 and {today}")
@@ -168,17 +181,20 @@ def make_agency():
             body["parent_id"] = existing[parent]["id"]
         existing[code] = must((201,), call("POST", "/v1/units", body, admin), f"unit {code}")
     offices = [
-        ("DKI-BKD", "Balai Kota DKI Jakarta", {"type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1],
-                                               "radius_m": 100}),
-        ("DKI-DUKCAPIL", "Kantor Dukcapil DKI", {"type": "polygon", "coordinates": [
+        ("DKI-BKD", "Balai Kota DKI Jakarta", "BKD-BALKOT", {"type": "circle", "lat": BALAI_KOTA[0],
+                                                             "lon": BALAI_KOTA[1], "radius_m": 100}),
+        ("DKI-DUKCAPIL", "Kantor Dukcapil DKI", "DUKCAPIL-DKI", {"type": "polygon", "coordinates": [
             [106.8270, -6.1840], [106.8300, -6.1840], [106.8300, -6.1815], [106.8270, -6.1815]]}),
-        ("DKI-RSUD", "RSUD Tarakan", {"type": "circle", "lat": -6.1717, "lon": 106.8106, "radius_m": 150}),
-        ("MLG-DINKES", "Dinkes Kota Malang", {"type": "circle", "lat": -7.9666, "lon": 112.6326, "radius_m": 100}),
-        ("PAPUA", "Kantor Gubernur Papua", {"type": "circle", "lat": -2.5337, "lon": 140.7181, "radius_m": 150}),
+        ("DKI-RSUD", "RSUD Tarakan", "RSUD-TARAKAN", {"type": "circle", "lat": -6.1717, "lon": 106.8106,
+                                                       "radius_m": 150}),
+        ("MLG-DINKES", "Dinkes Kota Malang", "DINKES-MLG", {"type": "circle", "lat": -7.9666, "lon": 112.6326,
+                                                            "radius_m": 100}),
+        ("PAPUA", "Kantor Gubernur Papua", "GUB-PAPUA", {"type": "circle", "lat": -2.5337, "lon": 140.7181,
+                                                         "radius_m": 150}),
     ]
-    for unit, name, fence in offices:
-        must((201,), call("POST", "/v1/offices", {"unit_id": existing[unit]["id"], "name": name, "geofence": fence},
-                          admin), f"office {name}")
+    for unit, name, code, fence in offices:
+        must((201,), call("POST", "/v1/offices", {"unit_id": existing[unit]["id"], "name": name, "code": code,
+                                                  "geofence": fence}, admin), f"office {name}")
     csv = "nip,name,unit_code,password\r\n" + "".join(
         f'{nip},"{name}",{unit},{GIVEN_PASSWORD}\r\n' for nip, name, unit in EMPLOYEES)
     result = must((200,), call("POST", "/v1/employees/import", csv.encode(), admin, "text/csv"), "import")
@@ -205,6 +221,68 @@ def make_agency():
     return admin, existing
 
 
+def last_working_week(today):
+    """The five working days (Monday to Friday) before today."""
+    days, d = [], today
+    while len(days) < 5:
+        d -= datetime.timedelta(days=1)
+        if d.weekday() < 5:
+            days.append(d)
+    return sorted(days)
+
+
+def minute_of(nip, day, kind, spread):
+    """A minute from 0 to spread - 1 that varies with the person and the day, the same on every run."""
+    return int(hashlib.sha256(f"{nip}{day}{kind}".encode()).hexdigest()[:8], 16) % spread
+
+
+def import_week(admin):
+    """The last working week from the paper registers and the fingerprint machines at the offices' doors: most on
+    time, Budi late twice, Dewi absent mid-week, Agus gone early on the last day. Each record is judged at its own
+    time and flagged MANUAL_ENTRY for review; deploy/run then closes the days (ABSENT) and exports the last."""
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date()
+    week = last_working_week(today)
+    # unit: the office at its door, the source, the offset of its zone (WIB, WIT)
+    doors = {"DKI-BKD": ("BKD-BALKOT", "paper", "+07:00"), "DKI-DUKCAPIL": ("DUKCAPIL-DKI", "fingerprint", "+07:00"),
+             "DKI-RSUD": ("RSUD-TARAKAN", "fingerprint", "+07:00"), "MLG-DINKES": ("DINKES-MLG", "paper", "+07:00"),
+             "PAPUA": ("GUB-PAPUA", "paper", "+09:00")}
+    rows = []
+    for i, day in enumerate(week):
+        for nip, name, unit in EMPLOYEES:
+            if unit not in doors or (nip == EMPLOYEES[2][0] and i == 2):  # Dewi absent mid-week
+                continue
+            office, source, offset = doors[unit]
+            end = 16 * 60 + (30 if day.weekday() == 4 else 0)            # the DKI week: Friday until 16:30
+            arrive = 7 * 60 + 5 + minute_of(nip, day, "in", 24)           # 07:05 to 07:28
+            leave = end + 2 + minute_of(nip, day, "out", 30)
+            if nip == EMPLOYEES[1][0] and i in (1, 3):                     # Budi late on Tuesday and Thursday
+                arrive = 8 * 60 + 10 + minute_of(nip, day, "late", 30)
+            if nip == EMPLOYEES[3][0] and i == 4:                          # Agus leaves at three on the last day
+                leave = 15 * 60 + minute_of(nip, day, "early", 10)
+            for kind, minutes in (("in", arrive), ("out", leave)):
+                rows.append(f"{nip},{kind},{day}T{minutes // 60:02d}:{minutes % 60:02d}:00{offset},{office},{source}")
+    text = "nip,type,time,office_code,source\n" + "\n".join(rows) + "\n"
+    result = must((200,), call("POST", "/v1/checkins/import", text.encode(), admin, "text/csv"), "the week's records")
+    if result["rejected"]:
+        print(f"demo: records not imported: {result['rejected'][:3]} (an agency made before offices had codes?)")
+    with open(os.path.join(STATE, "week"), "w") as f:
+        f.write("".join(f"{d}\n" for d in week))
+    print(f"demo: the working week {week[0]} to {week[-1]} from the registers and the fingerprint machines: "
+          f"{result['created']} records, {result['duplicates']} there already")
+
+
+def approve_dewis_home():
+    """Dewi works from home today: her home, registered by her and approved by her supervisor, once."""
+    mine = login(EMPLOYEES[2][0], PASSWORD)
+    homes = must((200,), call("GET", "/v1/homes?status=approved", token=mine), "Dewi's homes")
+    if homes["items"]:
+        return
+    home = must((201,), call("POST", "/v1/homes", {"lat": DEWI_HOME[0], "lon": DEWI_HOME[1],
+                                                   "address": "Jl. Cikini Raya 12, Menteng"}, mine), "Dewi's home")
+    must((200,), call("POST", f"/v1/homes/{home['home_id']}/approve", token=login("supervisor.bkd", PASSWORD)),
+         "approving Dewi's home")
+
+
 def client(state, *args):
     out = subprocess.run([CLIENT, "--url", URL, "--state", state] + list(args), capture_output=True, text=True,
                          timeout=120)
@@ -217,13 +295,16 @@ def play_morning():
         return
     near = (BALAI_KOTA[0] + 0.0003, BALAI_KOTA[1])   # about 33 m from the centre: inside
     far = (BALAI_KOTA[0] + 0.0060, BALAI_KOTA[1])    # about 670 m: outside
-    home = (-6.2297, 106.8295)
+    home = (DEWI_HOME[0] + 0.0150, DEWI_HOME[1])      # about 1.7 km from her approved home: outside it
     selfie = os.path.join(STATE, "pakaian-dinas.jpg")
     with open(selfie, "wb") as f:
         f.write(b"\xff\xd8\xff\xe0" + os.urandom(20000))  # a JPEG by its magic bytes
-    # nip, check-in arguments
+    # nip, check-in arguments. Siti, on a shift that begins this minute (the roster, above), checks in inside
+    # the office with her dress-code selfie: a clean check-in, whatever the hour the demo is played. Hendra
+    # attaches the same photo: SELFIE_REUSED.
     morning = [
-        (EMPLOYEES[0][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 8]),
+        (EMPLOYEES[0][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 8,
+                           "--selfie", selfie]),
         (EMPLOYEES[1][0], ["--type", "in", "--mode", "WFO", "--lat", far[0], "--lon", far[1], "--accuracy", 12]),
         (EMPLOYEES[2][0], ["--type", "in", "--mode", "WFH", "--lat", home[0], "--lon", home[1], "--accuracy", 10]),
         (EMPLOYEES[3][0], ["--type", "in", "--mode", "WFO", "--lat", near[0], "--lon", near[1], "--accuracy", 9,
@@ -251,6 +332,8 @@ def main():
     os.makedirs(STATE, mode=0o700, exist_ok=True)
     admin, units = make_agency()
     make_calendar_and_rosters(admin, units)
+    import_week(admin)
+    approve_dewis_home()
     play_morning()
     print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, reviewer.dki, "
           f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
