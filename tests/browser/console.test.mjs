@@ -187,7 +187,9 @@ try {
     await page.locator('.unitday table.list, .unitday .notice, .error-page').first().waitFor();
     await shot(page, 'unit-day');
     await noRawJson(page);
-    return (await page.locator('.unitday table.list tbody tr').count()) === cfg.violations.length;
+    const sources = await page.locator('.unitday table.list .source').allInnerTexts();
+    return (await page.locator('.unitday table.list tbody tr').count()) === cfg.violations.length &&
+      sources.length === 1 && sources[0].includes('daftar hadir kertas');
   });
 
   await step('the export runs with their files', async () => {

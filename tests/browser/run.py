@@ -76,8 +76,9 @@ def seed(env, work):
     env.db.sql("UPDATE units SET name = 'Pemprov DKI Jakarta' WHERE id = :'u'", f"u={a.top['id']}")
     unit = a.unit("BKD-KEP", "administrative", parent_id=a.top["id"])
     env.db.sql("UPDATE units SET name = 'Bidang Kepegawaian' WHERE id = :'u'", f"u={unit['id']}")
-    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "geofence": {
-        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "code": "BKD-GERBANG",
+                                                "geofence": {"type": "circle", "lat": BALAI_KOTA[0],
+                                                             "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
     check(r.status == 201, f"office: {r}")
     make_staff(env, "reviewer", a.top["id"], username="reviewer.satu")
     make_staff(env, "reviewer", a.top["id"], username="reviewer.dua")
@@ -91,6 +92,14 @@ def seed(env, work):
         flagged = {v["code"]: v["violation_id"] for v in r.json()["violations"]}
         check("OUTSIDE_GEOFENCE" in flagged, f"flagged {flagged}")
         violations.append({"id": flagged["OUTSIDE_GEOFENCE"], "employee": name, "employee_id": str(phone.employee_id)})
+    # Budi's arrival today from the paper register at the door (his phone's "in" was outside): the unit's day
+    # says where the time came from.
+    budi = env.db.sql("SELECT nip FROM employees WHERE id = :'e'", f"e={violations[1]['employee_id']}")[0][0]
+    at = (datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))) - datetime.timedelta(minutes=1))
+    r = env.svc.request("POST", "/v1/checkins/import", f"nip,type,time,office_code,source\n{budi},in,"
+                        f"{at.strftime('%Y-%m-%dT%H:%M:%S+07:00')},BKD-GERBANG,paper\n".encode(),
+                        headers={"Content-Type": "text/csv"}, token=a.admin)
+    check(r.status == 200 and r.json()["created"] == 1, f"the register's record: {r}")
     # A violation of another kind, so that the code filter has something to leave out.
     env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d', 'ABSENT', "
                "'pending')", f"e={violations[0]['employee_id']}", f"u={unit['id']}",
