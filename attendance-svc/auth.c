@@ -73,6 +73,8 @@ char *token_issue(const struct token_settings *ts, const struct token_claims *cl
         jwt_add_grant_int(jwt, "iat", (long)now) == 0 && jwt_add_grant_int(jwt, "exp", (long)now + ts->ttl_s) == 0 &&
         jwt_add_grant_int(jwt, "cv", (long)claims->credential_version) == 0 &&
         (!claims->password_change_required || jwt_add_grant_bool(jwt, "pcr", 1) == 0) &&
+        (!claims->password_at || jwt_add_grant_int(jwt, "pwd", (long)claims->password_at) == 0) &&
+        (!claims->device_id || jwt_add_grant_int(jwt, "dev", (long)claims->device_id) == 0) &&
         jwt_set_alg(jwt, JWT_ALG_HS256, ts->secret, (int)ts->secret_len) == 0)
         token = jwt_encode_str(jwt);
     jwt_free(jwt);
@@ -137,6 +139,21 @@ static bool times_valid(long exp, long iat, time_t now)
     return exp > (long)now && iat <= (long)now + CLOCK_SKEW_S && exp - iat <= 86400;
 }
 
+/* An integer grant that may be absent: 0 and *value (0 when absent), or -1 when it is not an integer. */
+static int optional_int_grant(jwt_t *jwt, const char *grant, long long *value)
+{
+    errno = 0;
+    long v = jwt_get_grant_int(jwt, grant);
+    if (errno == ENOENT) {
+        *value = 0;
+        return 0;
+    }
+    if (errno || v < 0)
+        return -1;
+    *value = v;
+    return 0;
+}
+
 /* Decodes and checks every claim: 0, or -1. */
 static int token_decode(const struct token_settings *ts, const char *token, time_t now, struct verified_token *out)
 {
@@ -171,6 +188,10 @@ static int token_decode(const struct token_settings *ts, const char *token, time
     errno = 0;
     out->claims.password_change_required = jwt_get_grant_bool(jwt, "pcr") == 1;
     if (errno && errno != ENOENT)
+        goto done;
+    /* Each is absent from the other kind of token: 0 (libjwt answers -1 for a grant that is absent). */
+    if (optional_int_grant(jwt, "pwd", &out->claims.password_at) != 0 ||
+        optional_int_grant(jwt, "dev", &out->claims.device_id) != 0)
         goto done;
     out->claims.role = role_parse(jwt_get_grant(jwt, "role"));
     if (!out->claims.role || !(out->claims.account_id = id_parse(jwt_get_grant(jwt, "sub"))))

@@ -30,11 +30,13 @@
  */
 #include "app.h"
 #include "authn.h"
+#include "checkin/payload.h"
 #include "handlers.h"
 #include "json.h"
 #include "log.h"
 #include "rate_limit.h"
 #include "store/store_accounts.h"
+#include "store/store_devices.h"
 
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -42,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define USERNAME_MAX 64
 
@@ -155,6 +158,15 @@ static bool login_check(struct request *req, struct login_account *account)
 }
 
 /* The access token of an account that just logged in; the caller frees it. NULL after answering 500. */
+static char *issue_token(struct request *req, const struct token_claims *claims)
+{
+    char *token = token_issue(&req->app->tokens, claims, time(NULL));
+    if (!token)
+        reply_error(req, ERR_INTERNAL, "the token could not be made");
+    return token;
+}
+
+/* A password login's token: it says when the password was checked (POST /v1/devices needs that to be recent). */
 static char *login_token(struct request *req, const struct login_account *account)
 {
     struct token_claims claims = {
@@ -162,11 +174,18 @@ static char *login_token(struct request *req, const struct login_account *accoun
         .role = account->role,
         .credential_version = account->credential_version,
         .password_change_required = account->password_change_required,
+        .password_at = (long long)time(NULL),
     };
-    char *token = token_issue(&req->app->tokens, &claims, time(NULL));
-    if (!token)
-        reply_error(req, ERR_INTERNAL, "the token could not be made");
-    return token;
+    return issue_token(req, &claims);
+}
+
+/* The answer of a login, by password or by device. */
+static void reply_token(struct request *req, const char *token, enum role role, bool password_change_required)
+{
+    reply_json(req, 200,
+               json_pack("{s:s, s:s, s:i, s:s, s:b}", "access_token", token, "token_type", "Bearer", "expires_in",
+                         (int)req->app->tokens.ttl_s, "role", role_name(role), "password_change_required",
+                         password_change_required));
 }
 
 void h_login(struct request *req)
@@ -177,10 +196,121 @@ void h_login(struct request *req)
     char *token = login_token(req, &account);
     if (!token)
         return;
-    reply_json(req, 200,
-               json_pack("{s:s, s:s, s:i, s:s, s:b}", "access_token", token, "token_type", "Bearer", "expires_in",
-                         (int)req->app->tokens.ttl_s, "role", role_name(account.role), "password_change_required",
-                         account.password_change_required));
+    reply_token(req, token, account.role, account.password_change_required);
+    free(token);
+}
+
+/* ---- POST /v1/auth/device ---- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Decodes {"payload": base64url of the signed bytes, "signature": base64url}
+ * into payload_bytes (payload_len of them), the payload and the signature;
+ * false after answering 400.
+ */
+static bool decode_sign_in(struct request *req, json_t *body, char payload_bytes[SIGN_IN_PAYLOAD_MAX_BYTES + 1],
+                           size_t *payload_len, struct sign_in_payload *payload,
+                           unsigned char signature[crypto_sign_BYTES])
+{
+    char err[256];
+    const char *payload_text, *signature_text, *field;
+    size_t signature_len = 0;
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s, s:s !}", "payload", &payload_text, "signature",
+                           &signature_text) != 0) {
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
+        return false;
+    }
+    if (sodium_base642bin((unsigned char *)payload_bytes, SIGN_IN_PAYLOAD_MAX_BYTES, payload_text,
+                          strlen(payload_text), NULL, payload_len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+        reply_field_error(req, ERR_INVALID_FIELD, "payload", "payload must be base64url (no padding) of at most %d bytes",
+                          SIGN_IN_PAYLOAD_MAX_BYTES);
+        return false;
+    }
+    payload_bytes[*payload_len] = '\0';
+    if (!sign_in_payload_decode(payload_bytes, *payload_len, payload, err, sizeof err)) {
+        reply_field_error(req, ERR_MALFORMED_REQUEST, "payload", "%s", err);
+        return false;
+    }
+    if (sodium_base642bin(signature, crypto_sign_BYTES, signature_text, strlen(signature_text), NULL, &signature_len,
+                          NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        signature_len != crypto_sign_BYTES) {
+        reply_error(req, ERR_BAD_SIGNATURE, "the signature must be base64url of 64 bytes");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * A sign-in signed by an enrolled device, for an employee token without a
+ * password: the device must be active and its employee's login enabled
+ * (else 403 device_not_bound), the signature its key's (else 401), signed_at
+ * within 5 minutes of the service's clock (else 422 clock_skew) and the nonce
+ * new for the device (else 409 nonce_reused; taken only once the signature
+ * verified). No password is checked, so the login limits do not apply: a
+ * lock-out of the username never keeps its phone out. The token names the
+ * device ("dev"): its revocation ends the token at once (authn_check_account).
+ */
+void h_device_sign_in(struct request *req)
+{
+    json_t *body = request_json(req);
+    if (!body)
+        return;
+    char payload_bytes[SIGN_IN_PAYLOAD_MAX_BYTES + 1];
+    size_t payload_len = 0;
+    struct sign_in_payload payload;
+    unsigned char signature[crypto_sign_BYTES];
+    bool decoded = decode_sign_in(req, body, payload_bytes, &payload_len, &payload, signature);
+    json_decref(body);
+    if (!decoded)
+        return;
+    struct db_conn *db = request_db(req);
+    if (!db)
+        return;
+    struct device_sign_in device;
+    enum db_status st = store_device_sign_in_lookup(db, payload.device_id, &device);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        return;
+    }
+    if (!device.found || !device.usable || !device.account_id) {
+        reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of an enabled employee login");
+        return;
+    }
+    if (crypto_sign_verify_detached(signature, (const unsigned char *)payload_bytes, payload_len, device.public_key) != 0) {
+        reply_error(req, ERR_BAD_SIGNATURE, "the signature does not verify with the device's key");
+        return;
+    }
+    if (sign_in_clock_skewed(&payload, now_ms())) {
+        reply_error(req, ERR_CLOCK_SKEW, "signed_at is more than 5 minutes away from the server's clock");
+        return;
+    }
+    bool fresh = false;
+    if ((st = store_device_sign_in_record(db, payload.device_id, payload.nonce, payload.signed_at_ms, &fresh)) != DB_OK) {
+        reply_db_error(req, st);
+        return;
+    }
+    if (!fresh) {
+        reply_error(req, ERR_NONCE_REUSED, "this device has used this nonce before");
+        return;
+    }
+    struct token_claims claims = {
+        .account_id = device.account_id,
+        .role = ROLE_EMPLOYEE,
+        .credential_version = device.credential_version,
+        .password_change_required = device.password_change_required,
+        .device_id = payload.device_id,
+    };
+    char *token = issue_token(req, &claims);
+    if (!token)
+        return;
+    reply_token(req, token, ROLE_EMPLOYEE, device.password_change_required);
     free(token);
 }
 

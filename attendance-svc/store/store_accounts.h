@@ -7,9 +7,9 @@
 #include "store.h"
 
 /* The account's current role, unit, agency, employee and credential version (sql/0017); *usable is false if it
- * is missing or disabled. */
-enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable,
-                                   long long *credential_version);
+ * is missing or disabled, or when device_id (a device sign-in's token; 0: none) is no longer its active device. */
+enum db_status store_account_state(struct db_conn *db, long long account_id, long long device_id, struct auth *out,
+                                   bool *usable, long long *credential_version);
 
 struct login_account {
     long long account_id;
