@@ -5,7 +5,8 @@
  *
  * It prepares everything through the API (a unit with no work days so that
  * no lateness is flagged, one circle office, M employees by one CSV import,
- * their logins, one enrolled Ed25519 device each, approved homes and, where
+ * their logins (only to enrol: check-ins go without a token, as a phone's in
+ * the morning), one enrolled Ed25519 device each, approved homes and, where
  * the service has rosters, a WFH roster for the WFH share), then sends check-ins in the mix of a working day: 80% WFO inside the
  * office, 10% WFH at the approved home, 5% outside the geofence, 5% WFO with
  * a 200 KB selfie. Each employee always checks in from the same place, so no
@@ -70,7 +71,8 @@ static const char usage_text[] =
     "  --unit-code    the code of the unit made for the run (default LG-<random>)\n"
     "  --service-pid  report the service's peak RSS (VmHWM)\n"
     "  --seed-only    prepare the data and stop\n"
-    "Start the service with ATTENDANCE_TOKEN_TTL_S=86400 so that the employees' tokens outlast the run.\n"
+    "Check-ins go without a token, as a phone's in the morning: the device's signature authenticates them;\n"
+    "the employees' password logins are made only to enrol their devices.\n"
     "Prints a table and, last, one JSON line: {\"checkins\", \"seconds\", \"per_s\", \"p50_ms\", \"p90_ms\",\n"
     "\"p99_ms\", \"max_ms\", \"status\": {\"201\": n, ...} (\"0\": no answer), \"rss_mb\"}.\n";
 
@@ -657,7 +659,7 @@ static int start(struct loadgen *g, struct slot *s, const struct round *r, size_
         make_selfie(g, p->selfie, s->selfie);
         selfie = s->selfie;
     }
-    s->call->token = g->employees[p->employee].token;
+    s->call->token = NULL; /* the morning's phone: the device's signature is its credential, no login needed */
     s->call->mime = checkin_mime(s->easy, r->arena.data + p->offset, p->len, p->signature, selfie,
                                  selfie ? SELFIE_BYTES : 0, "selfie.jpg");
     if (!s->call->mime || api_call_prepare(s->easy, g->url, s->call) != 0 ||
