@@ -234,10 +234,49 @@ int token_verify(const struct token_settings *ts, const char *token, time_t now,
     return 0;
 }
 
+/*
+ * The bound on full-cost hashes at once, whoever makes them (the password
+ * pool's threads, an admin setting a password): each holds 64 MiB. Off until
+ * password_hashes_limit is called (the commands other than serve hash alone).
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    unsigned limit, running; /* limit 0: none */
+} hashes = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
+void password_hashes_limit(unsigned limit)
+{
+    pthread_mutex_lock(&hashes.lock);
+    hashes.limit = limit;
+    pthread_cond_broadcast(&hashes.freed);
+    pthread_mutex_unlock(&hashes.lock);
+}
+
+static void hash_slot_take(void)
+{
+    pthread_mutex_lock(&hashes.lock);
+    while (hashes.limit && hashes.running >= hashes.limit)
+        pthread_cond_wait(&hashes.freed, &hashes.lock);
+    hashes.running++;
+    pthread_mutex_unlock(&hashes.lock);
+}
+
+static void hash_slot_give(void)
+{
+    pthread_mutex_lock(&hashes.lock);
+    hashes.running--;
+    pthread_cond_signal(&hashes.freed);
+    pthread_mutex_unlock(&hashes.lock);
+}
+
 int password_hash(const char *password, char out[128])
 {
-    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_slot_take();
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_slot_give();
+    return rc;
 }
 
 int password_hash_initial(const char *password, char out[128])
@@ -262,7 +301,9 @@ void password_init(void) { pthread_once(&dummy_once, make_dummy_hash); }
 
 bool password_verify(const char *hash, const char *password, bool *needs_rehash)
 {
+    hash_slot_take();
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    hash_slot_give();
     *needs_rehash = crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                                    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
     if (*needs_rehash)
@@ -274,8 +315,10 @@ void password_verify_dummy(const char *password)
 {
     password_init();
     /* The answer is known (no); only the time spent matters. */
+    hash_slot_take();
     if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
         dummy_hash[0] = '\0';
+    hash_slot_give();
 }
 
 /* The number of characters (code points) of s, which is valid UTF-8: its bytes that begin one. */

@@ -76,6 +76,10 @@ int token_verify(const struct token_settings *ts, const char *token, time_t now,
 #define CSRF_TOKEN_HEX (2 * 32 + 1)
 void token_csrf(const struct token_settings *ts, const char *token, char out[CSRF_TOKEN_HEX]);
 
+/* At most limit full-cost hashes and verifications at once, in the whole process (each holds 64 MiB);
+ * the others wait. 0: no limit (the default). */
+void password_hashes_limit(unsigned limit);
+
 /* Argon2id hash in libsodium's string form; the cost of an interactive login. 0 or -1. */
 int password_hash(const char *password, char out[128]);
 /* A cheap Argon2id hash for initial passwords set in bulk (CSV import): it is

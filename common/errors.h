@@ -44,7 +44,8 @@
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \
     X(ERR_SCHEMA_BEHIND, 503, "schema_behind")                                           \
     X(ERR_SHUTTING_DOWN, 503, "shutting_down")                                           \
-    X(ERR_STORAGE_UNAVAILABLE, 503, "storage_unavailable")
+    X(ERR_STORAGE_UNAVAILABLE, 503, "storage_unavailable")                               \
+    X(ERR_LOGIN_BUSY, 503, "login_busy")
 
 enum error_code {
 #define ERROR_ENUM(name, status, code) name,

@@ -170,6 +170,12 @@ enum db_status store_login_succeeded(struct db_conn *db, const char *user_key, c
     return st == DB_OK ? forgive(db, address_key) : st;
 }
 
+enum db_status store_login_forgive(struct db_conn *db, const char *user_key, const char *address_key)
+{
+    enum db_status st = forgive(db, user_key);
+    return st == DB_OK ? forgive(db, address_key) : st;
+}
+
 enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash)
 {
     char id[24];

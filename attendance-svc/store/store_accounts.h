@@ -38,6 +38,8 @@ enum db_status store_login_attempt(struct db_conn *db, const char *user_key, con
                                   const struct login_limits *limits, int *retry_after_s);
 /* The attempt was right: the user's count is cleared, and the address's attempt forgiven. */
 enum db_status store_login_succeeded(struct db_conn *db, const char *user_key, const char *address_key);
+/* The attempt was never checked (no hash could be had in time): both keys forgive it. */
+enum db_status store_login_forgive(struct db_conn *db, const char *user_key, const char *address_key);
 enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash);
 struct account_password {
     char username[65];

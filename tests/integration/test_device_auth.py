@@ -176,3 +176,67 @@ def enrolment_needs_a_fresh_password_login(env):
                                                                      .verify_key.encode()), "label": "x"},
                         token=device_token)
     check(r.status in (401, 403), f"a device sign-in's token never enrols: {r}")
+
+
+# ---- password hashing bounded, off the threads that serve check-ins ----
+
+def logins_at_once(svc, nip, n, password=ADMIN_PASSWORD):
+    """n logins of nip sent at once: the list their Responses will be in, and the threads to join."""
+    import threading
+    answers = [None] * n
+
+    def one(i):
+        answers[i] = svc.request("POST", "/v1/auth/login", {"username": nip, "password": password})
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    return answers, threads
+
+
+@test
+def a_burst_of_logins_does_not_hold_up_a_check_in(env):
+    from harness import Service
+    # One HTTP thread and one hashing thread: a login hashing on the HTTP thread would stall every check-in.
+    svc = Service(env.db.url, ATTENDANCE_THREADS="1", ATTENDANCE_PASSWORD_HASHES="1",
+                  ATTENDANCE_PASSWORD_WAIT_MS="60000", ATTENDANCE_LOGIN_MAX_FAILURES="1000",
+                  ATTENDANCE_RATE_PER_ADDRESS="0")
+    try:
+        p = Phone(svc, env.db, env.agency.unit_a["id"])
+        eq(p.post(p.payload(), no_token=True).status, 201, "the phone's context is warm")
+        started = time.monotonic()
+        answers, threads = logins_at_once(svc, p.nip, 16)
+        time.sleep(0.2)  # the logins are queued for the one hashing thread
+        t0 = time.monotonic()
+        r = p.post(p.payload(type="out"), no_token=True)
+        checkin_s = time.monotonic() - t0
+        for t in threads:
+            t.join()
+        burst_s = time.monotonic() - started
+        eq(r.status, 201, f"the check-in during the burst: {r}")
+        eq(sorted({a.status for a in answers}), [200], "every login of the burst")
+        check(burst_s > 0.5, f"the burst took {burst_s:.2f} s: 16 hashes, one at a time")
+        check(checkin_s < burst_s / 4, f"the check-in took {checkin_s:.3f} s of the burst's {burst_s:.2f} s")
+    finally:
+        svc.close()
+
+
+@test
+def a_login_that_waits_too_long_for_a_hash_is_503_and_not_counted(env):
+    from harness import Service
+    svc = Service(env.db.url, ATTENDANCE_PASSWORD_HASHES="1", ATTENDANCE_PASSWORD_WAIT_MS="10",
+                  ATTENDANCE_LOGIN_MAX_FAILURES="50")
+    try:
+        p = Phone(svc, env.db, env.agency.unit_a["id"])
+        answers, threads = logins_at_once(svc, p.nip, 8, password="not-" + ADMIN_PASSWORD)
+        for t in threads:
+            t.join()
+        busy = [a for a in answers if a.status == 503]
+        check(busy, f"some waited over 10 ms: {[a.status for a in answers]}")
+        eq({a.error_code() for a in busy}, {"login_busy"}, "the code")
+        check(all(a.headers.get("retry-after") for a in busy), "with Retry-After")
+        eq({a.status for a in answers} - {401, 503}, set(), "the others were checked: wrong")
+        # Only the checked ones count as failures: a 503 was no guess.
+        failures = env.db.sql("SELECT failures FROM login_failures WHERE key = :'k'", f"k=user:{p.nip}")
+        eq(failures, [[str(len(answers) - len(busy))]], "the username's failures")
+    finally:
+        svc.close()
