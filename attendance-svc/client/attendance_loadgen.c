@@ -44,6 +44,7 @@ enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 #define SELFIE_BYTES (200u * 1024u)
 #define NO_SELFIE UINT32_MAX
 #define PREP_PARALLEL 8 /* logins cost a full Argon2id hash each: more would only queue */
+#define PREP_RETRIES 30
 #define ROUND_SECONDS 30.0
 #define ROUND_MAX_ITEMS 1000000u
 #define MAX_RUN_SECONDS 600.0
@@ -247,14 +248,39 @@ static struct api_call *call_once(struct loadgen *g, CURL *curl, struct api_call
     return NULL;
 }
 
-/* Sends calls, PREP_PARALLEL at a time, and wants status of each; 0, or -1 after saying what failed. */
+/*
+ * Sends calls, PREP_PARALLEL at a time, and wants status of each; 0, or -1
+ * after saying what failed. Those answered 503 (a login that found every
+ * hashing thread busy: login_busy) are sent again a second later, as a phone
+ * would, up to PREP_RETRIES times.
+ */
 static int run_batch(struct loadgen *g, struct api_call **calls, size_t n, long status, const char *what)
 {
     for (size_t i = 0; i < n; i++)
         if (!calls[i])
             return out_of_memory();
-    if (api_calls_parallel(g->url, calls, n, PREP_PARALLEL) != 0)
+    struct api_call **again = malloc(n * sizeof *again);
+    if (!again || api_calls_parallel(g->url, calls, n, PREP_PARALLEL) != 0) {
+        free(again);
         return out_of_memory();
+    }
+    for (int retry = 0; retry < PREP_RETRIES; retry++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (calls[i]->status == 503) {
+                api_call_clear_outcome(calls[i]);
+                again[m++] = calls[i];
+            }
+        if (m == 0)
+            break;
+        struct timespec pause = {1, 0};
+        nanosleep(&pause, NULL);
+        if (api_calls_parallel(g->url, again, m, PREP_PARALLEL) != 0) {
+            free(again);
+            return out_of_memory();
+        }
+    }
+    free(again);
     for (size_t i = 0; i < n; i++) {
         if (calls[i]->status != status) {
             char why[1024];
