@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 
+struct password_pool;
 struct rate_limiter;
 
 struct app {
@@ -20,6 +21,7 @@ struct app {
     int schema_version;           /* the newest migration in sql/ */
     struct rate_limiter *address_rate; /* every request, per client address; NULL: no limit */
     struct rate_limiter *checkin_rate; /* check-ins, per device (its employee's account); NULL: no limit */
+    struct password_pool *passwords;   /* the logins' Argon2id hashes, off the HTTP threads */
 };
 
 #endif

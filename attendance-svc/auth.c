@@ -73,6 +73,8 @@ char *token_issue(const struct token_settings *ts, const struct token_claims *cl
         jwt_add_grant_int(jwt, "iat", (long)now) == 0 && jwt_add_grant_int(jwt, "exp", (long)now + ts->ttl_s) == 0 &&
         jwt_add_grant_int(jwt, "cv", (long)claims->credential_version) == 0 &&
         (!claims->password_change_required || jwt_add_grant_bool(jwt, "pcr", 1) == 0) &&
+        (!claims->password_at || jwt_add_grant_int(jwt, "pwd", (long)claims->password_at) == 0) &&
+        (!claims->device_id || jwt_add_grant_int(jwt, "dev", (long)claims->device_id) == 0) &&
         jwt_set_alg(jwt, JWT_ALG_HS256, ts->secret, (int)ts->secret_len) == 0)
         token = jwt_encode_str(jwt);
     jwt_free(jwt);
@@ -137,6 +139,21 @@ static bool times_valid(long exp, long iat, time_t now)
     return exp > (long)now && iat <= (long)now + CLOCK_SKEW_S && exp - iat <= 86400;
 }
 
+/* An integer grant that may be absent: 0 and *value (0 when absent), or -1 when it is not an integer. */
+static int optional_int_grant(jwt_t *jwt, const char *grant, long long *value)
+{
+    errno = 0;
+    long v = jwt_get_grant_int(jwt, grant);
+    if (errno == ENOENT) {
+        *value = 0;
+        return 0;
+    }
+    if (errno || v < 0)
+        return -1;
+    *value = v;
+    return 0;
+}
+
 /* Decodes and checks every claim: 0, or -1. */
 static int token_decode(const struct token_settings *ts, const char *token, time_t now, struct verified_token *out)
 {
@@ -171,6 +188,10 @@ static int token_decode(const struct token_settings *ts, const char *token, time
     errno = 0;
     out->claims.password_change_required = jwt_get_grant_bool(jwt, "pcr") == 1;
     if (errno && errno != ENOENT)
+        goto done;
+    /* Each is absent from the other kind of token: 0 (libjwt answers -1 for a grant that is absent). */
+    if (optional_int_grant(jwt, "pwd", &out->claims.password_at) != 0 ||
+        optional_int_grant(jwt, "dev", &out->claims.device_id) != 0)
         goto done;
     out->claims.role = role_parse(jwt_get_grant(jwt, "role"));
     if (!out->claims.role || !(out->claims.account_id = id_parse(jwt_get_grant(jwt, "sub"))))
@@ -213,10 +234,49 @@ int token_verify(const struct token_settings *ts, const char *token, time_t now,
     return 0;
 }
 
+/*
+ * The bound on full-cost hashes at once, whoever makes them (the password
+ * pool's threads, an admin setting a password): each holds 64 MiB. Off until
+ * password_hashes_limit is called (the commands other than serve hash alone).
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    unsigned limit, running; /* limit 0: none */
+} hashes = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
+void password_hashes_limit(unsigned limit)
+{
+    pthread_mutex_lock(&hashes.lock);
+    hashes.limit = limit;
+    pthread_cond_broadcast(&hashes.freed);
+    pthread_mutex_unlock(&hashes.lock);
+}
+
+static void hash_slot_take(void)
+{
+    pthread_mutex_lock(&hashes.lock);
+    while (hashes.limit && hashes.running >= hashes.limit)
+        pthread_cond_wait(&hashes.freed, &hashes.lock);
+    hashes.running++;
+    pthread_mutex_unlock(&hashes.lock);
+}
+
+static void hash_slot_give(void)
+{
+    pthread_mutex_lock(&hashes.lock);
+    hashes.running--;
+    pthread_cond_signal(&hashes.freed);
+    pthread_mutex_unlock(&hashes.lock);
+}
+
 int password_hash(const char *password, char out[128])
 {
-    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_slot_take();
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_slot_give();
+    return rc;
 }
 
 int password_hash_initial(const char *password, char out[128])
@@ -241,7 +301,9 @@ void password_init(void) { pthread_once(&dummy_once, make_dummy_hash); }
 
 bool password_verify(const char *hash, const char *password, bool *needs_rehash)
 {
+    hash_slot_take();
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    hash_slot_give();
     *needs_rehash = crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                                    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
     if (*needs_rehash)
@@ -253,8 +315,10 @@ void password_verify_dummy(const char *password)
 {
     password_init();
     /* The answer is known (no); only the time spent matters. */
+    hash_slot_take();
     if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
         dummy_hash[0] = '\0';
+    hash_slot_give();
 }
 
 /* The number of characters (code points) of s, which is valid UTF-8: its bytes that begin one. */

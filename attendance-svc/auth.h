@@ -32,6 +32,8 @@ struct auth {
     long long agency_id;   /* the top-level unit of unit_id */
     long long employee_id; /* the employee record, for employees (and staff who are employees) */
     long long credential_version; /* the token's (sql/0017), which must still be the account's */
+    long long device_id;   /* a device sign-in's token: the device, which must still be active; 0 otherwise */
+    long long password_at; /* a password login's token: when the password was checked (Unix s); 0 otherwise */
 };
 
 /* Whether a can see data of a unit whose top-level unit is unit_agency_id. */
@@ -54,6 +56,10 @@ struct token_claims {
     long long credential_version;
     /* The password was set by an admin or an import: the token is good for changing it only. */
     bool password_change_required;
+    /* A password login's token: the Unix time of the login ("pwd"), which POST /v1/devices needs to be recent. */
+    long long password_at;
+    /* A device sign-in's token (POST /v1/auth/device): the device ("dev"), whose revocation ends the token. */
+    long long device_id;
 };
 
 /* A signed access token with these claims; the caller frees it. NULL on failure. */
@@ -69,6 +75,10 @@ int token_verify(const struct token_settings *ts, const char *token, time_t now,
  */
 #define CSRF_TOKEN_HEX (2 * 32 + 1)
 void token_csrf(const struct token_settings *ts, const char *token, char out[CSRF_TOKEN_HEX]);
+
+/* At most limit full-cost hashes and verifications at once, in the whole process (each holds 64 MiB);
+ * the others wait. 0: no limit (the default). */
+void password_hashes_limit(unsigned limit);
 
 /* Argon2id hash in libsodium's string form; the cost of an interactive login. 0 or -1. */
 int password_hash(const char *password, char out[128]);

@@ -33,6 +33,7 @@
 #include "http/server.h"
 #include "log.h"
 #include "migrate.h"
+#include "password_pool.h"
 #include "files.h"
 #include "retention.h"
 #include "selfie_store.h"
@@ -490,10 +491,14 @@ static int cmd_serve(void)
         log_error("serve: out of memory for the rate limiters");
         goto done;
     }
+    password_hashes_limit(app.cfg.password_hashes);
+    if (!(app.passwords = password_pool_start(app.cfg.password_hashes, app.cfg.password_wait_ms)))
+        goto done;
     context_cache_init(app.cfg.context_cache_employees);
     rc = server_run(&app);
     context_cache_shutdown();
 done:
+    password_pool_stop(app.passwords); /* after the server: no request waits for it any more */
     rate_limiter_free(app.address_rate);
     rate_limiter_free(app.checkin_rate);
     db_pool_free(app.read_pool);

@@ -57,6 +57,8 @@ struct config {
     unsigned login_max_delay_s;              /* the longest wait */
     unsigned login_max_failures_per_address; /* per client address (an IPv6 one's /64), per window */
     unsigned login_window_s;
+    unsigned password_hashes;  /* Argon2id hashes at once, at most (each 64 MiB), off the serving threads */
+    unsigned password_wait_ms; /* a login waiting longer than this for a hash gets 503 with Retry-After */
     /* The console's cookies are Secure when the service is behind TLS, or when a
      * trusted proxy says the request arrived over https (X-Forwarded-Proto). */
     unsigned behind_tls;

@@ -20,6 +20,7 @@
     X(ERR_WRONG_PASSWORD, 403, "wrong_password")                                         \
     X(ERR_DEVICE_NOT_BOUND, 403, "device_not_bound")                                     \
     X(ERR_SELF_APPROVAL, 403, "self_approval")                                           \
+    X(ERR_REAUTHENTICATION_REQUIRED, 403, "reauthentication_required")                   \
     X(ERR_NOT_FOUND, 404, "not_found")                                                   \
     X(ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed")                                 \
     X(ERR_CONFLICT, 409, "conflict")                                                     \
@@ -43,7 +44,8 @@
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \
     X(ERR_SCHEMA_BEHIND, 503, "schema_behind")                                           \
     X(ERR_SHUTTING_DOWN, 503, "shutting_down")                                           \
-    X(ERR_STORAGE_UNAVAILABLE, 503, "storage_unavailable")
+    X(ERR_STORAGE_UNAVAILABLE, 503, "storage_unavailable")                               \
+    X(ERR_LOGIN_BUSY, 503, "login_busy")
 
 enum error_code {
 #define ERROR_ENUM(name, status, code) name,

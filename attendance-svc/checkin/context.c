@@ -2,7 +2,8 @@
  * The check-in context: read from the context query's document, and cached
  * (see context.h for why a cached fact can never make a check-in wrong).
  *
- * The cache is two small hash tables under one lock: employees by account id,
+ * The cache is two small hash tables under one lock: employees by the id of
+ * their active device (a check-in without a token names only its device),
  * and the latest day of each unit by unit id (so that employees of one unit
  * share one parsed copy of its offices). Lookups copy the employee's facts
  * out and take a reference to the unit's day; nothing is held across the
@@ -177,10 +178,10 @@ static void employees_clear_locked(void)
     cache.employee_count = 0;
 }
 
-static struct employee_entry **employee_slot_locked(long long account_id)
+static struct employee_entry **employee_slot_locked(long long device_id)
 {
-    struct employee_entry **slot = &cache.employees[bucket(account_id)];
-    while (*slot && (*slot)->facts.account_id != account_id)
+    struct employee_entry **slot = &cache.employees[bucket(device_id)];
+    while (*slot && (*slot)->facts.device_id != device_id)
         slot = &(*slot)->next;
     return slot;
 }
@@ -189,12 +190,12 @@ static void employee_remember(const struct employee_facts *facts, struct unit_da
 {
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
-        struct employee_entry **slot = employee_slot_locked(facts->account_id);
+        struct employee_entry **slot = employee_slot_locked(facts->device_id);
         if (!*slot) {
             if (cache.employee_count >= cache.max_employees) {
                 log_info("checkin: the context cache holds %zu employees, its limit: emptied", cache.employee_count);
                 employees_clear_locked();
-                slot = employee_slot_locked(facts->account_id);
+                slot = employee_slot_locked(facts->device_id);
             }
             if ((*slot = calloc(1, sizeof **slot)))
                 cache.employee_count++;
@@ -242,15 +243,14 @@ void context_cache_shutdown(void)
     pthread_mutex_unlock(&cache.lock);
 }
 
-bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, int64_t received_ms,
-                       struct checkin_context *ctx)
+bool context_cache_get(long long device_id, int64_t captured_ms, int64_t received_ms, struct checkin_context *ctx)
 {
     bool hit = false;
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
-        struct employee_entry *e = *employee_slot_locked(account_id);
+        struct employee_entry *e = *employee_slot_locked(device_id);
         int64_t judged_ms = e ? checkin_judged_at_ms(captured_ms, received_ms, e->unit->sync_tolerance_s) : 0;
-        if (e && e->facts.device_id == device_id && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
+        if (e && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
             *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms};
             ctx->local_second = (int)((judged_ms - e->unit->start_ms) / 1000);
             e->unit->refs++;
@@ -261,11 +261,11 @@ bool context_cache_get(long long account_id, long long device_id, int64_t captur
     return hit;
 }
 
-void context_cache_forget(long long account_id)
+void context_cache_forget(long long device_id)
 {
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
-        struct employee_entry **slot = employee_slot_locked(account_id), *e = *slot;
+        struct employee_entry **slot = employee_slot_locked(device_id), *e = *slot;
         if (e) {
             *slot = e->next;
             unit_day_release_locked(e->unit);
@@ -281,7 +281,7 @@ void context_cache_note_checkin(const struct checkin_context *ctx, long long che
 {
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
-        struct employee_entry *e = *employee_slot_locked(ctx->emp.account_id);
+        struct employee_entry *e = *employee_slot_locked(ctx->emp.device_id);
         /* Only facts this check-in was judged by move on; anything else is left to the guard. */
         if (e && e->unit == ctx->unit && e->facts.previous_id == ctx->emp.previous_id) {
             if (!e->facts.previous_id || p->captured_at_ms >= e->facts.previous_captured_at_ms) {
@@ -293,7 +293,7 @@ void context_cache_note_checkin(const struct checkin_context *ctx, long long che
             }
             e->facts.had_arrival |= p->type == CHECKIN_IN && counts_for_day;
         } else if (e) {
-            struct employee_entry **slot = employee_slot_locked(ctx->emp.account_id);
+            struct employee_entry **slot = employee_slot_locked(ctx->emp.device_id);
             *slot = e->next;
             unit_day_release_locked(e->unit);
             free(e);

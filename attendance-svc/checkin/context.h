@@ -76,12 +76,13 @@ void context_cache_init(size_t max_employees);
 void context_cache_shutdown(void);
 
 /*
- * Fills ctx from the cache for this account's check-in with this device,
- * captured at captured_ms and received at received_ms, when the cached day is
- * the day of its judged time; false on a miss (nothing to release then).
+ * Fills ctx from the cache for a check-in with this device (the employee's
+ * facts are cached by its active device: a check-in without a token names
+ * nothing else), captured at captured_ms and received at received_ms, when
+ * the cached day is the day of its judged time; false on a miss (nothing to
+ * release then). The caller checks that a token, if any, is ctx->emp.account_id's.
  */
-bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, int64_t received_ms,
-                       struct checkin_context *ctx);
+bool context_cache_get(long long device_id, int64_t captured_ms, int64_t received_ms, struct checkin_context *ctx);
 
 /*
  * Fills ctx from the context query's document (see store_checkin_context),
@@ -103,8 +104,8 @@ int checkin_context_for_record(const json_t *doc, int64_t judged_ms, struct chec
 void context_cache_note_checkin(const struct checkin_context *ctx, long long checkin_id,
                                 const struct checkin_payload *p, bool counts_for_day);
 
-/* The cached facts of this account failed the guard: forget them. */
-void context_cache_forget(long long account_id);
+/* The cached facts of this device's employee failed the guard: forget them. */
+void context_cache_forget(long long device_id);
 
 void checkin_context_clear(struct checkin_context *ctx);
 

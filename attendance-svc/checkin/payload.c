@@ -21,6 +21,17 @@ static bool is_lower_hex(const char *s, size_t n)
     return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
 }
 
+/* Whether nonce is base64url (unpadded) of NONCE_MIN_BYTES to NONCE_MAX_BYTES bytes and fits in copy_size. */
+static bool nonce_ok(const char *nonce, size_t copy_size)
+{
+    size_t nonce_len = strlen(nonce), raw_len = 0;
+    unsigned char raw[NONCE_MAX_BYTES];
+    return nonce_len < copy_size &&
+           sodium_base642bin(raw, sizeof raw, nonce, nonce_len, NULL, &raw_len, NULL,
+                             sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+           raw_len >= NONCE_MIN_BYTES;
+}
+
 enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct checkin_payload *out, char *err,
                                            size_t err_len)
 {
@@ -72,18 +83,12 @@ enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct
         snprintf(err, err_len, "payload.lat, lon and accuracy_m must be numbers");
         goto done;
     }
-    size_t nonce_len = strlen(nonce);
-    unsigned char raw[NONCE_MAX_BYTES];
-    size_t raw_len = 0;
-    if (nonce_len >= sizeof out->nonce ||
-        sodium_base642bin(raw, sizeof raw, nonce, nonce_len, NULL, &raw_len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        raw_len < NONCE_MIN_BYTES) {
+    if (!nonce_ok(nonce, sizeof out->nonce)) {
         snprintf(err, err_len, "payload.nonce must be base64url (no padding) of %d to %d random bytes",
                  NONCE_MIN_BYTES, NONCE_MAX_BYTES);
         goto done;
     }
-    memcpy(out->nonce, nonce, nonce_len + 1);
+    memcpy(out->nonce, nonce, strlen(nonce) + 1);
     if (json_is_string(selfie) && is_lower_hex(json_string_value(selfie), 64)) {
         out->has_selfie_sha256 = true;
         memcpy(out->selfie_sha256, json_string_value(selfie), 65);
@@ -105,4 +110,48 @@ enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct
 done:
     json_decref(root);
     return result;
+}
+
+bool sign_in_payload_decode(const char *bytes, size_t len, struct sign_in_payload *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    if (len > SIGN_IN_PAYLOAD_MAX_BYTES) {
+        snprintf(err, err_len, "payload is longer than %d bytes", SIGN_IN_PAYLOAD_MAX_BYTES);
+        return false;
+    }
+    char why[200];
+    json_t *root = json_parse_object(bytes, len, why, sizeof why);
+    if (!root) {
+        snprintf(err, err_len, "payload: %s", why);
+        return false;
+    }
+    bool ok = false;
+    const char *device_id, *purpose, *signed_at, *nonce;
+    int64_t signed_us;
+    if (json_unpack_fields(root, why, sizeof why, NULL, "{s:s, s:s, s:s, s:s !}", "device_id", &device_id, "purpose",
+                           &purpose, "signed_at", &signed_at, "nonce", &nonce) != 0)
+        snprintf(err, err_len, "payload: %s", why);
+    else if (!(out->device_id = id_parse(device_id)))
+        snprintf(err, err_len, "payload.device_id must be a device id");
+    else if (strcmp(purpose, "sign-in") != 0)
+        snprintf(err, err_len, "payload.purpose must be \"sign-in\"");
+    else if (rfc3339_parse_us(signed_at, &signed_us) != 0 || signed_us < 0)
+        snprintf(err, err_len, "payload.signed_at must be an RFC 3339 time with an offset");
+    else if (!nonce_ok(nonce, sizeof out->nonce))
+        snprintf(err, err_len, "payload.nonce must be base64url (no padding) of %d to %d random bytes",
+                 NONCE_MIN_BYTES, NONCE_MAX_BYTES);
+    else
+        ok = true;
+    if (ok) {
+        out->signed_at_ms = signed_us / 1000;
+        memcpy(out->nonce, nonce, strlen(nonce) + 1);
+    }
+    json_decref(root);
+    return ok;
+}
+
+bool sign_in_clock_skewed(const struct sign_in_payload *p, int64_t now_ms)
+{
+    int64_t apart = p->signed_at_ms - now_ms;
+    return apart > SIGN_IN_CLOCK_SKEW_MS || apart < -SIGN_IN_CLOCK_SKEW_MS;
 }

@@ -42,6 +42,27 @@ enum payload_result {
 enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct checkin_payload *out, char *err,
                                            size_t err_len);
 
+/*
+ * A device sign-in (POST /v1/auth/device): the JSON bytes the device signed,
+ * {"device_id", "purpose": "sign-in", "signed_at" (RFC 3339), "nonce": base64url
+ * of 16+ random bytes}, and nothing else. "purpose" keeps a check-in's
+ * signature from ever being taken for a sign-in, and the other way round.
+ */
+#define SIGN_IN_PAYLOAD_MAX_BYTES 1024
+#define SIGN_IN_CLOCK_SKEW_MS (5 * 60 * 1000LL)
+
+struct sign_in_payload {
+    long long device_id;
+    int64_t signed_at_ms;
+    char nonce[128]; /* as sent (base64url) */
+};
+
+/* Decodes and checks the payload bytes: true, or false with what is wrong in err (400). */
+bool sign_in_payload_decode(const char *bytes, size_t len, struct sign_in_payload *out, char *err, size_t err_len);
+
+/* Whether signed_at is more than SIGN_IN_CLOCK_SKEW_MS away from now_ms, either way (422 clock_skew). */
+bool sign_in_clock_skewed(const struct sign_in_payload *p, int64_t now_ms);
+
 const char *checkin_type_name(enum checkin_type t);
 const char *work_mode_name(enum work_mode m);
 

@@ -1,14 +1,17 @@
 /*
  * attendance-client: the reference phone client, a command-line stand-in for
- * the phone app. It logs an employee in, enrols the phone's Ed25519 key,
- * registers a home and sends signed check-ins that survive a flaky network:
+ * the phone app. It logs an employee in with a password only to enrol the
+ * phone's Ed25519 key; from then on the device is the credential (contract,
+ * "Devices are the employee's credential in the morning"): check-ins go
+ * without a token, and the other calls (a home) with the token of a device
+ * sign-in. It sends signed check-ins that survive a flaky network:
  * the payload is built and signed once, and every retry re-sends those exact
  * bytes, which the service answers with the first check-in (200), never with
  * a second one.
  *
  * State, in DIR (--state, else $ATTENDANCE_CLIENT_STATE, else
  * ~/.attendance-client; made with mode 0700):
- *   token       the access token of the last login (0600)
+ *   token       the access token of the last password login or device sign-in (0600)
  *   device.key  the device's Ed25519 secret key, libsodium's 64 bytes (0600)
  *   device.id   the id the service gave the device
  *
@@ -44,7 +47,7 @@ enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage: attendance-client [--url URL] [--state DIR] [--json] COMMAND ...\n"
-    "  login NIP PASSWORD             log in; keeps the token in DIR/token\n"
+    "  login NIP PASSWORD             log in with the password (needed to enrol, within 5 minutes)\n"
     "  password NIP CURRENT NEW       change the password (one an admin or an import gave must be changed\n"
     "                                 first) and log in again with the new one\n"
     "  enrol [--label L]              make this device's Ed25519 key and enrol it\n"
@@ -224,6 +227,19 @@ static bool state_exists(const struct client *c, const char *name)
     return state_path(c, name, path, sizeof path) == 0 && lstat(path, &st) == 0;
 }
 
+/* The enrolled device's id and secret key; false after saying what is missing. */
+static bool read_device(const struct client *c, char device_id[64], unsigned char sk[crypto_sign_SECRETKEYBYTES + 1])
+{
+    if (!read_state_text(c, "device.id", device_id, 64, "no device: run `attendance-client enrol` first"))
+        return false;
+    if (read_state_file(c, "device.key", sk, crypto_sign_SECRETKEYBYTES + 1) != crypto_sign_SECRETKEYBYTES) {
+        fprintf(stderr, "attendance-client: %s/device.key is missing or not a key\n", c->state_dir);
+        sodium_memzero(sk, crypto_sign_SECRETKEYBYTES + 1);
+        return false;
+    }
+    return true;
+}
+
 /* ---- answers ---- */
 
 /*
@@ -284,6 +300,43 @@ static int log_in(struct client *c, const char *nip, const char *password, bool 
 }
 
 static int cmd_login(struct client *c, char **args) { return log_in(c, args[0], args[1], false); }
+
+/*
+ * The token for a call other than a check-in: an enrolled phone signs in with
+ * its device (POST /v1/auth/device; no password), and keeps the token; before
+ * enrolment, the password login's. False after saying why not.
+ */
+static bool session_token(struct client *c, char *token, size_t cap)
+{
+    if (!state_exists(c, "device.id"))
+        return read_token(c, token, cap);
+    char device_id[64];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES + 1];
+    if (!read_device(c, device_id, sk))
+        return false;
+    json_t *body = sign_in_body(device_id, sk);
+    sodium_memzero(sk, sizeof sk);
+    struct api_call *call = body ? api_call_json("POST", NULL, body, "/v1/auth/device") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        out_of_memory();
+        return false;
+    }
+    const char *answer = api_call_ok(call) ? api_answer_string(call, "access_token") : NULL;
+    bool ok = answer && strlen(answer) < cap;
+    if (ok) {
+        memcpy(token, answer, strlen(answer) + 1);
+        if (write_private_file(c, "token", token, strlen(token), false) != 0)
+            fprintf(stderr, "attendance-client: cannot write %s/token: %s\n", c->state_dir, strerror(errno));
+    } else {
+        char why[1024];
+        api_describe_failure(call, why, sizeof why);
+        fprintf(stderr, "device sign-in %s: %s\n", call->status ? "rejected" : "failed", why);
+    }
+    api_call_free(call);
+    return ok;
+}
 
 /* ---- password ---- */
 
@@ -420,7 +473,7 @@ static int cmd_enrol(struct client *c, char **args)
 static int cmd_home(struct client *c, char **args)
 {
     char token[STATE_TEXT_MAX];
-    if (!read_token(c, token, sizeof token))
+    if (!session_token(c, token, sizeof token))
         return EXIT_REFUSED;
     json_t *body = json_pack("{s:f, s:f, s:s}", "lat", c->lat, "lon", c->lon, "address", c->text[OPT_ADDRESS]);
     struct api_call *call = body ? api_call_json("POST", token, body, "/v1/homes") : NULL;
@@ -533,17 +586,9 @@ static int cmd_checkin(struct client *c, char **args)
             return EXIT_USAGE;
         sha256_hex(selfie, selfie_len, selfie_hex);
     }
-    char token[STATE_TEXT_MAX], device_id[64];
+    char device_id[64];
     unsigned char sk[crypto_sign_SECRETKEYBYTES + 1];
-    if (!read_token(c, token, sizeof token) ||
-        !read_state_text(c, "device.id", device_id, sizeof device_id,
-                         "no device: run `attendance-client enrol` first")) {
-        free(selfie);
-        return EXIT_REFUSED;
-    }
-    if (read_state_file(c, "device.key", sk, sizeof sk) != crypto_sign_SECRETKEYBYTES) {
-        fprintf(stderr, "attendance-client: %s/device.key is missing or not a key\n", c->state_dir);
-        sodium_memzero(sk, sizeof sk);
+    if (!read_device(c, device_id, sk)) {
         free(selfie);
         return EXIT_REFUSED;
     }
@@ -563,7 +608,8 @@ static int cmd_checkin(struct client *c, char **args)
     struct signed_checkin signed_checkin = {0};
     int signed_ok = checkin_sign(&fields, sk, &signed_checkin);
     sodium_memzero(sk, sizeof sk);
-    struct api_call *call = signed_ok == 0 ? api_call_json("POST", token, NULL, "/v1/checkins") : NULL;
+    /* No token: the signature is the credential, so a phone checks in at 07:00 without a login. */
+    struct api_call *call = signed_ok == 0 ? api_call_json("POST", NULL, NULL, "/v1/checkins") : NULL;
     const char *filename = c->text[OPT_SELFIE] ? strrchr(c->text[OPT_SELFIE], '/') : NULL;
     struct checkin_body body = {&signed_checkin, selfie, selfie_len, filename ? filename + 1 : c->text[OPT_SELFIE]};
     int rc = call ? send_with_retries(c, call, &body) : out_of_memory();

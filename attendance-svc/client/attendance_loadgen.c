@@ -5,7 +5,8 @@
  *
  * It prepares everything through the API (a unit with no work days so that
  * no lateness is flagged, one circle office, M employees by one CSV import,
- * their logins, one enrolled Ed25519 device each, approved homes and, where
+ * their logins (only to enrol: check-ins go without a token, as a phone's in
+ * the morning), one enrolled Ed25519 device each, approved homes and, where
  * the service has rosters, a WFH roster for the WFH share), then sends check-ins in the mix of a working day: 80% WFO inside the
  * office, 10% WFH at the approved home, 5% outside the geofence, 5% WFO with
  * a 200 KB selfie. Each employee always checks in from the same place, so no
@@ -43,6 +44,7 @@ enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 #define SELFIE_BYTES (200u * 1024u)
 #define NO_SELFIE UINT32_MAX
 #define PREP_PARALLEL 8 /* logins cost a full Argon2id hash each: more would only queue */
+#define PREP_RETRIES 30
 #define ROUND_SECONDS 30.0
 #define ROUND_MAX_ITEMS 1000000u
 #define MAX_RUN_SECONDS 600.0
@@ -70,7 +72,8 @@ static const char usage_text[] =
     "  --unit-code    the code of the unit made for the run (default LG-<random>)\n"
     "  --service-pid  report the service's peak RSS (VmHWM)\n"
     "  --seed-only    prepare the data and stop\n"
-    "Start the service with ATTENDANCE_TOKEN_TTL_S=86400 so that the employees' tokens outlast the run.\n"
+    "Check-ins go without a token, as a phone's in the morning: the device's signature authenticates them;\n"
+    "the employees' password logins are made only to enrol their devices.\n"
     "Prints a table and, last, one JSON line: {\"checkins\", \"seconds\", \"per_s\", \"p50_ms\", \"p90_ms\",\n"
     "\"p99_ms\", \"max_ms\", \"status\": {\"201\": n, ...} (\"0\": no answer), \"rss_mb\"}.\n";
 
@@ -245,14 +248,39 @@ static struct api_call *call_once(struct loadgen *g, CURL *curl, struct api_call
     return NULL;
 }
 
-/* Sends calls, PREP_PARALLEL at a time, and wants status of each; 0, or -1 after saying what failed. */
+/*
+ * Sends calls, PREP_PARALLEL at a time, and wants status of each; 0, or -1
+ * after saying what failed. Those answered 503 (a login that found every
+ * hashing thread busy: login_busy) are sent again a second later, as a phone
+ * would, up to PREP_RETRIES times.
+ */
 static int run_batch(struct loadgen *g, struct api_call **calls, size_t n, long status, const char *what)
 {
     for (size_t i = 0; i < n; i++)
         if (!calls[i])
             return out_of_memory();
-    if (api_calls_parallel(g->url, calls, n, PREP_PARALLEL) != 0)
+    struct api_call **again = malloc(n * sizeof *again);
+    if (!again || api_calls_parallel(g->url, calls, n, PREP_PARALLEL) != 0) {
+        free(again);
         return out_of_memory();
+    }
+    for (int retry = 0; retry < PREP_RETRIES; retry++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (calls[i]->status == 503) {
+                api_call_clear_outcome(calls[i]);
+                again[m++] = calls[i];
+            }
+        if (m == 0)
+            break;
+        struct timespec pause = {1, 0};
+        nanosleep(&pause, NULL);
+        if (api_calls_parallel(g->url, again, m, PREP_PARALLEL) != 0) {
+            free(again);
+            return out_of_memory();
+        }
+    }
+    free(again);
     for (size_t i = 0; i < n; i++) {
         if (calls[i]->status != status) {
             char why[1024];
@@ -657,7 +685,7 @@ static int start(struct loadgen *g, struct slot *s, const struct round *r, size_
         make_selfie(g, p->selfie, s->selfie);
         selfie = s->selfie;
     }
-    s->call->token = g->employees[p->employee].token;
+    s->call->token = NULL; /* the morning's phone: the device's signature is its credential, no login needed */
     s->call->mime = checkin_mime(s->easy, r->arena.data + p->offset, p->len, p->signature, selfie,
                                  selfie ? SELFIE_BYTES : 0, "selfie.jpg");
     if (!s->call->mime || api_call_prepare(s->easy, g->url, s->call) != 0 ||

@@ -14,13 +14,53 @@
 /* 15 significant digits give back the decimal a person typed (-6.1818, not -6.1817999999999999). */
 #define PAYLOAD_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
+#define NONCE_TEXT sodium_base64_ENCODED_LEN(CHECKIN_NONCE_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+
+static void fresh_nonce(char nonce[NONCE_TEXT])
+{
+    unsigned char raw_nonce[CHECKIN_NONCE_BYTES];
+    randombytes_buf(raw_nonce, sizeof raw_nonce);
+    sodium_bin2base64(nonce, NONCE_TEXT, raw_nonce, sizeof raw_nonce, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void sign_text(const char *bytes, size_t len, const unsigned char secret_key[crypto_sign_SECRETKEYBYTES],
+                      char out[CHECKIN_SIGNATURE_TEXT])
+{
+    unsigned char signature[crypto_sign_BYTES];
+    crypto_sign_detached(signature, NULL, (const unsigned char *)bytes, len, secret_key);
+    sodium_bin2base64(out, CHECKIN_SIGNATURE_TEXT, signature, sizeof signature, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+json_t *sign_in_body(const char *device_id, const unsigned char secret_key[crypto_sign_SECRETKEYBYTES])
+{
+    char nonce[NONCE_TEXT], now[RFC3339_MS_SIZE], signature[CHECKIN_SIGNATURE_TEXT];
+    fresh_nonce(nonce);
+    rfc3339_ms(wall_ms(), now);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "device_id", device_id, "purpose", "sign-in", "signed_at", now,
+                            "nonce", nonce);
+    char *payload = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!payload)
+        return NULL;
+    size_t len = strlen(payload), encoded_size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *encoded = malloc(encoded_size);
+    json_t *body = NULL;
+    if (encoded) {
+        sodium_bin2base64(encoded, encoded_size, (const unsigned char *)payload, len,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        sign_text(payload, len, secret_key, signature);
+        body = json_pack("{s:s, s:s}", "payload", encoded, "signature", signature);
+    }
+    free(encoded);
+    free(payload);
+    return body;
+}
+
 int checkin_sign(const struct checkin_fields *f, const unsigned char secret_key[crypto_sign_SECRETKEYBYTES],
                  struct signed_checkin *out)
 {
-    unsigned char raw_nonce[CHECKIN_NONCE_BYTES];
-    char nonce[sodium_base64_ENCODED_LEN(CHECKIN_NONCE_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw_nonce, sizeof raw_nonce);
-    sodium_bin2base64(nonce, sizeof nonce, raw_nonce, sizeof raw_nonce, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char nonce[NONCE_TEXT];
+    fresh_nonce(nonce);
 
     /* jansson keeps the insertion order: the contract's order. */
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:f, s:f, s:f, s:b, s:s, s:s?}", "device_id", f->device_id, "type",
@@ -32,11 +72,7 @@ int checkin_sign(const struct checkin_fields *f, const unsigned char secret_key[
     if (!out->payload)
         return -1;
     out->payload_len = strlen(out->payload);
-
-    unsigned char signature[crypto_sign_BYTES];
-    crypto_sign_detached(signature, NULL, (const unsigned char *)out->payload, out->payload_len, secret_key);
-    sodium_bin2base64(out->signature, sizeof out->signature, signature, sizeof signature,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sign_text(out->payload, out->payload_len, secret_key, out->signature);
     return 0;
 }
 

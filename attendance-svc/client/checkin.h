@@ -10,6 +10,7 @@
 #include "digest.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +43,13 @@ int checkin_sign(const struct checkin_fields *f, const unsigned char secret_key[
                  struct signed_checkin *out);
 
 void signed_checkin_free(struct signed_checkin *c);
+
+/*
+ * The body of a device sign-in (POST /v1/auth/device): {"payload": base64url of
+ * {"device_id", "purpose": "sign-in", "signed_at": now, "nonce": fresh}, "signature"}
+ * signed with secret_key. The caller owns it; NULL when out of memory.
+ */
+json_t *sign_in_body(const char *device_id, const unsigned char secret_key[crypto_sign_SECRETKEYBYTES]);
 
 /*
  * The multipart body for curl: payload, signature and, when selfie is not

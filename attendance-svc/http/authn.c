@@ -37,6 +37,8 @@ bool authn_check_token(struct request *req)
         token = header + 7;
     } else if (cookie && *cookie) {
         token = cookie;
+    } else if (req->route->flags & ROUTE_TOKEN_OPTIONAL) {
+        return true; /* the handler authenticates the request itself */
     } else {
         reply_error(req, ERR_UNAUTHENTICATED, "this endpoint needs an access token (Authorization: Bearer ...)");
         return false;
@@ -53,6 +55,8 @@ bool authn_check_token(struct request *req)
     req->auth.account_id = claims.account_id;
     req->auth.role = claims.role;
     req->auth.credential_version = claims.credential_version;
+    req->auth.device_id = claims.device_id;
+    req->auth.password_at = claims.password_at;
     if (!(req->route->roles & claims.role)) {
         reply_error(req, ERR_FORBIDDEN, "the role %s may not do this", role_name(claims.role));
         return false;
@@ -73,7 +77,8 @@ bool authn_check_account(struct request *req)
     struct auth current;
     bool usable;
     long long credential_version = 0;
-    enum db_status st = store_account_state(db, req->auth.account_id, &current, &usable, &credential_version);
+    enum db_status st =
+        store_account_state(db, req->auth.account_id, req->auth.device_id, &current, &usable, &credential_version);
     if (st != DB_OK) {
         reply_db_error(req, st);
         return false;
@@ -87,6 +92,8 @@ bool authn_check_account(struct request *req)
         return false;
     }
     current.credential_version = credential_version;
+    current.device_id = req->auth.device_id;
+    current.password_at = req->auth.password_at;
     req->auth = current;
     return true;
 }

@@ -20,7 +20,8 @@
  * token in X-CSRF-Token. 401 without a valid token, 403 for a missing or wrong
  * CSRF token or a role the route does not admit, and 403 password_change_required
  * for the token of a password still to be changed on a route not marked
- * ROUTE_PASSWORD_CHANGE. Returns true when the request may go on (an answer has
+ * ROUTE_PASSWORD_CHANGE. A route marked ROUTE_TOKEN_OPTIONAL goes on without any
+ * token, its req->auth left empty. Returns true when the request may go on (an answer has
  * been made otherwise).
  */
 bool authn_check_token(struct request *req);
@@ -28,7 +29,8 @@ bool authn_check_token(struct request *req);
 /*
  * Confirms with the database that the token's account is still enabled, still
  * has that role and the token's credential version (no password change since
- * the token was issued), and fills req->auth. Returns true to go on.
+ * the token was issued) and, for a device sign-in's token, that its device is
+ * still active, and fills req->auth. Returns true to go on.
  */
 bool authn_check_account(struct request *req);
 

@@ -1,5 +1,8 @@
 /*
- * POST /v1/checkins: a check-in signed by the employee's phone.
+ * POST /v1/checkins: a check-in signed by the employee's phone, with or
+ * without a bearer token: the device's signature authenticates its employee
+ * (contract, "Devices are the employee's credential in the morning"), and a
+ * token, when given, must be that employee's.
  *
  * The path (see h_checkin_create): the multipart body is split by
  * libmicrohttpd's post processor (payload, signature, optional selfie) → the
@@ -225,11 +228,19 @@ static bool decode(struct request *req, struct checkin_work *w)
     return true;
 }
 
-/* The device must be the caller's and active, and must have signed the payload. False after answering. */
+/*
+ * The device must be active and its employee's, the token (when there is one)
+ * that employee's, and the device must have signed the payload: without a
+ * token the signature is what authenticates the employee. Then the check-in is
+ * counted in its account's bucket: only once its signature verified, so that
+ * nobody but the device's holder can use up an employee's check-ins (the work
+ * before is bounded per client address). False after answering.
+ */
 static bool verify_device(struct request *req, struct checkin_work *w)
 {
     const struct employee_facts *emp = &w->ctx.emp;
-    if (emp->device_id != w->payload.device_id || emp->device_owner != emp->employee_id || !emp->device_active) {
+    if (emp->device_id != w->payload.device_id || emp->device_owner != emp->employee_id || !emp->device_active ||
+        (req->auth.account_id && req->auth.account_id != emp->account_id)) {
         metrics_checkin_result("device_not_bound");
         reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of this employee");
         return false;
@@ -237,6 +248,13 @@ static bool verify_device(struct request *req, struct checkin_work *w)
     if (crypto_sign_verify_detached(w->signature, w->parts[PART_PAYLOAD].data, w->parts[PART_PAYLOAD].len, emp->public_key) != 0) {
         metrics_checkin_result("bad_signature");
         reply_error(req, ERR_BAD_SIGNATURE, "the signature does not verify with the device's key");
+        return false;
+    }
+    unsigned wait_s = rate_limiter_take(req->app->checkin_rate, &emp->account_id, sizeof emp->account_id,
+                                        rate_limit_now_ms());
+    if (wait_s) {
+        metrics_checkin_result("rate_limited");
+        reply_rate_limited(req, wait_s, "too many check-ins from this device");
         return false;
     }
     return true;
@@ -311,15 +329,21 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
         reply_db_error(req, st);
         return false;
     }
-    if (!doc) { /* the account was disabled, or the employee deactivated, after the token was made */
+    if (!doc && req->auth.account_id) { /* the account was disabled, or the employee deactivated, after the token was made */
         reply_error(req, ERR_INVALID_TOKEN, "the account of this token is disabled or has changed");
         return false;
     }
+    if (!doc) { /* without a token: an unknown device, or one whose employee's login is disabled */
+        metrics_checkin_result("device_not_bound");
+        reply_error(req, ERR_DEVICE_NOT_BOUND, "the device is not an active device of an enabled employee login");
+        return false;
+    }
     char err[128];
-    int rc = checkin_context_from_json(doc, req->auth.account_id, judged_ms, &w->ctx, err, sizeof err);
+    long long account_id = id_parse(json_string_value(json_object_get(doc, "account_id")));
+    int rc = checkin_context_from_json(doc, account_id, judged_ms, &w->ctx, err, sizeof err);
     json_decref(doc);
     if (rc != 0) {
-        log_error("checkin: unusable context for account %lld: %s", req->auth.account_id, err);
+        log_error("checkin: unusable context for account %lld: %s", account_id, err);
         reply_error(req, ERR_INTERNAL, "the check-in cannot be judged now");
         return false;
     }
@@ -420,14 +444,6 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
 void h_checkin_create(struct request *req)
 {
     int64_t received_ms = now_ms();
-    /* Counted per account before any work: an employee has one active device, and a token cannot be forged. */
-    unsigned wait_s = rate_limiter_take(req->app->checkin_rate, &req->auth.account_id, sizeof req->auth.account_id,
-                                        rate_limit_now_ms());
-    if (wait_s) {
-        metrics_checkin_result("rate_limited");
-        reply_rate_limited(req, wait_s, "too many check-ins from this device");
-        return;
-    }
     struct checkin_work w = {0};
     if (!read_parts(req, w.parts) || !decode(req, &w)) {
         if (req->status != 415 && req->status != 413)
@@ -443,7 +459,7 @@ void h_checkin_create(struct request *req)
     bool selfie_written = false;
     for (int attempt = 1;; attempt++) {
         struct db_conn *db = NULL;
-        if (context_cache_get(req->auth.account_id, p->device_id, p->captured_at_ms, received_ms, &w.ctx)) {
+        if (context_cache_get(p->device_id, p->captured_at_ms, received_ms, &w.ctx)) {
             metrics_checkin_context("cache");
         } else {
             metrics_checkin_context("database");
@@ -493,9 +509,9 @@ void h_checkin_create(struct request *req)
         }
         /* Stale: a fact changed since it was read (or cached). */
         metrics_checkin_context("stale");
-        context_cache_forget(req->auth.account_id);
+        context_cache_forget(p->device_id);
         if (attempt == CHECKIN_ATTEMPTS) {
-            log_warn("checkin: the facts of account %lld changed %d times in a row", req->auth.account_id, attempt);
+            log_warn("checkin: the facts of device %lld changed %d times in a row", p->device_id, attempt);
             reply_error(req, ERR_DATABASE_UNAVAILABLE, "the employee's setup is changing; retry shortly");
             goto done;
         }

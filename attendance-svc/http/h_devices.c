@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Decodes base64url (unpadded, or padded) into exactly DEVICE_KEY_BYTES bytes;
@@ -48,8 +49,18 @@ static bool decode_device(struct request *req, const json_t *body, unsigned char
     return true;
 }
 
+/* How recent the password login of an enrolment's token must be (contract: 5 minutes). */
+#define ENROL_REAUTHENTICATION_S 300
+
 void h_device_enrol(struct request *req)
 {
+    /* A token alone (stolen, or a device sign-in's) cannot bind a key: only a password just typed can. */
+    long long now = (long long)time(NULL);
+    if (!req->auth.password_at || now - req->auth.password_at > ENROL_REAUTHENTICATION_S) {
+        reply_error(req, ERR_REAUTHENTICATION_REQUIRED,
+                    "enrolling a device needs a token from a password login of the last 5 minutes: log in again");
+        return;
+    }
     json_t *body = request_json(req);
     if (!body)
         return;

@@ -7,6 +7,7 @@
 #include "request.h"
 
 /* h_auth.c */
+void h_device_sign_in(struct request *req);
 void h_login(struct request *req);
 void h_password_change(struct request *req);
 void h_console_login(struct request *req);

@@ -46,7 +46,24 @@ struct request {
     unsigned status;
     struct MHD_Response *response;
     enum error_code error; /* when status >= 400 */
+
+    /* A handler that waits for other threads (a password hash) without holding its HTTP thread: see request_suspend. */
+    void (*resume)(struct request *req);
+    void *pending;                    /* the suspended handler's state, freed with the request */
+    void (*pending_free)(void *pending);
 };
+
+/*
+ * Suspends the request: the handler returns without answering, its HTTP
+ * thread serves other connections meanwhile, and once request_resume is
+ * called (from any thread) resume(req) runs on an HTTP thread to answer.
+ * pending (freed by pending_free with the request, whatever happens) is the
+ * handler's state. Call it before handing pending to the other thread.
+ */
+void request_suspend(struct request *req, void (*resume)(struct request *req), void *pending,
+                     void (*pending_free)(void *pending));
+/* Wakes a suspended request; thread-safe. */
+void request_resume(struct request *req);
 
 /*
  * The request's database connection, taken on first use. NULL when none can be

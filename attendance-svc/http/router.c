@@ -24,6 +24,7 @@ static const struct route routes[] = {
 
     {"POST", "/v1/auth/login", h_login, ROLES_PUBLIC, 0, 0},
     {"POST", "/v1/auth/password", h_password_change, ROLES_ALL, 0, ROUTE_PASSWORD_CHANGE},
+    {"POST", "/v1/auth/device", h_device_sign_in, ROLES_PUBLIC, 0, 0},
     {"POST", "/v1/console/login", h_console_login, ROLES_PUBLIC, 0, 0},
     {"GET", "/v1/console/session", h_console_session, ROLES_STAFF, 0, ROUTE_PASSWORD_CHANGE},
     {"POST", "/v1/console/logout", h_console_logout, ROLES_STAFF, 0, ROUTE_PASSWORD_CHANGE},
@@ -67,7 +68,7 @@ static const struct route routes[] = {
     {"GET", "/v1/devices", h_device_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},
     {"DELETE", "/v1/devices/{device_id}", h_device_revoke, ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},
 
-    {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY, ROUTE_CHECKS_ACCOUNT},
+    {"POST", "/v1/checkins", h_checkin_create, ROLE_EMPLOYEE, CHECKIN_MAX_BODY, ROUTE_CHECKS_ACCOUNT | ROUTE_TOKEN_OPTIONAL},
     {"POST", "/v1/checkins/import", h_checkin_import, ROLE_SUPERVISOR | ROLE_ADMIN, RECORDS_MAX_BODY, 0},
     {"GET", "/v1/checkins/{checkin_id}/selfie", h_checkin_selfie, ROLE_SUPERVISOR | ROLE_REVIEWER, 0, 0},
 

@@ -27,6 +27,9 @@ enum route_flag {
     /* Admits a token whose password must be changed first (contract, "Passwords"): every
      * other route answers it 403 password_change_required. */
     ROUTE_PASSWORD_CHANGE = 1 << 2,
+    /* A request without any token goes on unauthenticated (req->auth.account_id 0), for the handler to
+     * authenticate otherwise (a check-in, by its device's signature); a token, when given, must be valid. */
+    ROUTE_TOKEN_OPTIONAL = 1 << 3,
 };
 
 struct route {

@@ -406,14 +406,41 @@ static void begin_request(struct app *app, struct request *req, const char *url)
         authn_check_token(req);
 }
 
+void request_suspend(struct request *req, void (*resume)(struct request *req), void *pending,
+                     void (*pending_free)(void *pending))
+{
+    request_db_release(req); /* a suspended request holds no connection of the pool */
+    req->resume = resume;
+    req->pending = pending;
+    req->pending_free = pending_free;
+    MHD_suspend_connection(req->connection);
+}
+
+void request_resume(struct request *req) { MHD_resume_connection(req->connection); }
+
+/* After a handler (or its resumption) returned: unless it suspended itself, it must have answered. */
+static void handler_returned(struct request *req)
+{
+    request_db_release(req);
+    if (!req->response && !req->resume)
+        reply_error(req, ERR_INTERNAL, "the handler gave no answer");
+}
+
 /* Runs the route's handler: the account check first where the route needs one. */
 static void dispatch(struct request *req)
 {
     if (req->route->roles == ROLES_PUBLIC || (req->route->flags & ROUTE_CHECKS_ACCOUNT) || authn_check_account(req))
         req->route->handler(req);
-    request_db_release(req);
-    if (!req->response)
-        reply_error(req, ERR_INTERNAL, "the handler gave no answer");
+    handler_returned(req);
+}
+
+/* A suspended handler's turn again, once request_resume was called. */
+static void resume(struct request *req)
+{
+    void (*run)(struct request *req) = req->resume;
+    req->resume = NULL;
+    run(req);
+    handler_returned(req);
 }
 
 static int append_body(struct request *req, const char *data, size_t size)
@@ -470,8 +497,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         *upload_data_size = 0;
         return rc == 0 ? MHD_YES : MHD_NO;
     }
-    if (!req->response)
+    if (req->resume)
+        resume(req);
+    else if (!req->response)
         dispatch(req);
+    if (req->resume)
+        return MHD_YES; /* suspended: on_request is called again once it is resumed */
     return MHD_queue_response(connection, req->status, req->response);
 }
 
@@ -497,6 +528,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     }
     if (req->response)
         MHD_destroy_response(req->response);
+    if (req->pending_free)
+        req->pending_free(req->pending);
     free(req->body);
     free(req->path);
     free(req);
@@ -592,7 +625,7 @@ int server_run(struct app *app)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(

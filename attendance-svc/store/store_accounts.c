@@ -11,7 +11,10 @@
 const struct db_statement store_accounts_statements[] = {
     {"account_state",
      "SELECT a.role, coalesce(a.unit_id, 0), coalesce(u.agency_id, 0), coalesce(a.employee_id, 0),"
-     "       NOT a.disabled AND coalesce(e.active, true), a.credential_version"
+     "       NOT a.disabled AND coalesce(e.active, true)"
+     "       AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM devices d"
+     "                                          WHERE d.id = $2 AND d.active AND d.employee_id = a.employee_id)),"
+     "       a.credential_version"
      "  FROM accounts a LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN employees e ON e.id = a.employee_id"
      " WHERE a.id = $1"},
     {"login_lookup",
@@ -73,14 +76,14 @@ const struct db_statement store_accounts_statements[] = {
     {NULL, NULL},
 };
 
-enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable,
-                                   long long *credential_version)
+enum db_status store_account_state(struct db_conn *db, long long account_id, long long device_id, struct auth *out,
+                                   bool *usable, long long *credential_version)
 {
-    char id[24];
+    char id[24], device[24];
     snprintf(id, sizeof id, "%lld", account_id);
-    const char *params[] = {id};
+    const char *params[] = {id, id_text(device, device_id)};
     enum db_status st;
-    PGresult *r = db_exec(db, "account_state", 1, params, &st);
+    PGresult *r = db_exec(db, "account_state", 2, params, &st);
     if (!r)
         return st;
     *usable = false;
@@ -164,6 +167,12 @@ enum db_status store_login_succeeded(struct db_conn *db, const char *user_key, c
     const char *params[] = {user_key};
     enum db_status st;
     PQclear(db_exec(db, "login_succeeded", 1, params, &st));
+    return st == DB_OK ? forgive(db, address_key) : st;
+}
+
+enum db_status store_login_forgive(struct db_conn *db, const char *user_key, const char *address_key)
+{
+    enum db_status st = forgive(db, user_key);
     return st == DB_OK ? forgive(db, address_key) : st;
 }
 

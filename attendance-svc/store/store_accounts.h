@@ -7,9 +7,9 @@
 #include "store.h"
 
 /* The account's current role, unit, agency, employee and credential version (sql/0017); *usable is false if it
- * is missing or disabled. */
-enum db_status store_account_state(struct db_conn *db, long long account_id, struct auth *out, bool *usable,
-                                   long long *credential_version);
+ * is missing or disabled, or when device_id (a device sign-in's token; 0: none) is no longer its active device. */
+enum db_status store_account_state(struct db_conn *db, long long account_id, long long device_id, struct auth *out,
+                                   bool *usable, long long *credential_version);
 
 struct login_account {
     long long account_id;
@@ -38,6 +38,8 @@ enum db_status store_login_attempt(struct db_conn *db, const char *user_key, con
                                   const struct login_limits *limits, int *retry_after_s);
 /* The attempt was right: the user's count is cleared, and the address's attempt forgiven. */
 enum db_status store_login_succeeded(struct db_conn *db, const char *user_key, const char *address_key);
+/* The attempt was never checked (no hash could be had in time): both keys forgive it. */
+enum db_status store_login_forgive(struct db_conn *db, const char *user_key, const char *address_key);
 enum db_status store_account_set_password_hash(struct db_conn *db, long long account_id, const char *hash);
 struct account_password {
     char username[65];

@@ -60,11 +60,18 @@
     "              ORDER BY c.captured_at DESC LIMIT 1)"
 
 const struct db_statement store_checkins_statements[] = {
-    /* $1 is the token's account: only an enabled employee login of an active employee has a context. */
+    /*
+     * $1 is the token's account, or NULL for a check-in without a token: then
+     * the account is the employee login of device $2's employee. Only an
+     * enabled employee login of an active employee has a context.
+     */
     {"checkin_context",
-     CONTEXT_FROM("SELECT e.id, e.unit_id FROM accounts a JOIN employees e ON e.id = a.employee_id"
-                  " WHERE a.id = $1 AND a.role = 'employee' AND NOT a.disabled AND e.active")
-     " SELECT json_build_object(" CONTEXT_FIELDS ","
+     CONTEXT_FROM("SELECT e.id, e.unit_id, a.id AS account_id FROM accounts a JOIN employees e ON e.id = a.employee_id"
+                  " WHERE a.id = coalesce($1::bigint, (SELECT o.id FROM devices d JOIN accounts o"
+                  "                                     ON o.employee_id = d.employee_id AND o.role = 'employee'"
+                  "                                    WHERE d.id = $2))"
+                  "   AND a.role = 'employee' AND NOT a.disabled AND e.active")
+     " SELECT json_build_object(" CONTEXT_FIELDS ", 'account_id', emp.account_id::text,"
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
      "             FROM devices d WHERE d.id = $2),"

@@ -21,8 +21,10 @@
  * radius_m), the roster entry, the policies in force, whether the day has its arrival
  * already (had_arrival), the latest check-in by captured_at (previous: id, captured_at_ms,
  * lat, lon, accuracy_m), and the first check-in that attached the selfie
- * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none). NULL with DB_OK when the
- * account is not usable.
+ * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none), and the employee's account_id.
+ * account_id 0: the account is the employee login of the device's employee (a check-in
+ * without a token). NULL with DB_OK when the account is not usable (or, without a token, the
+ * device is unknown).
  */
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
                               int64_t judged_at_ms, const char *selfie_sha256, const char *payload,

@@ -5,7 +5,11 @@
  */
 #include "store_devices.h"
 
+#include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const struct db_statement store_devices_statements[] = {
     {"device_insert",
@@ -21,6 +25,17 @@ const struct db_statement store_devices_statements[] = {
      "SELECT device_doc(d) FROM devices d JOIN employees e ON e.id = d.employee_id JOIN units u ON u.id = e.unit_id"
      " WHERE (" SCOPE_SQL("u") " OR ($1 = 'employee' AND d.employee_id = $4))"
      " AND ($5::bigint IS NULL OR d.employee_id = $5) AND d.id > $6 ORDER BY d.id LIMIT $7"},
+    /* A device sign-in's facts: the key, and whether the device and its employee's login are usable. */
+    {"device_sign_in_lookup",
+     "SELECT encode(d.public_key, 'hex'), coalesce(d.active AND NOT a.disabled AND e.active, false), coalesce(a.id, 0),"
+     "       coalesce(a.credential_version, 0), coalesce(a.password_change_required, false)"
+     "  FROM devices d JOIN employees e ON e.id = d.employee_id"
+     "  LEFT JOIN accounts a ON a.employee_id = e.id AND a.role = 'employee'"
+     " WHERE d.id = $1"},
+    /* A sign-in's nonce, once per device for ever (sql/0021): a row returned when it was new. */
+    {"device_sign_in_record",
+     "INSERT INTO device_sign_ins (device_id, nonce, signed_at) VALUES ($1, $2, to_timestamp($3::bigint / 1000.0))"
+     " ON CONFLICT (device_id, nonce) DO NOTHING RETURNING 1"},
     {NULL, NULL},
 };
 
@@ -69,4 +84,42 @@ json_t *store_device_list(struct db_conn *db, const struct auth *a, long long em
     params[5] = after_text;
     params[6] = limit_text;
     return store_docs_exec(db, "device_list", 7, params, status);
+}
+
+enum db_status store_device_sign_in_lookup(struct db_conn *db, long long device_id, struct device_sign_in *out)
+{
+    char device[24];
+    const char *params[] = {id_text(device, device_id)};
+    enum db_status st;
+    PGresult *r = db_exec(db, "device_sign_in_lookup", 1, params, &st);
+    if (!r)
+        return st;
+    *out = (struct device_sign_in){0};
+    const char *hex = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+    size_t key_len = 0;
+    if (sodium_hex2bin(out->public_key, DEVICE_KEY_BYTES, hex, strlen(hex), NULL, &key_len, NULL) == 0 &&
+        key_len == DEVICE_KEY_BYTES) {
+        out->found = true;
+        out->usable = PQgetvalue(r, 0, 1)[0] == 't';
+        out->account_id = atoll(PQgetvalue(r, 0, 2));
+        out->credential_version = atoll(PQgetvalue(r, 0, 3));
+        out->password_change_required = PQgetvalue(r, 0, 4)[0] == 't';
+    }
+    PQclear(r);
+    return DB_OK;
+}
+
+enum db_status store_device_sign_in_record(struct db_conn *db, long long device_id, const char *nonce,
+                                           int64_t signed_at_ms, bool *fresh)
+{
+    char device[24], signed_at[24];
+    snprintf(signed_at, sizeof signed_at, "%" PRId64, signed_at_ms);
+    const char *params[] = {id_text(device, device_id), nonce, signed_at};
+    enum db_status st;
+    PGresult *r = db_exec(db, "device_sign_in_record", 3, params, &st);
+    if (!r)
+        return st;
+    *fresh = PQntuples(r) == 1;
+    PQclear(r);
+    return DB_OK;
 }

@@ -30,4 +30,17 @@ json_t *store_device_revoke(struct db_conn *db, long long device_id, long long r
 json_t *store_device_list(struct db_conn *db, const struct auth *a, long long employee_id, long long after, int limit,
                           enum db_status *status);
 
+/* What a device sign-in (POST /v1/auth/device) is decided by. */
+struct device_sign_in {
+    bool found;  /* a device of that id */
+    unsigned char public_key[DEVICE_KEY_BYTES];
+    bool usable; /* the device active, its employee active, and its employee login enabled */
+    long long account_id, credential_version;
+    bool password_change_required;
+};
+enum db_status store_device_sign_in_lookup(struct db_conn *db, long long device_id, struct device_sign_in *out);
+/* Takes the device's sign-in nonce: *fresh false when the device had used it before. */
+enum db_status store_device_sign_in_record(struct db_conn *db, long long device_id, const char *nonce,
+                                           int64_t signed_at_ms, bool *fresh);
+
 #endif

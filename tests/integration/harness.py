@@ -536,9 +536,10 @@ class Phone:
     def sign(self, payload, key=None):
         return b64url((key or self.key).sign(payload).signature)
 
-    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type=None):
+    def post(self, payload, signature=None, selfie=None, token=None, parts=None, selfie_type=None, no_token=False):
         """POSTs a multipart check-in; parts overrides the list of (name, bytes, content type).
-        The selfie's part is typed by its magic bytes unless selfie_type says otherwise."""
+        The selfie's part is typed by its magic bytes unless selfie_type says otherwise. no_token: without a
+        bearer token, as a phone checks in in the morning (the signature authenticates it)."""
         if selfie is not None and selfie_type is None:
             selfie_type = "image/png" if selfie.startswith(b"\x89PNG") else "image/jpeg"
         if parts is None:
@@ -548,7 +549,19 @@ class Phone:
                 parts.append(("selfie", selfie, selfie_type))
         body, ctype = multipart(parts)
         return self.svc.request("POST", "/v1/checkins", body, headers={"Content-Type": ctype},
-                                token=token or self.token)
+                                token=None if no_token else token or self.token)
+
+    def sign_in_payload(self, signed_at=None, nonce=None, device_id=None, **override):
+        body = {"device_id": str(device_id or self.device_id), "purpose": "sign-in",
+                "signed_at": signed_at or rfc3339(time.time()), "nonce": nonce or b64url(secrets.token_bytes(16))}
+        body.update(override)
+        return json.dumps(body).encode()
+
+    def sign_in(self, payload=None, signature=None, key=None):
+        """POST /v1/auth/device with the payload (default: a fresh one) signed by the phone's key."""
+        payload = payload or self.sign_in_payload()
+        return self.svc.request("POST", "/v1/auth/device", {"payload": b64url(payload),
+                                                            "signature": signature or self.sign(payload, key)})
 
     def checkin(self, selfie=None, **fields):
         payload = self.payload(selfie=selfie, **fields)

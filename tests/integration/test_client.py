@@ -391,6 +391,22 @@ def home_registers_a_pending_home(env):
     eq(rows, [[e.id, "-6.2", "106.8", "Jl. Kenari 5, Jakarta", "pending"]], "the home row")
 
 
+@test
+def after_enrolment_the_device_is_the_credential(env):
+    e = Employee(env).enrolled()
+    os.unlink(e.file("token"))  # no password login's token left: the morning's phone
+    out = e.checkin()
+    accepted_id(out)
+    out = e.client("home", "--lat", "-6.2", "--lon", "106.8", "--address", "Jl. Melati 7, Jakarta")
+    eq(out.returncode, 0, f"home with a device sign-in: {out.stderr}")
+    with open(e.file("token")) as f:
+        token = f.read()
+    r = env.svc.request("GET", "/v1/devices", token=token)
+    eq(r.status, 200, f"the kept token is a device sign-in's, and works: {r}")
+    eq(env.db.sql("SELECT count(*) FROM device_sign_ins s JOIN devices d ON d.id = s.device_id"
+                  " WHERE d.employee_id = :'e'", f"e={e.id}"), [["1"]], "one sign-in, recorded")
+
+
 # ---- attendance-loadgen ----
 
 def loadgen(env, *args):

@@ -61,6 +61,25 @@ static void a_token_carries_its_credential_version_and_the_change_required(void 
     }
 }
 
+static void a_token_says_how_it_was_had_password_or_device(void **state)
+{
+    const struct token_settings ts = {secret, sizeof secret - 1, "attendance-svc", "attendance-api", 900};
+    const struct token_claims kinds[] = {
+        {.account_id = 42, .role = ROLE_EMPLOYEE, .credential_version = 1, .password_at = 1795480000},
+        {.account_id = 42, .role = ROLE_EMPLOYEE, .credential_version = 1, .device_id = 9},
+        {.account_id = 42, .role = ROLE_EMPLOYEE, .credential_version = 1}, /* neither: a token from before */
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char *token = token_issue(&ts, &kinds[i], 1795480000);
+        assert_non_null(token);
+        struct token_claims got;
+        assert_int_equal(token_verify(&ts, token, 1795480010, &got), 0);
+        assert_int_equal(got.password_at, kinds[i].password_at); /* absent: 0, never libjwt's -1 */
+        assert_int_equal(got.device_id, kinds[i].device_id);
+        free(token);
+    }
+}
+
 static void an_imported_hash_takes_the_time_of_a_full_one(void **state)
 {
     char cheap[128], full[128];
@@ -82,6 +101,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_new_password_is_checked_as_the_contract_says),
         cmocka_unit_test(a_token_carries_its_credential_version_and_the_change_required),
+        cmocka_unit_test(a_token_says_how_it_was_had_password_or_device),
         cmocka_unit_test(an_imported_hash_takes_the_time_of_a_full_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,42 @@ static void locations_out_of_range(void **state)
     assert_int_equal(decode(json, &p), PAYLOAD_OK);
 }
 
+static void sign_in_payloads(void **state)
+{
+    static const char good[] = "{\"device_id\": \"12\", \"purpose\": \"sign-in\", \"signed_at\": "
+                               "\"2026-11-24T07:00:00+07:00\", \"nonce\": \"" NONCE "\"}";
+    struct sign_in_payload p;
+    char err[256];
+    assert_true(sign_in_payload_decode(good, strlen(good), &p, err, sizeof err));
+    assert_int_equal(p.device_id, 12);
+    assert_int_equal(p.signed_at_ms, 1795478400000LL);
+    assert_string_equal(p.nonce, NONCE);
+    static const char *const bad[] = {
+        /* another purpose, a check-in's payload, a field more, one missing, a short nonce, no offset */
+        "{\"device_id\": \"12\", \"purpose\": \"check-in\", \"signed_at\": \"2026-11-24T00:00:00Z\", \"nonce\": \"" NONCE "\"}",
+        "{\"device_id\": \"12\", \"type\": \"in\", \"mode\": \"WFO\", \"captured_at\": \"2026-11-24T00:00:00Z\", "
+        "\"lat\": -6, \"lon\": 106, \"accuracy_m\": 1, \"mock_location\": false, \"nonce\": \"" NONCE "\", "
+        "\"selfie_sha256\": null}",
+        "{\"device_id\": \"12\", \"purpose\": \"sign-in\", \"signed_at\": \"2026-11-24T00:00:00Z\", \"nonce\": \"" NONCE
+        "\", \"extra\": 1}",
+        "{\"device_id\": \"12\", \"purpose\": \"sign-in\", \"nonce\": \"" NONCE "\"}",
+        "{\"device_id\": \"12\", \"purpose\": \"sign-in\", \"signed_at\": \"2026-11-24T00:00:00Z\", \"nonce\": \"AAAA\"}",
+        "{\"device_id\": \"12\", \"purpose\": \"sign-in\", \"signed_at\": \"2026-11-24T00:00:00\", \"nonce\": \"" NONCE "\"}",
+        "{\"device_id\": \"x\", \"purpose\": \"sign-in\", \"signed_at\": \"2026-11-24T00:00:00Z\", \"nonce\": \"" NONCE "\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(sign_in_payload_decode(bad[i], strlen(bad[i]), &p, err, sizeof err));
+}
+
+static void a_sign_in_is_good_for_five_minutes_either_way(void **state)
+{
+    struct sign_in_payload p = {.signed_at_ms = 1000000000000LL};
+    assert_false(sign_in_clock_skewed(&p, p.signed_at_ms + SIGN_IN_CLOCK_SKEW_MS));
+    assert_false(sign_in_clock_skewed(&p, p.signed_at_ms - SIGN_IN_CLOCK_SKEW_MS));
+    assert_true(sign_in_clock_skewed(&p, p.signed_at_ms + SIGN_IN_CLOCK_SKEW_MS + 1));
+    assert_true(sign_in_clock_skewed(&p, p.signed_at_ms - SIGN_IN_CLOCK_SKEW_MS - 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +161,8 @@ int main(void)
         cmocka_unit_test(dates_exist_or_are_refused),
         cmocka_unit_test(malformed_payloads),
         cmocka_unit_test(locations_out_of_range),
+        cmocka_unit_test(sign_in_payloads),
+        cmocka_unit_test(a_sign_in_is_good_for_five_minutes_either_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
