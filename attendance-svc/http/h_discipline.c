@@ -32,9 +32,8 @@ static json_t *summary_json(long long employee_id, int year, const json_t *facts
                      json_object_get(facts, "thresholds"));
 }
 
-void h_discipline_get(struct request *req)
+static void discipline_answer(struct request *req, long long id)
 {
-    long long id = id_parse(req->params[0]);
     int year;
     json_t *facts = NULL, *employee;
     if (!query_year(req, &year) || !(employee = employee_if_visible(req, id)))
@@ -83,3 +82,7 @@ done:
     json_decref(employee);
     json_decref(facts);
 }
+
+void h_discipline_get(struct request *req) { discipline_answer(req, id_parse(req->params[0])); }
+
+void h_me_discipline(struct request *req) { discipline_answer(req, req->auth.employee_id); }

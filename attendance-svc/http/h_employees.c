@@ -162,8 +162,10 @@ json_t *employee_if_visible(struct request *req, long long id)
     json_t *doc = store_employee_get(db, id, false, &unit, &agency, &st);
     if (st != DB_OK)
         reply_db_error(req, st);
-    else if (!doc || !(own || auth_sees_unit(&req->auth, unit, agency)))
-        reply_error(req, ERR_NOT_FOUND, "no such employee");
+    else if (!doc || !(own || request_sees_unit(req, unit, agency))) {
+        if (!req->response)
+            reply_error(req, ERR_NOT_FOUND, "no such employee");
+    }
     else
         return doc;
     json_decref(doc);
@@ -192,8 +194,9 @@ void h_employee_list(struct request *req)
     if (unit_id) {
         long long agency = 0;
         st = store_unit_agency(db, unit_id, &agency);
-        if (st == DB_OK && (!agency || !auth_sees_unit(&req->auth, unit_id, agency))) {
-            reply_error(req, ERR_NOT_FOUND, "no such unit");
+        if (st == DB_OK && (!agency || !request_sees_unit(req, unit_id, agency))) {
+            if (!req->response)
+                reply_error(req, ERR_NOT_FOUND, "no such unit");
             return;
         }
     }

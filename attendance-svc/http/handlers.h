@@ -34,6 +34,21 @@ json_t *employee_if_visible(struct request *req, long long employee_id);
 
 /* h_discipline.c */
 void h_discipline_get(struct request *req);
+void h_me_discipline(struct request *req);
+
+/* h_leave.c */
+void h_leave_create(struct request *req);
+void h_leave_list(struct request *req);
+void h_leave_get(struct request *req);
+void h_leave_withdraw(struct request *req);
+void h_leave_attach(struct request *req);
+void h_leave_attachment(struct request *req);
+void h_leave_decide(struct request *req);
+
+/* h_me.c: the employee's own records */
+void h_me(struct request *req);
+void h_me_checkins(struct request *req);
+void h_me_violations(struct request *req);
 
 /* h_holidays.c */
 void h_holiday_create(struct request *req);
@@ -83,6 +98,7 @@ void h_export_list(struct request *req);
 void h_violation_list(struct request *req);
 void h_violation_get(struct request *req);
 void h_violation_decide(struct request *req);
+void h_violation_explain(struct request *req);
 void h_checkin_selfie(struct request *req);
 
 /* h_checkins.c */
