@@ -50,6 +50,19 @@ ROUTES = [
     ("GET", "/v1/violations", STAFF),
     ("GET", "/v1/violations/999999999", STAFF),
     ("POST", "/v1/violations/999999999/decision", {REVIEWER}),
+    ("POST", "/v1/violations/999999999/explanation", {EMPLOYEE}),
+    ("POST", "/v1/leave", {EMPLOYEE}),
+    ("GET", "/v1/leave", ALL),
+    ("GET", "/v1/leave/999999999", ALL),
+    ("DELETE", "/v1/leave/999999999", {EMPLOYEE}),
+    ("PUT", "/v1/leave/999999999/attachment", {EMPLOYEE}),
+    ("GET", "/v1/leave/999999999/attachment", ALL),
+    ("POST", "/v1/leave/999999999/decision", {SUPERVISOR}),
+    ("GET", "/v1/me", {EMPLOYEE}),
+    ("GET", "/v1/me/checkins", {EMPLOYEE}),
+    ("GET", "/v1/me/violations", {EMPLOYEE}),
+    ("GET", "/v1/me/discipline", {EMPLOYEE}),
+    ("GET", "/v1/me/leave", {EMPLOYEE}),
 ]
 
 
