@@ -1,11 +1,15 @@
 """Leave, permission and official duty (CONTRACT.md, "Leave and permission"; issue 22): asking, the letter, the
 supervisor's decision, what approved leave excuses (before and after the closure), the employee's own view and
 explanation, and a supervisor's scope over the units under it."""
+import csv
 import datetime
+import io
+import os
 import secrets
+import tempfile
 
 from harness import ADMIN_PASSWORD, Agency, admin_env, base_env, check, eq, login, make_employee, make_staff, \
-    run_svc, test
+    run_svc, test, Phone, rfc3339
 
 SERIAL = secrets.randbelow(1000)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -125,6 +129,18 @@ def a_sick_leave_with_its_letter_excuses_absence_before_and_after_the_closure(en
     year = first.year
     r = env.svc.request("GET", f"/v1/me/discipline?year={year}", token=siti["token"])
     eq((r.status, r.json()["absent_days"]), (200, 0), "discipline counts none of it")
+    # The export agrees: the day of leave has its leave and no ABSENT.
+    with tempfile.TemporaryDirectory() as work:
+        key = os.path.join(work, "export.key")
+        code, lines = run_svc(["export-keygen", "--out", key], base_env(env.db.url))
+        eq(code, 0, f"export-keygen: {lines[-3:]}")
+        out = os.path.join(work, "out")
+        code, lines = run_svc(["nightly", "--date", str(second), "--out", out],
+                              base_env(env.db.url, ATTENDANCE_EXPORT_KEY_FILE=key))
+        eq(code, 0, f"nightly: {lines[-3:]}")
+        with open(os.path.join(out, f"attendance_{second}.csv"), newline="") as f:
+            rows = {row["nip"]: row for row in csv.DictReader(io.StringIO(f.read()))}
+    eq((rows[siti["nip"]]["leave"], rows[siti["nip"]]["violations"]), ("cuti_sakit", ""), "Siti's export row")
     actions = [a for a, in env.db.sql("SELECT action FROM audit_log WHERE entity = 'leave' AND entity_id = :'l'"
                                       " ORDER BY id", f"l={leave['id']}")]
     eq(actions, ["request", "attach", "decide"])
@@ -258,3 +274,31 @@ def the_employee_reads_its_own_records_and_explains_a_pending_violation(env):
     eq((r.status, r.json()["items"]), (200, []))
     r = env.svc.request("GET", "/v1/me/leave", token=siti["token"])
     eq((r.status, r.json()["items"]), (200, []))
+
+
+@test
+def a_check_in_on_a_day_of_approved_leave_is_judged_with_it(env):
+    """An izin for the morning: arriving at 09:40 is no LATE_ARRIVAL, where a colleague's is; the facts the
+    check-in cache held before the approval end with it."""
+    a = env.agency
+    unit = a.unit("%s-K" % a.prefix, "administrative", parent_id=a.unit_a["id"], sync_tolerance_s=315360000)
+    a.office(unit["id"])
+    phone, colleague = Phone(env.svc, env.db, unit["id"], nip=nip()), Phone(env.svc, env.db, unit["id"], nip=nip())
+    day = weekdays_back(4)  # a day no test here closes
+    offset = datetime.timezone(datetime.timedelta(hours=7))
+
+    def at(hh, mm):
+        return rfc3339(datetime.datetime.combine(day, datetime.time(hh, mm), offset).timestamp())
+
+    # A check-in first, so that the employee's facts for the day are cached before the approval.
+    r = phone.checkin(type="out", captured_at=at(7, 5))
+    check(r.status == 201, str(r))
+    who = {"id": str(phone.employee_id), "token": phone.token}
+    leave = ask(env, who, "izin", day, day, start="07:00", end="10:00").json()
+    eq(decide(env, env.sup_a, leave).status, 200)
+    r = phone.checkin(type="in", captured_at=at(9, 40))
+    check(r.status == 201, str(r))
+    codes = [v["code"] for v in r.json()["violations"]]
+    check("LATE_ARRIVAL" not in codes, f"the izin excuses the late arrival: {codes}")
+    r = colleague.checkin(type="in", captured_at=at(9, 40))
+    check("LATE_ARRIVAL" in [v["code"] for v in r.json()["violations"]], f"the colleague is late: {r}")
