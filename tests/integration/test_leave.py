@@ -129,6 +129,9 @@ def a_sick_leave_with_its_letter_excuses_absence_before_and_after_the_closure(en
     year = first.year
     r = env.svc.request("GET", f"/v1/me/discipline?year={year}", token=siti["token"])
     eq((r.status, r.json()["absent_days"]), (200, 0), "discipline counts none of it")
+    r = env.svc.request("GET", f"/v1/units/{env.agency.unit_a['id']}/days/{second}", token=env.sup_a)
+    row, = [e for e in r.json()["employees"] if e["employee_id"] == siti["id"]]
+    eq((row["state"], row["leave"]["kind"]), ("on_leave", "cuti_sakit"), "the unit's day shows who is on leave")
     # The export agrees: the day of leave has its leave and no ABSENT.
     with tempfile.TemporaryDirectory() as work:
         key = os.path.join(work, "export.key")
