@@ -45,10 +45,21 @@ function historySection(v, tz) {
     t('detail.history.item', {
       version: d.version,
       decision: d.decision === 'confirmed' ? `${t('status.confirmed')} (${t(`sanction.${d.sanction}`)})` : t('status.dismissed'),
-      by: d.decided_by_username || d.decided_by, at: dateTime(d.decided_at, tz),
+      by: d.leave_id ? t('detail.history.by_leave', { id: d.leave_id }) : d.decided_by_username || d.decided_by,
+      at: dateTime(d.decided_at, tz),
     }), d.note ? h('q', {}, d.note) : null));
   return h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t('detail.history')),
     items.length ? h('ol', { class: 'history' }, items) : h('p', {}, t('detail.history.none')));
+}
+
+/* What the employee said (PP 94/2021: heard before a sanction), and the day's approved leave. */
+function explanationSection(v, tz) {
+  const x = v.explanation;
+  const leave = v.leave;
+  return h('section', { class: 'card', 'aria-labelledby': 'expl-h' }, h('h2', { id: 'expl-h' }, t('detail.explanation')),
+    x ? h('blockquote', { class: 'explanation' }, h('p', {}, x.text), h('footer', {}, dateTime(x.explained_at, tz)))
+      : h('p', {}, t('detail.explanation.none')),
+    leave ? h('p', { class: 'leave' }, t('detail.leave', { kind: t(`leave.kind.${leave.kind}`), status: t(`leave.status.${leave.status}`) })) : null);
 }
 
 /* The phone's time, the service's and the judged one side by side, and why the judged one is what it is. */
@@ -154,6 +165,7 @@ export async function detailView(ctx) {
       c ? timesSection(c, v.unit, tz) : null,
       c ? mapSection(v, office) : null,
       c ? selfieSection(v, ctx.session.who.role) : null,
+      explanationSection(v, tz),
       historySection(v, tz),
       decisionForm(ctx, v)));
 }
