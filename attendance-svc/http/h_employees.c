@@ -211,17 +211,21 @@ static bool decode_change(struct request *req, json_t *body, struct employee_cha
     char err[256];
     json_t *unit = NULL, *birth = NULL;
     /* Strict ("!"): a field that cannot be changed (nip) or is misspelt must not be ignored silently. */
-    if (json_unpack_fields(body, err, sizeof err, &field, "{s?s, s?o, s?o, s?b, s?b, s?s !}", "name", &c->name, "unit_id",
-                           &unit, "birth_date", &birth, "vulnerable", &c->vulnerable, "active", &c->active,
-                           "password", password) != 0) {
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s?s, s?o, s?o, s?b, s?b, s?s, s?s !}", "name", &c->name,
+                           "unit_id", &unit, "birth_date", &birth, "vulnerable", &c->vulnerable, "active", &c->active,
+                           "password", password, "status", &c->status) != 0) {
         reply_field_error(req, ERR_INVALID_FIELD, field,
-                          "%s (the fields that may change: name, unit_id, birth_date, vulnerable, active, password)",
+                          "%s (the fields that may change: name, unit_id, birth_date, vulnerable, active, status, "
+                          "password)",
                           err);
         return false;
     }
     if (json_object_size(body) == 0)
         reply_error(req, ERR_INVALID_FIELD, "name at least one of name, unit_id, birth_date, vulnerable, active, "
-                    "password");
+                    "status, password");
+    else if (c->status && strcmp(c->status, "pns") != 0 && strcmp(c->status, "cpns") != 0 &&
+             strcmp(c->status, "pppk") != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "status", "status must be pns, cpns or pppk");
     else if (c->name && !json_text_ok(c->name, 1, NAME_MAX_BYTES))
         reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to %d bytes of text", NAME_MAX_BYTES);
     else if (unit && !(c->unit_id = unit_id_value(req, unit)))

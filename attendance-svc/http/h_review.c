@@ -3,7 +3,7 @@
  *
  *   GET  /v1/violations                     the console's list, newest first (staff, in scope)
  *   GET  /v1/violations/{violation_id}      a violation with its evidence (staff, in scope)
- *   POST /v1/violations/{violation_id}/decision   dismissed or confirmed with a sanction (reviewer)
+ *   POST /v1/violations/{violation_id}/decision   dismissed or confirmed, no sanction (reviewer)
  *   GET  /v1/checkins/{checkin_id}/selfie   the dress-code photo (reviewer, the unit's supervisor)
  *
  * A violation is in the scope of its unit: a reviewer sees its agency's, a
@@ -233,7 +233,8 @@ static bool decode_decision(struct request *req, json_t *body, struct decision_f
         return false;
     const char *problem = review_decision_problem(d->decision, d->sanction, &field);
     if (problem)
-        reply_field_error(req, ERR_INVALID_VALUE, field, "%s", problem);
+        reply_field_error(req, strcmp(field, "sanction") == 0 ? ERR_SANCTION_NEEDS_CASE : ERR_INVALID_VALUE, field,
+                          "%s", problem);
     else if (d->note && !review_note_ok(d->note))
         reply_field_error(req, ERR_INVALID_VALUE, "note", "note must be at most %d bytes of text",
                           REVIEW_NOTE_MAX_BYTES);

@@ -198,8 +198,8 @@ def every_violation_of_the_day_is_listed_with_its_status(env):
                                        newline=""))
         return [r[6:] for r in again if r[0] == eko_outside][0]
 
-    row = decide(1, "confirmed", "teguran_lisan", 'di luar rumah, "2 km"\nlihat foto')
-    eq(row[:4], ["confirmed", "teguran_lisan", 'di luar rumah, "2 km"\nlihat foto', "exp-reviewer"], "confirmed")
+    row = decide(1, "confirmed", None, 'di luar rumah, "2 km"\nlihat foto')
+    eq(row[:4], ["confirmed", "", 'di luar rumah, "2 km"\nlihat foto', "exp-reviewer"], "confirmed")
     check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", row[4]), f"decided_at, WIB: {row[4]!r}")
     eq(decide(2, "dismissed", None, "")[:4], ["dismissed", "", "", "exp-reviewer"], "the revision in force")
 
