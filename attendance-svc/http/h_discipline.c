@@ -64,12 +64,9 @@ static json_t *summary_json(long long employee_id, int year, const json_t *facts
     return doc;
 }
 
-static void discipline_answer(struct request *req, long long id)
+json_t *discipline_summary_doc(struct request *req, long long id, int year)
 {
-    int year;
-    json_t *facts = NULL, *employee;
-    if (!query_year(req, &year) || !(employee = employee_if_visible(req, id)))
-        return;
+    json_t *facts = NULL, *answer = NULL;
     enum db_status st;
     facts = store_discipline_year(req->db, id, year, &st);
     if (st != DB_OK || !facts) {
@@ -124,14 +121,23 @@ static void discipline_answer(struct request *req, long long id)
     }
     struct discipline_summary summary = discipline_assess(&totals, thresholds, count);
     struct discipline_summary pending = discipline_assess(&pending_totals, thresholds, 0);
-    json_t *answer = summary_json(id, year, facts, &totals, &summary, &pending);
-    if (answer)
-        reply_json(req, 200, answer);
-    else
+    answer = summary_json(id, year, facts, &totals, &summary, &pending);
+    if (!answer)
         reply_error(req, ERR_INTERNAL, "out of memory");
 done:
-    json_decref(employee);
     json_decref(facts);
+    return answer;
+}
+
+static void discipline_answer(struct request *req, long long id)
+{
+    int year;
+    json_t *employee, *answer;
+    if (!query_year(req, &year) || !(employee = employee_if_visible(req, id)))
+        return;
+    if ((answer = discipline_summary_doc(req, id, year)))
+        reply_json(req, 200, answer);
+    json_decref(employee);
 }
 
 void h_discipline_get(struct request *req) { discipline_answer(req, id_parse(req->params[0])); }

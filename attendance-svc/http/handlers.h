@@ -34,7 +34,17 @@ json_t *employee_if_visible(struct request *req, long long employee_id);
 
 /* h_discipline.c */
 void h_discipline_get(struct request *req);
+/* The employee's summary of the year (as GET .../discipline answers it); NULL after answering. */
+json_t *discipline_summary_doc(struct request *req, long long employee_id, int year);
 void h_me_discipline(struct request *req);
+
+/* h_cases.c */
+void h_case_open(struct request *req);
+void h_case_examine(struct request *req);
+void h_case_statement(struct request *req);
+void h_case_decide(struct request *req);
+void h_case_list(struct request *req);
+void h_case_get(struct request *req);
 
 /* h_leave.c */
 void h_leave_create(struct request *req);

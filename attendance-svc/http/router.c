@@ -80,6 +80,13 @@ static const struct route routes[] = {
 
     {"POST", "/v1/violations/{violation_id}/explanation", h_violation_explain, ROLE_EMPLOYEE, 0, 0},
 
+    {"POST", "/v1/discipline/cases", h_case_open, ROLE_SUPERVISOR, 0, 0},
+    {"GET", "/v1/discipline/cases", h_case_list, ROLES_ALL, 0, 0},
+    {"GET", "/v1/discipline/cases/{case_id}", h_case_get, ROLES_ALL, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/examination", h_case_examine, ROLE_SUPERVISOR, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/statement", h_case_statement, ROLE_EMPLOYEE, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/decision", h_case_decide, ROLE_REVIEWER, 0, 0},
+
     {"POST", "/v1/leave", h_leave_create, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/leave", h_leave_list, ROLES_ALL, 0, 0},
     {"GET", "/v1/leave/{leave_id}", h_leave_get, ROLES_ALL, 0, 0},

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 extern const struct db_statement store_accounts_statements[];
+extern const struct db_statement store_cases_statements[];
 extern const struct db_statement store_checkins_statements[];
 extern const struct db_statement store_closure_statements[];
 extern const struct db_statement store_devices_statements[];
@@ -29,6 +30,7 @@ extern const struct db_statement store_units_statements[];
 
 const struct db_statement *const store_statement_sets[] = {
     store_accounts_statements,
+    store_cases_statements,
     store_checkins_statements,
     store_closure_statements,
     store_devices_statements,

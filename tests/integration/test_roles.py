@@ -63,6 +63,12 @@ ROUTES = [
     ("GET", "/v1/me/violations", {EMPLOYEE}),
     ("GET", "/v1/me/discipline", {EMPLOYEE}),
     ("GET", "/v1/me/leave", {EMPLOYEE}),
+    ("POST", "/v1/discipline/cases", {SUPERVISOR}),
+    ("GET", "/v1/discipline/cases", ALL),
+    ("GET", "/v1/discipline/cases/999999999", ALL),
+    ("POST", "/v1/discipline/cases/999999999/examination", {SUPERVISOR}),
+    ("POST", "/v1/discipline/cases/999999999/statement", {EMPLOYEE}),
+    ("POST", "/v1/discipline/cases/999999999/decision", {REVIEWER}),
 ]
 
 
