@@ -28,6 +28,7 @@
     X(ERR_NONCE_REUSED, 409, "nonce_reused")                                             \
     X(ERR_VERSION_CONFLICT, 409, "version_conflict")                                     \
     X(ERR_LEAVE_OVERLAP, 409, "leave_overlap")                                           \
+    X(ERR_NOT_EXAMINED, 409, "not_examined")                                             \
     X(ERR_SELFIE_PURGED, 410, "selfie_purged")                                           \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
@@ -46,6 +47,8 @@
     X(ERR_LEAVE_LIMIT_REACHED, 422, "leave_limit_reached")                               \
     X(ERR_NO_WORKING_DAY, 422, "no_working_day")                                         \
     X(ERR_ATTACHMENT_REQUIRED, 422, "attachment_required")                               \
+    X(ERR_SANCTION_NEEDS_CASE, 422, "sanction_needs_case")                               \
+    X(ERR_REASON_REQUIRED, 422, "reason_required")                                       \
     X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
     X(ERR_INTERNAL, 500, "internal_error")                                               \
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \
