@@ -27,6 +27,24 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+void date_civil(int64_t days, int *year, int *month, int *day)
+{
+    /* Howard Hinnant's civil_from_days, the inverse of days_from_civil. */
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (*month <= 2));
+}
+
+int64_t date_days(int year, int month, int day) { return days_from_civil(year, month, day); }
+
+int date_weekday(int64_t days) { return (int)(((days % 7) + 7 + 3) % 7); }
+
 /* Parses the leading "YYYY-MM-DD" of text (which may go on). */
 static int date_prefix(const char *s, int64_t *days)
 {

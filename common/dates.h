@@ -21,6 +21,13 @@ int date_parse(const char *text, int64_t *days);
  */
 int rfc3339_parse_us(const char *text, int64_t *us);
 
+/* The year, month (1-12) and day of days since 1970-01-01. */
+void date_civil(int64_t days, int *year, int *month, int *day);
+/* Days since 1970-01-01 of a date (not checked: 2023-02-31 is 2023-03-03). */
+int64_t date_days(int year, int month, int day);
+/* The ISO weekday less one (0 Monday ... 6 Sunday: rules/work_hours.h's enum weekday) of days since 1970-01-01. */
+int date_weekday(int64_t days);
+
 /* Today's date in UTC as days since 1970-01-01, shifted by offset_s. */
 int64_t date_today(long offset_s);
 

@@ -28,6 +28,8 @@
     X(ERR_DEVICE_ALREADY_BOUND, 409, "device_already_bound")                             \
     X(ERR_NONCE_REUSED, 409, "nonce_reused")                                             \
     X(ERR_VERSION_CONFLICT, 409, "version_conflict")                                     \
+    X(ERR_LEAVE_OVERLAP, 409, "leave_overlap")                                           \
+    X(ERR_NOT_EXAMINED, 409, "not_examined")                                             \
     X(ERR_SELFIE_PURGED, 410, "selfie_purged")                                           \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                   \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                         \
@@ -39,6 +41,15 @@
     X(ERR_WFH_QUOTA_EXCEEDED, 422, "wfh_quota_exceeded")                                 \
     X(ERR_WFO_QUOTA_EXCEEDED, 422, "wfo_quota_exceeded")                                 \
     X(ERR_WFO_ONLY_UNIT, 422, "wfo_only_unit")                                           \
+    X(ERR_LEAVE_BALANCE_EXCEEDED, 422, "leave_balance_exceeded")                         \
+    X(ERR_LEAVE_TOO_LONG, 422, "leave_too_long")                                         \
+    X(ERR_LEAVE_SERVICE_TOO_SHORT, 422, "leave_service_too_short")                       \
+    X(ERR_LEAVE_NOT_ELIGIBLE, 422, "leave_not_eligible")                                 \
+    X(ERR_LEAVE_LIMIT_REACHED, 422, "leave_limit_reached")                               \
+    X(ERR_NO_WORKING_DAY, 422, "no_working_day")                                         \
+    X(ERR_ATTACHMENT_REQUIRED, 422, "attachment_required")                               \
+    X(ERR_SANCTION_NEEDS_CASE, 422, "sanction_needs_case")                               \
+    X(ERR_REASON_REQUIRED, 422, "reason_required")                                       \
     X(ERR_RATE_LIMITED, 429, "rate_limited")                                             \
     X(ERR_INTERNAL, 500, "internal_error")                                               \
     X(ERR_DATABASE_UNAVAILABLE, 503, "database_unavailable")                             \

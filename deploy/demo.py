@@ -328,13 +328,98 @@ def play_morning():
     open(marker, "w").close()
 
 
+def working_day(start, step):
+    """The first Monday-to-Friday day from start (included) going by step days."""
+    while start.weekday() >= 5:
+        start += datetime.timedelta(days=step)
+    return start
+
+
+def ask_leave(nip, kind, first, last, reason, **extra):
+    token = login(nip, PASSWORD)
+    body = {"kind": kind, "from": str(first), "to": str(last), "reason": reason}
+    body.update(extra)
+    return token, must((201,), call("POST", "/v1/leave", body, token), f"leave {kind} of {nip}")
+
+
+def decide_leave(supervisor, leave, decision):
+    token = login(supervisor, PASSWORD)
+    return must((200,), call("POST", f"/v1/leave/{leave['id']}/decision",
+                             {"decision": decision, "note": None, "version": leave["version"]}, token),
+                f"{decision} leave {leave['id']}")
+
+
+def seed_leave():
+    """Leave of each kind (CONTRACT.md, "Leave and permission"), some decided; the sick leave of the last
+    working day and an izin for this morning wait for the supervisor until after the nightly has closed that day
+    (seed_leave_after_closure)."""
+    marker = os.path.join(STATE, "leave-seeded")
+    if os.path.exists(marker):
+        return
+    today = datetime.date.today()
+    next_monday = today + datetime.timedelta(days=7 - today.weekday())
+    absent_day = last_working_week(datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date())[2]
+    token, sick = ask_leave(EMPLOYEES[2][0], "cuti_sakit", absent_day, absent_day, "Demam tinggi")  # Dewi's absence
+    must((200,), call("PUT", f"/v1/leave/{sick['id']}/attachment", b"%PDF-1.4\n% surat keterangan dokter\n%%EOF\n",
+                      token, "application/pdf"), "the doctor's letter")
+    # This morning Rina came late: an izin for the morning, asked afterwards, excuses that LATE_ARRIVAL.
+    now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta"))
+    until = "24:00" if now.hour >= 23 else f"{now.hour + 1:02d}:{now.minute:02d}"
+    _, permission = ask_leave(EMPLOYEES[4][0], "izin", now.date(), now.date(), "Kontrol ke dokter pagi ini",
+                              start="07:00" if now.hour >= 7 else "00:00", end=until)
+    with open(os.path.join(STATE, "leave-after-closure"), "w") as f:
+        f.write(f"{sick['id']}\n{permission['id']}\n")
+    _, annual = ask_leave(EMPLOYEES[1][0], "cuti_tahunan", next_monday, next_monday + datetime.timedelta(days=2),
+                          "Pulang kampung")
+    decide_leave("supervisor.bkd", annual, "approved")
+    ask_leave(EMPLOYEES[4][0], "cuti_melahirkan", next_monday + datetime.timedelta(days=28),
+              next_monday + datetime.timedelta(days=28 + 89), "Persalinan anak kedua")
+    ask_leave(EMPLOYEES[3][0], "cuti_besar", next_monday + datetime.timedelta(days=14),
+              next_monday + datetime.timedelta(days=14 + 30), "Ibadah haji")
+    _, important = ask_leave(EMPLOYEES[2][0], "cuti_alasan_penting", next_monday, next_monday + datetime.timedelta(days=1),
+                             "Orang tua sakit keras")
+    decide_leave("supervisor.bkd", important, "rejected")
+    duty_day = working_day(today, 1)
+    _, duty = ask_leave(EMPLOYEES[5][0], "dinas_luar", duty_day, duty_day, "Rapat koordinasi di Kemendagri")
+    decide_leave("supervisor.dukcapil", duty, "approved")
+    _, permission = ask_leave(EMPLOYEES[6][0], "izin", duty_day, duty_day, "Mengantar anak ke dokter",
+                              start="07:30", end="10:00")
+    decide_leave("supervisor.dukcapil", permission, "approved")
+    ask_leave(EMPLOYEES[9][0], "cuti_luar_tanggungan", next_monday + datetime.timedelta(days=60),
+              next_monday + datetime.timedelta(days=60 + 364), "Mendampingi suami tugas belajar")
+    print("demo: leave of each kind asked (Dewi's cuti_sakit and Rina's izin wait for the supervisor until after the "
+          "nightly)")
+    open(marker, "w").close()
+
+
+def seed_leave_after_closure():
+    """After the nightly closed the day: the sick leave and this morning's izin approved, and the flags they
+    excuse (the closed day's ABSENT, the morning's LATE_ARRIVAL) dismissed by the service."""
+    path = os.path.join(STATE, "leave-after-closure")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        leave_ids = f.read().split()
+    token = login("supervisor.bkd", PASSWORD)
+    for leave_id in leave_ids:
+        leave = must((200,), call("GET", f"/v1/leave/{leave_id}", token=token), f"leave {leave_id}")
+        if leave["status"] == "pending":
+            decided = decide_leave("supervisor.bkd", leave, "approved")
+            print(f"demo: {leave['kind']} {leave_id} approved after the flags: {decided['flags_dismissed']} flag(s) "
+                  f"dismissed by the service")
+
+
 def main():
     os.makedirs(STATE, mode=0o700, exist_ok=True)
+    if sys.argv[6:] == ["--after-closure"]:
+        seed_leave_after_closure()
+        return
     admin, units = make_agency()
     make_calendar_and_rosters(admin, units)
     import_week(admin)
     approve_dewis_home()
     play_morning()
+    seed_leave()
     print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, reviewer.dki, "
           f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
 

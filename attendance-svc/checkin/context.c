@@ -334,6 +334,12 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->roster_start_min = json_int_or(json_object_get(roster, "start_min"), -1);
     f->roster_end_min = json_int_or(json_object_get(roster, "end_min"), -1);
 
+    const json_t *leave = json_object_get(doc, "leave");
+    f->leave = (struct leave_cover){.on_leave = json_is_object(leave),
+                                    .start_min = json_int_or(json_object_get(leave, "start_min"), -1),
+                                    .end_min = json_int_or(json_object_get(leave, "end_min"), -1),
+                                    .excuses_place = json_is_true(json_object_get(leave, "excuses_place"))};
+
     f->had_arrival = json_is_true(json_object_get(doc, "had_arrival"));
     const json_t *previous = json_object_get(doc, "previous");
     f->previous_id = id_parse(json_string_value(json_object_get(previous, "id")));

@@ -55,6 +55,7 @@ struct employee_facts {
     bool rostered;
     enum work_mode roster_mode;
     int roster_start_min, roster_end_min; /* -1: the unit's hours */
+    struct leave_cover leave; /* local_day's approved leave (a change of it bumps setup_generation) */
     bool had_arrival;         /* local_day has its arrival already (an "in" that counts for the day) */
     long long previous_id;    /* the latest check-in by captured_at; 0: none */
     int64_t previous_captured_at_ms;

@@ -56,6 +56,9 @@ static const char usage_text[] =
     "  checkin --type in|out --mode WFO|WFH --lat LAT --lon LON --accuracy M\n"
     "          [--selfie FILE] [--mock] [--captured-at RFC3339]\n"
     "                                 sign and send a check-in (retried safely on network errors and 5xx)\n"
+    "  leave --kind KIND --from DATE --to DATE --reason TEXT [--start HH:MM --end HH:MM] [--attach FILE]\n"
+    "                                 ask for leave (cuti_*, izin, dinas_luar), with its letter (PDF, JPEG, PNG)\n"
+    "  explain VIOLATION_ID TEXT      explain one of your pending violations to the reviewers\n"
     "--url      the service (default $ATTENDANCE_CLIENT_URL, else " DEFAULT_URL ")\n"
     "--state    where the token and the device key live (default $ATTENDANCE_CLIENT_STATE,\n"
     "           else ~/.attendance-client)\n"
@@ -77,6 +80,14 @@ enum option_id {
     OPT_SELFIE,
     OPT_MOCK,
     OPT_CAPTURED_AT,
+    OPT_KIND,
+    OPT_FROM,
+    OPT_TO,
+    OPT_START,
+    OPT_END,
+    OPT_REASON,
+    OPT_ATTACH,
+    OPT_COUNT
 };
 #define BIT(o) (1u << (o))
 #define GLOBAL_OPTIONS (BIT(OPT_URL) | BIT(OPT_STATE) | BIT(OPT_JSON) | BIT(OPT_HELP))
@@ -96,6 +107,13 @@ static const struct option long_options[] = {
     {"selfie", required_argument, NULL, OPT_SELFIE},
     {"mock", no_argument, NULL, OPT_MOCK},
     {"captured-at", required_argument, NULL, OPT_CAPTURED_AT},
+    {"kind", required_argument, NULL, OPT_KIND},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"start", required_argument, NULL, OPT_START},
+    {"end", required_argument, NULL, OPT_END},
+    {"reason", required_argument, NULL, OPT_REASON},
+    {"attach", required_argument, NULL, OPT_ATTACH},
     {NULL, 0, NULL, 0},
 };
 
@@ -103,7 +121,7 @@ struct client {
     const char *url;
     char state_dir[PATH_MAX];
     bool json;
-    const char *text[OPT_CAPTURED_AT + 1]; /* each option's argument as given */
+    const char *text[OPT_COUNT]; /* each option's argument as given */
     double lat, lon, accuracy;
     CURL *curl;
 };
@@ -492,12 +510,12 @@ static int cmd_home(struct client *c, char **args)
 
 /* ---- checkin ---- */
 
-/* Reads the selfie file into *data; false after saying why not. */
-static bool read_selfie(const char *path, unsigned char **data, size_t *len)
+/* Reads the file to send (what: "selfie", "attachment") into *data; false after saying why not. */
+static bool read_upload(const char *path, const char *what, unsigned char **data, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "attendance-client: cannot open the selfie %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "attendance-client: cannot open the %s %s: %s\n", what, path, strerror(errno));
         return false;
     }
     struct buffer b = {0};
@@ -516,7 +534,7 @@ static bool read_selfie(const char *path, unsigned char **data, size_t *len)
         problem = "it is empty";
     fclose(f);
     if (problem) {
-        fprintf(stderr, "attendance-client: cannot use the selfie %s: %s\n", path, problem);
+        fprintf(stderr, "attendance-client: cannot use the %s %s: %s\n", what, path, problem);
         buffer_free(&b);
         return false;
     }
@@ -582,7 +600,7 @@ static int cmd_checkin(struct client *c, char **args)
     size_t selfie_len = 0;
     char selfie_hex[crypto_hash_sha256_BYTES * 2 + 1];
     if (c->text[OPT_SELFIE]) {
-        if (!read_selfie(c->text[OPT_SELFIE], &selfie, &selfie_len))
+        if (!read_upload(c->text[OPT_SELFIE], "selfie", &selfie, &selfie_len))
             return EXIT_USAGE;
         sha256_hex(selfie, selfie_len, selfie_hex);
     }
@@ -621,32 +639,129 @@ static int cmd_checkin(struct client *c, char **args)
     return rc;
 }
 
+/* ---- leave and explain ---- */
+
+/* The attachment's type by its magic bytes, as the service judges it; NULL for another kind of file. */
+static const char *attachment_type(const unsigned char *data, size_t len)
+{
+    if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+        return "application/pdf";
+    if (len >= 3 && memcmp(data, "\xff\xd8\xff", 3) == 0)
+        return "image/jpeg";
+    if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    return NULL;
+}
+
+/* PUTs the file as the leave's attachment; EXIT_DONE, EXIT_REFUSED or EXIT_USAGE. */
+static int attach_letter(struct client *c, const char *token, const char *leave_id, const char *path)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (!read_upload(path, "attachment", &data, &len))
+        return EXIT_USAGE;
+    const char *type = attachment_type(data, len);
+    if (!type) {
+        fprintf(stderr, "attendance-client: the attachment %s is not a PDF, JPEG or PNG\n", path);
+        free(data);
+        return EXIT_USAGE;
+    }
+    struct api_call *call = api_call_json("PUT", token, NULL, "/v1/leave/%s/attachment", leave_id);
+    if (!call) {
+        free(data);
+        return out_of_memory();
+    }
+    call->body = (char *)data; /* the call owns it now */
+    call->body_len = len;
+    call->content_type = type;
+    int rc = api_call_perform(c->curl, c->url, call) == 0 ? report(c, call, "attachment") : out_of_memory();
+    if (rc == EXIT_DONE && !c->json)
+        printf("attached %s (%s)\n", path, type);
+    api_call_free(call);
+    return rc;
+}
+
+static int cmd_leave(struct client *c, char **args)
+{
+    (void)args;
+    char token[STATE_TEXT_MAX];
+    if (!read_token(c, token, sizeof token))
+        return EXIT_REFUSED;
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "kind", c->text[OPT_KIND], "from", c->text[OPT_FROM], "to",
+                             c->text[OPT_TO], "reason", c->text[OPT_REASON]);
+    if (body && c->text[OPT_START])
+        json_object_set_new(body, "start", json_string(c->text[OPT_START]));
+    if (body && c->text[OPT_END])
+        json_object_set_new(body, "end", json_string(c->text[OPT_END]));
+    struct api_call *call = body ? api_call_json("POST", token, body, "/v1/leave") : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    int rc = report(c, call, "leave");
+    const char *id = api_answer_string(call, "leave_id");
+    if (rc == EXIT_DONE && !c->json)
+        printf("leave %s asked (%s): it counts once your supervisor approves it\n", id ? id : "?",
+               api_answer_string(call, "status") ?: "?");
+    if (rc == EXIT_DONE && id && c->text[OPT_ATTACH])
+        rc = attach_letter(c, token, id, c->text[OPT_ATTACH]);
+    api_call_free(call);
+    return rc;
+}
+
+static int cmd_explain(struct client *c, char **args)
+{
+    char token[STATE_TEXT_MAX];
+    if (strspn(args[0], "0123456789") != strlen(args[0]) || !*args[0])
+        return usage_error("the violation id must be a number, not %s", args[0]);
+    if (!read_token(c, token, sizeof token))
+        return EXIT_REFUSED;
+    json_t *body = json_pack("{s:s}", "text", args[1]);
+    struct api_call *call = body ? api_call_json("POST", token, body, "/v1/violations/%s/explanation", args[0]) : NULL;
+    json_decref(body);
+    if (!call || api_call_perform(c->curl, c->url, call) != 0) {
+        api_call_free(call);
+        return out_of_memory();
+    }
+    int rc = report(c, call, "explanation");
+    if (rc == EXIT_DONE && !c->json)
+        printf("violation %s explained: the reviewers read it with the evidence\n", args[0]);
+    api_call_free(call);
+    return rc;
+}
+
 /* ---- main ---- */
 
 struct command {
     const char *name;
     int positional;
+    const char *arguments; /* what the positional arguments are, for the usage error */
     unsigned options;  /* the command's own options */
     unsigned required; /* those it cannot do without */
     int (*run)(struct client *c, char **args);
 };
 
 static const struct command commands[] = {
-    {"login", 2, 0, 0, cmd_login},
-    {"password", 3, 0, 0, cmd_password},
-    {"enrol", 0, BIT(OPT_LABEL), 0, cmd_enrol},
-    {"home", 0, BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS), BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS),
+    {"login", 2, "NIP PASSWORD", 0, 0, cmd_login},
+    {"password", 3, "NIP CURRENT NEW", 0, 0, cmd_password},
+    {"enrol", 0, NULL, BIT(OPT_LABEL), 0, cmd_enrol},
+    {"home", 0, NULL, BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS), BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ADDRESS),
      cmd_home},
-    {"checkin", 0,
+    {"checkin", 0, NULL,
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY) | BIT(OPT_SELFIE) |
          BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT),
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY), cmd_checkin},
+    {"leave", 0, NULL,
+     BIT(OPT_KIND) | BIT(OPT_FROM) | BIT(OPT_TO) | BIT(OPT_REASON) | BIT(OPT_START) | BIT(OPT_END) | BIT(OPT_ATTACH),
+     BIT(OPT_KIND) | BIT(OPT_FROM) | BIT(OPT_TO) | BIT(OPT_REASON), cmd_leave},
+    {"explain", 2, "VIOLATION_ID TEXT", 0, 0, cmd_explain},
 };
 
 /* Checks the command's options and reads its numbers; EXIT_DONE, or EXIT_USAGE after saying why. */
 static int check_options(struct client *c, const struct command *cmd, unsigned given)
 {
-    for (int o = 0; o <= OPT_CAPTURED_AT; o++) {
+    for (int o = 0; o < OPT_COUNT; o++) {
         if ((given & BIT(o)) && !((GLOBAL_OPTIONS | cmd->options) & BIT(o)))
             return usage_error("--%s does not go with this command", long_options[o].name);
         if ((cmd->required & BIT(o)) && !(given & BIT(o)))
@@ -713,7 +828,8 @@ int main(int argc, char **argv)
     if (!cmd)
         return usage_error("unknown command %s", argv[optind]);
     if (argc - optind - 1 != cmd->positional)
-        return usage_error(cmd->positional ? "%s takes NIP PASSWORD" : "%s takes no arguments", cmd->name);
+        return cmd->positional ? usage_error("this command takes %s", cmd->arguments)
+                               : usage_error("%s takes no arguments", cmd->name);
     int rc = check_options(&c, cmd, given);
     if (rc == EXIT_DONE)
         rc = choose_state_dir(&c);

@@ -9,6 +9,7 @@ import { detailView } from './views/detail.js';
 import { disciplineView } from './views/discipline.js';
 import { unitDayView } from './views/unitday.js';
 import { exportsView } from './views/exports.js';
+import { leaveView } from './views/leave.js';
 
 const main = document.getElementById('main');
 const session = { who: null, message: null }; // message: {text, kind}, shown after the next page is drawn
@@ -20,6 +21,7 @@ const routes = [
   [/^\/employees\/(\d+)\/discipline$/, () => disciplineView],
   [/^\/units\/day$/, () => unitDayView],
   [/^\/exports$/, () => exportsView],
+  [/^\/leave$/, () => leaveView],
 ];
 
 function parseHash() {
@@ -52,7 +54,7 @@ function drawShell() {
   const nav = clear(document.getElementById('nav'));
   if (!session.who) return;
   const here = parseHash().path;
-  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday']];
+  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/leave', 'nav.leave']];
   if (session.who.role !== 'supervisor') items.push(['/exports', 'nav.exports']); // reviewers and admins
   for (const [path, key] of items) {
     const current = here === path || (path === '/violations' && here.startsWith('/violations/'));

@@ -216,6 +216,7 @@ static enum record_outcome import_record(struct request *req, struct db_conn *db
         .roster_mode = ctx.emp.roster_mode,
         .roster_start_min = ctx.emp.roster_start_min,
         .roster_end_min = ctx.emp.roster_end_min,
+        .leave = ctx.emp.leave,
         .had_arrival = ctx.emp.had_arrival,
         .vouched_source = r->source,
         .vouched_by = req->auth.account_id,

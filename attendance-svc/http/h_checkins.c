@@ -294,6 +294,7 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
         .selfie_required = p->mode == MODE_WFH ? unit->selfie_wfh : unit->selfie_wfo,
+        .leave = emp->leave,
         .had_arrival = emp->had_arrival,
         .has_previous = emp->previous_id != 0,
         .previous_captured_at_ms = emp->previous_captured_at_ms,

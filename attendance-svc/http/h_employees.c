@@ -162,8 +162,10 @@ json_t *employee_if_visible(struct request *req, long long id)
     json_t *doc = store_employee_get(db, id, false, &unit, &agency, &st);
     if (st != DB_OK)
         reply_db_error(req, st);
-    else if (!doc || !(own || auth_sees_unit(&req->auth, unit, agency)))
-        reply_error(req, ERR_NOT_FOUND, "no such employee");
+    else if (!doc || !(own || request_sees_unit(req, unit, agency))) {
+        if (!req->response)
+            reply_error(req, ERR_NOT_FOUND, "no such employee");
+    }
     else
         return doc;
     json_decref(doc);
@@ -192,8 +194,9 @@ void h_employee_list(struct request *req)
     if (unit_id) {
         long long agency = 0;
         st = store_unit_agency(db, unit_id, &agency);
-        if (st == DB_OK && (!agency || !auth_sees_unit(&req->auth, unit_id, agency))) {
-            reply_error(req, ERR_NOT_FOUND, "no such unit");
+        if (st == DB_OK && (!agency || !request_sees_unit(req, unit_id, agency))) {
+            if (!req->response)
+                reply_error(req, ERR_NOT_FOUND, "no such unit");
             return;
         }
     }
@@ -208,17 +211,21 @@ static bool decode_change(struct request *req, json_t *body, struct employee_cha
     char err[256];
     json_t *unit = NULL, *birth = NULL;
     /* Strict ("!"): a field that cannot be changed (nip) or is misspelt must not be ignored silently. */
-    if (json_unpack_fields(body, err, sizeof err, &field, "{s?s, s?o, s?o, s?b, s?b, s?s !}", "name", &c->name, "unit_id",
-                           &unit, "birth_date", &birth, "vulnerable", &c->vulnerable, "active", &c->active,
-                           "password", password) != 0) {
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s?s, s?o, s?o, s?b, s?b, s?s, s?s !}", "name", &c->name,
+                           "unit_id", &unit, "birth_date", &birth, "vulnerable", &c->vulnerable, "active", &c->active,
+                           "password", password, "status", &c->status) != 0) {
         reply_field_error(req, ERR_INVALID_FIELD, field,
-                          "%s (the fields that may change: name, unit_id, birth_date, vulnerable, active, password)",
+                          "%s (the fields that may change: name, unit_id, birth_date, vulnerable, active, status, "
+                          "password)",
                           err);
         return false;
     }
     if (json_object_size(body) == 0)
         reply_error(req, ERR_INVALID_FIELD, "name at least one of name, unit_id, birth_date, vulnerable, active, "
-                    "password");
+                    "status, password");
+    else if (c->status && strcmp(c->status, "pns") != 0 && strcmp(c->status, "cpns") != 0 &&
+             strcmp(c->status, "pppk") != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "status", "status must be pns, cpns or pppk");
     else if (c->name && !json_text_ok(c->name, 1, NAME_MAX_BYTES))
         reply_field_error(req, ERR_INVALID_VALUE, "name", "name must be 1 to %d bytes of text", NAME_MAX_BYTES);
     else if (unit && !(c->unit_id = unit_id_value(req, unit)))

@@ -3,7 +3,7 @@
  *
  *   GET  /v1/violations                     the console's list, newest first (staff, in scope)
  *   GET  /v1/violations/{violation_id}      a violation with its evidence (staff, in scope)
- *   POST /v1/violations/{violation_id}/decision   dismissed or confirmed with a sanction (reviewer)
+ *   POST /v1/violations/{violation_id}/decision   dismissed or confirmed, no sanction (reviewer)
  *   GET  /v1/checkins/{checkin_id}/selfie   the dress-code photo (reviewer, the unit's supervisor)
  *
  * A violation is in the scope of its unit: a reviewer sees its agency's, a
@@ -80,8 +80,9 @@ void h_violation_list(struct request *req)
     if (filter.unit_id) {
         long long agency = 0;
         st = store_unit_agency(db, filter.unit_id, &agency);
-        if (st == DB_OK && (!agency || !auth_sees_unit(&req->auth, filter.unit_id, agency))) {
-            reply_error(req, ERR_NOT_FOUND, "no such unit");
+        if (st == DB_OK && (!agency || !request_sees_unit(req, filter.unit_id, agency))) {
+            if (!req->response)
+                reply_error(req, ERR_NOT_FOUND, "no such unit");
             return;
         }
     }
@@ -139,6 +140,8 @@ static json_t *evidence_answer(const struct auth *a, const json_t *evidence)
         copy_member(doc, evidence, parts[i]);
     json_object_set_new(doc, "policy", policy_terms_json(evidence));
     copy_member(doc, evidence, "decisions");
+    copy_member(doc, evidence, "explanation");
+    copy_member(doc, evidence, "leave");
     const json_t *checkin = json_object_get(evidence, "checkin");
     json_t *selfie_url = json_null();
     if ((a->role == ROLE_REVIEWER || a->role == ROLE_SUPERVISOR) &&
@@ -159,9 +162,10 @@ static json_t *visible_evidence(struct request *req, struct db_conn *db, long lo
     json_t *evidence = store_violation_evidence(db, id, &unit, &agency, &st);
     if (st != DB_OK)
         reply_db_error(req, st);
-    else if (!evidence || !auth_sees_unit(&req->auth, unit, agency))
-        reply_error(req, ERR_NOT_FOUND, "no such violation");
-    else
+    else if (!evidence || !request_sees_unit(req, unit, agency)) {
+        if (!req->response)
+            reply_error(req, ERR_NOT_FOUND, "no such violation");
+    } else
         return evidence;
     json_decref(evidence);
     return NULL;
@@ -229,7 +233,8 @@ static bool decode_decision(struct request *req, json_t *body, struct decision_f
         return false;
     const char *problem = review_decision_problem(d->decision, d->sanction, &field);
     if (problem)
-        reply_field_error(req, ERR_INVALID_VALUE, field, "%s", problem);
+        reply_field_error(req, strcmp(field, "sanction") == 0 ? ERR_SANCTION_NEEDS_CASE : ERR_INVALID_VALUE, field,
+                          "%s", problem);
     else if (d->note && !review_note_ok(d->note))
         reply_field_error(req, ERR_INVALID_VALUE, "note", "note must be at most %d bytes of text",
                           REVIEW_NOTE_MAX_BYTES);
@@ -305,6 +310,53 @@ done:
     json_decref(body);
 }
 
+/* ---- POST /v1/violations/{violation_id}/explanation ---- */
+
+/* The employee is heard before a sanction (PP 94/2021): its own violation, while pending. */
+void h_violation_explain(struct request *req)
+{
+    long long id = id_parse(req->params[0]);
+    json_t *body = request_json(req), *before = NULL, *after = NULL;
+    if (!body)
+        return;
+    const char *text = json_string_value(json_object_get(body, "text"));
+    if (!text)
+        reply_field_error(req, ERR_INVALID_FIELD, "text", "text is required: a string");
+    else if (!json_text_ok(text, 1, 4000))
+        reply_field_error(req, ERR_INVALID_VALUE, "text", "text must be 1 to 4000 bytes of text");
+    if (req->response || !request_db(req))
+        goto done;
+    long long unit, agency;
+    enum db_status st = db_begin(req->db);
+    if (st == DB_OK)
+        before = store_violation_evidence(req->db, id, &unit, &agency, &st);
+    const json_t *violation = json_object_get(before, "violation");
+    if (st == DB_OK && (!before || id_parse(json_string_value(json_object_get(violation, "employee_id"))) !=
+                                       req->auth.employee_id)) {
+        reply_error(req, ERR_NOT_FOUND, "no such violation");
+        goto done;
+    }
+    if (st == DB_OK)
+        after = store_violation_explain(req->db, id, req->auth.employee_id, text, &st);
+    if (st == DB_OK && !after) {
+        reply_error(req, ERR_CONFLICT, "only a pending violation can be explained; this one is %s",
+                    json_string_value(json_object_get(violation, "status")));
+        goto done;
+    }
+    if (st == DB_OK) {
+        json_object_set_new(after, "id", json_string(json_string_value(json_object_get(violation, "id"))));
+        st = request_commit_audited(req, "explain", "violation", json_object_get(before, "explanation"), after);
+    }
+    if (st != DB_OK)
+        reply_db_error(req, st);
+    else
+        reply_json(req, 200, json_incref(after));
+done:
+    json_decref(before);
+    json_decref(after);
+    json_decref(body);
+}
+
 /* ---- GET /v1/checkins/{checkin_id}/selfie ---- */
 
 void h_checkin_selfie(struct request *req)
@@ -324,8 +376,9 @@ void h_checkin_selfie(struct request *req)
         reply_db_error(req, st);
         return;
     }
-    if (!found || !selfie.sha256[0] || !auth_sees_unit(&req->auth, selfie.unit_id, selfie.agency_id)) {
-        reply_error(req, ERR_NOT_FOUND, "no such selfie");
+    if (!found || !selfie.sha256[0] || !request_sees_unit(req, selfie.unit_id, selfie.agency_id)) {
+        if (!req->response)
+            reply_error(req, ERR_NOT_FOUND, "no such selfie");
         return;
     }
     if (selfie.purged) {

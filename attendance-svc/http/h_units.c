@@ -145,8 +145,10 @@ void h_unit_get(struct request *req)
     enum db_status st = DB_OK;
     long long agency = 0;
     json_t *doc = id ? store_unit_get(db, id, &agency, &st) : NULL;
-    if (doc && !auth_sees_unit(&req->auth, id, agency)) {
+    if (doc && !request_sees_unit(req, id, agency)) {
         json_decref(doc);
+        if (req->response)
+            return;
         doc = NULL;
     }
     reply_found(req, st, doc, "no such unit");

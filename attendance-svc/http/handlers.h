@@ -35,6 +35,31 @@ json_t *employee_if_visible(struct request *req, long long employee_id);
 
 /* h_discipline.c */
 void h_discipline_get(struct request *req);
+/* The employee's summary of the year (as GET .../discipline answers it); NULL after answering. */
+json_t *discipline_summary_doc(struct request *req, long long employee_id, int year);
+void h_me_discipline(struct request *req);
+
+/* h_cases.c */
+void h_case_open(struct request *req);
+void h_case_examine(struct request *req);
+void h_case_statement(struct request *req);
+void h_case_decide(struct request *req);
+void h_case_list(struct request *req);
+void h_case_get(struct request *req);
+
+/* h_leave.c */
+void h_leave_create(struct request *req);
+void h_leave_list(struct request *req);
+void h_leave_get(struct request *req);
+void h_leave_withdraw(struct request *req);
+void h_leave_attach(struct request *req);
+void h_leave_attachment(struct request *req);
+void h_leave_decide(struct request *req);
+
+/* h_me.c: the employee's own records */
+void h_me(struct request *req);
+void h_me_checkins(struct request *req);
+void h_me_violations(struct request *req);
 
 /* h_holidays.c */
 void h_holiday_create(struct request *req);
@@ -84,6 +109,7 @@ void h_export_list(struct request *req);
 void h_violation_list(struct request *req);
 void h_violation_get(struct request *req);
 void h_violation_decide(struct request *req);
+void h_violation_explain(struct request *req);
 void h_checkin_selfie(struct request *req);
 
 /* h_checkins.c */

@@ -72,6 +72,13 @@ void request_resume(struct request *req);
 struct db_conn *request_db(struct request *req);
 /* Gives the connection back early (before slow work that needs no database), rolling back what was not committed. */
 void request_db_release(struct request *req);
+/*
+ * Whether the caller may see data of the unit (of that agency): auth_sees_unit,
+ * and for a supervisor also every unit under its own (asked of the database).
+ * False after answering when the database fails (req->response is then set):
+ * a caller answers 404 only when there is no answer yet.
+ */
+bool request_sees_unit(struct request *req, long long unit_id, long long agency_id);
 /* Answers for a failed database call: 503 when unavailable or a retryable conflict, 500 otherwise. */
 void reply_db_error(struct request *req, enum db_status status);
 /*

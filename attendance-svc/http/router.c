@@ -14,6 +14,9 @@
 /* 10,000 records of attendance (h_checkin_import.c) are under 1 MiB. */
 #define RECORDS_MAX_BODY (2u << 20)
 
+/* A leave's letter (h_leave.c). */
+#define ATTACHMENT_MAX_BODY (5u << 20)
+
 /* A 2 MiB selfie, the payload, the signature and the multipart framing. */
 #define CHECKIN_MAX_BODY ((2u << 20) + (64u << 10))
 
@@ -75,6 +78,29 @@ static const struct route routes[] = {
     {"GET", "/v1/violations", h_violation_list, ROLES_STAFF, 0, ROUTE_READS_REPLICA},
     {"GET", "/v1/violations/{violation_id}", h_violation_get, ROLES_STAFF, 0, ROUTE_READS_REPLICA},
     {"POST", "/v1/violations/{violation_id}/decision", h_violation_decide, ROLE_REVIEWER, 0, 0},
+
+    {"POST", "/v1/violations/{violation_id}/explanation", h_violation_explain, ROLE_EMPLOYEE, 0, 0},
+
+    {"POST", "/v1/discipline/cases", h_case_open, ROLE_SUPERVISOR, 0, 0},
+    {"GET", "/v1/discipline/cases", h_case_list, ROLES_ALL, 0, 0},
+    {"GET", "/v1/discipline/cases/{case_id}", h_case_get, ROLES_ALL, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/examination", h_case_examine, ROLE_SUPERVISOR, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/statement", h_case_statement, ROLE_EMPLOYEE, 0, 0},
+    {"POST", "/v1/discipline/cases/{case_id}/decision", h_case_decide, ROLE_REVIEWER, 0, 0},
+
+    {"POST", "/v1/leave", h_leave_create, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/leave", h_leave_list, ROLES_ALL, 0, 0},
+    {"GET", "/v1/leave/{leave_id}", h_leave_get, ROLES_ALL, 0, 0},
+    {"DELETE", "/v1/leave/{leave_id}", h_leave_withdraw, ROLE_EMPLOYEE, 0, 0},
+    {"PUT", "/v1/leave/{leave_id}/attachment", h_leave_attach, ROLE_EMPLOYEE, ATTACHMENT_MAX_BODY, 0},
+    {"GET", "/v1/leave/{leave_id}/attachment", h_leave_attachment, ROLES_ALL, 0, 0},
+    {"POST", "/v1/leave/{leave_id}/decision", h_leave_decide, ROLE_SUPERVISOR, 0, 0},
+
+    {"GET", "/v1/me", h_me, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/me/checkins", h_me_checkins, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/me/violations", h_me_violations, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/me/discipline", h_me_discipline, ROLE_EMPLOYEE, 0, ROUTE_READS_REPLICA},
+    {"GET", "/v1/me/leave", h_leave_list, ROLE_EMPLOYEE, 0, 0},
 
     {"POST", "/v1/homes", h_home_register, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/homes", h_home_list, ROLE_EMPLOYEE | ROLE_SUPERVISOR | ROLE_ADMIN, 0, 0},

@@ -23,6 +23,7 @@
 #include "request.h"
 #include "router.h"
 #include "store/store_audit.h"
+#include "store/store.h"
 #include "utf8.h"
 
 #include <arpa/inet.h>
@@ -222,6 +223,21 @@ void request_db_release(struct request *req)
         db_release(req->db_pool, req->db);
         req->db = NULL;
     }
+}
+
+bool request_sees_unit(struct request *req, long long unit_id, long long agency_id)
+{
+    const struct auth *a = &req->auth;
+    if (auth_sees_unit(a, unit_id, agency_id))
+        return true;
+    if (a->role != ROLE_SUPERVISOR || a->agency_id != agency_id || !unit_id)
+        return false;
+    struct db_conn *db = request_db(req);
+    bool within = false;
+    enum db_status st = db ? store_unit_within(db, unit_id, a->unit_id, &within) : DB_OK;
+    if (db && st != DB_OK)
+        reply_db_error(req, st);
+    return within;
 }
 
 enum db_status request_commit_audited(struct request *req, const char *action, const char *entity,

@@ -97,7 +97,7 @@ static void place_rules(const struct checkin_facts *f, struct violation *out, si
 {
     const struct checkin_payload *p = f->p;
     const char *code = place_failure(f);
-    if (!code)
+    if (!code || leave_excuses(&f->leave, code, 0, 0))
         return;
     if (!f->place.checked)
         flag(out, n, code,
@@ -126,12 +126,13 @@ static void time_rules(const struct checkin_facts *f, struct violation *out, siz
     if (p->type == CHECKIN_IN && !f->had_arrival) {
         /* Late once the minute after start + grace has begun: 07:30:59 is on time for 07:30. */
         int late_seconds = f->local_second_of_day - (start + f->grace_minutes) * 60;
-        if (late_seconds >= 60)
+        if (late_seconds >= 60 && !leave_excuses(&f->leave, "LATE_ARRIVAL", f->local_second_of_day / 60, start))
             flag(out, n, "LATE_ARRIVAL",
                  json_pack("{s:s, s:s, s:i, s:i, s:s}", "local_time", local, "start", format_hhmm(start, at),
                            "grace_minutes", f->grace_minutes, "late_minutes",
                            (f->local_second_of_day - start * 60) / 60, "judged_on", judged_on));
-    } else if (p->type == CHECKIN_OUT && f->local_second_of_day < end * 60) {
+    } else if (p->type == CHECKIN_OUT && f->local_second_of_day < end * 60 &&
+               !leave_excuses(&f->leave, "EARLY_DEPARTURE", f->local_second_of_day / 60, end)) {
         flag(out, n, "EARLY_DEPARTURE",
              json_pack("{s:s, s:s, s:i, s:s}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
                        (end * 60 - f->local_second_of_day + 59) / 60, "judged_on", judged_on));

@@ -10,6 +10,7 @@
 
 #include "checkin/payload.h"
 #include "geo.h"
+#include "rules/leave.h"
 #include "rules/work_hours.h"
 
 #include <jansson.h>
@@ -73,6 +74,8 @@ struct checkin_facts {
     int roster_start_min, roster_end_min; /* -1: the unit's hours */
 
     bool selfie_required; /* by the policy in force, for this check-in's mode */
+
+    struct leave_cover leave; /* the day's approved leave (rules/leave.c says what it excuses) */
 
     /*
      * A record an account vouched for (a paper register, a fingerprint

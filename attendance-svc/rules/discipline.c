@@ -1,11 +1,14 @@
 #include "discipline.h"
 
-int discipline_longest_run(const int *work_days_between, size_t n)
+int discipline_longest_run(const int *work_days_between, const bool *in_year, size_t n)
 {
     int longest = 0, run = 0;
+    bool touches = false;
     for (size_t i = 0; i < n; i++) {
-        run = i > 0 && work_days_between[i] == 0 ? run + 1 : 1;
-        if (run > longest)
+        bool continues = i > 0 && work_days_between[i] == 0;
+        run = continues ? run + 1 : 1;
+        touches = (continues && touches) || !in_year || in_year[i];
+        if (touches && run > longest)
             longest = run;
     }
     return longest;

@@ -20,10 +20,10 @@ struct discipline_threshold {
 };
 
 struct discipline_totals {
-    int absent_days;        /* ABSENT days not dismissed */
+    int absent_days;        /* confirmed ABSENT days (a pending flag is not yet unexcused) */
     long late_minutes, early_minutes;
     int minutes_per_day;    /* 450: 7.5 hours */
-    int longest_absent_run; /* consecutive absent work days */
+    int longest_absent_run; /* consecutive confirmed absent work days (discipline_longest_run) */
 };
 
 struct discipline_summary {
@@ -33,11 +33,13 @@ struct discipline_summary {
 };
 
 /*
- * The longest run of consecutive absent work days, from the absent days in order
- * and, for each, how many work days lie between it and the previous one (0: the
- * next work day; the first element's gap is ignored).
+ * The longest run of consecutive absent work days that has a day in the year,
+ * from the absent days in order (they may reach into the years either side:
+ * a run across 31 December is one run) and, for each, how many work days lie
+ * between it and the previous one (0: the next work day; the first element's
+ * gap is ignored) and whether it is in the year (in_year NULL: all are).
  */
-int discipline_longest_run(const int *work_days_between, size_t n);
+int discipline_longest_run(const int *work_days_between, const bool *in_year, size_t n);
 
 struct discipline_summary discipline_assess(const struct discipline_totals *t,
                                             const struct discipline_threshold *thresholds, size_t n);

@@ -34,15 +34,9 @@ const char *review_decision_problem(const char *decision, const char *sanction, 
     if (!decision || (strcmp(decision, "dismissed") != 0 && strcmp(decision, "confirmed") != 0))
         return "decision must be dismissed or confirmed";
     *field = "sanction";
-    bool confirmed = strcmp(decision, "confirmed") == 0;
-    if (!confirmed && sanction)
-        return "a dismissed violation takes no sanction (send null)";
-    if (confirmed && !sanction)
-        return "a confirmed violation needs a sanction: one of teguran_lisan, teguran_tertulis, "
-               "pernyataan_tidak_puas, potong_tukin_6_bulan, potong_tukin_9_bulan, potong_tukin_12_bulan, "
-               "penurunan_jabatan, pembebasan_jabatan, pemberhentian";
-    if (confirmed && !sanction_code_known(sanction))
-        return "sanction is not a sanction code of PP 94/2021 (teguran_lisan ... pemberhentian)";
+    if (sanction)
+        return "a violation's decision says only whether there was a valid reason (sanction null): a sanction is "
+               "decided on a discipline case (POST /v1/discipline/cases), on the days accumulated in the year";
     return NULL;
 }
 

@@ -18,9 +18,11 @@ bool sanction_code_known(const char *code);
 bool violation_status_known(const char *status);
 
 /*
- * Whether decision ("dismissed" or "confirmed") and sanction (NULL: none) go
- * together: NULL when they do, else the problem, with *field the input at
- * fault ("decision" or "sanction").
+ * Whether a violation's decision is one (CONTRACT.md, "Discipline as PP
+ * 94/2021 runs it"): "dismissed" or "confirmed", with no sanction (NULL),
+ * since a sanction is decided on a discipline case. NULL when it is, else the
+ * problem, with *field the input at fault ("decision", or "sanction": 422
+ * sanction_needs_case).
  */
 const char *review_decision_problem(const char *decision, const char *sanction, const char **field);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 extern const struct db_statement store_accounts_statements[];
+extern const struct db_statement store_cases_statements[];
 extern const struct db_statement store_checkins_statements[];
 extern const struct db_statement store_closure_statements[];
 extern const struct db_statement store_devices_statements[];
@@ -16,6 +17,8 @@ extern const struct db_statement store_export_runs_statements[];
 extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_holidays_statements[];
+extern const struct db_statement store_leave_statements[];
+extern const struct db_statement store_me_statements[];
 extern const struct db_statement store_homes_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_partitions_statements[];
@@ -27,6 +30,7 @@ extern const struct db_statement store_units_statements[];
 
 const struct db_statement *const store_statement_sets[] = {
     store_accounts_statements,
+    store_cases_statements,
     store_checkins_statements,
     store_closure_statements,
     store_devices_statements,
@@ -37,6 +41,8 @@ const struct db_statement *const store_statement_sets[] = {
     store_audit_statements,
     store_health_statements,
     store_holidays_statements,
+    store_leave_statements,
+    store_me_statements,
     store_homes_statements,
     store_offices_statements,
     store_partitions_statements,

@@ -36,10 +36,19 @@ json_t *store_docs_exec(struct db_conn *db, const char *statement, int nparams, 
  * The units the caller may see, as an SQL condition on a units row aliased u,
  * with the caller bound as $1 (role), $2 (agency id) and $3 (unit id) by
  * store_scope_params: admins see every unit, reviewers their agency, and
- * supervisors their own unit.
+ * supervisors their own unit and every unit under it (units_under, sql/0023:
+ * a head of department supervises the sections under it). The subtree is a
+ * subquery of the caller alone, computed once per statement.
  */
-#define SCOPE_SQL(u) \
-    "($1 = 'admin' OR ($1 = 'reviewer' AND " u ".agency_id = $2) OR ($1 = 'supervisor' AND " u ".id = $3))"
+#define SCOPE_SQL(u)                                                                                        \
+    "($1 = 'admin' OR ($1 = 'reviewer' AND " u ".agency_id = $2) OR ($1 = 'supervisor' AND " u ".agency_id = $2" \
+    " AND " u ".id IN (SELECT units_under($3::bigint))))"
 void store_scope_params(const struct auth *a, char agency[24], char unit[24], const char *out[3]);
+
+/*
+ * Whether unit_id is ancestor_id or a unit under it (*within), for the checks
+ * made in C (request_sees_unit).
+ */
+enum db_status store_unit_within(struct db_conn *db, long long unit_id, long long ancestor_id, bool *within);
 
 #endif

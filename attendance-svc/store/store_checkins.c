@@ -51,6 +51,10 @@
     "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"                                           \
     "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
     "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"                          \
+    "  'leave', (SELECT json_build_object('kind', l.kind, 'start_min', l.start_min, 'end_min', l.end_min,"     \
+    "                                     'excuses_place', k.excuses_place)"                                   \
+    "            FROM leave_on_day(emp.id, t.local::date) l JOIN leave_kinds k ON k.kind = l.kind"             \
+    "           WHERE l.id IS NOT NULL),"                                                                      \
     "  'had_arrival', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"                           \
     "                         AND c.local_day = t.local::date AND c.type = 'in' AND c.counts_for_day),"      \
     "  'previous', (SELECT json_build_object('id', c.id::text,"                                                \

@@ -30,6 +30,9 @@ const struct db_statement store_closure_statements[] = {
      "   FROM expected x"
      "  WHERE NOT EXISTS (SELECT 1 FROM day_attendance d WHERE d.employee_id = x.employee_id"
      "                    AND d.local_day = $1::date AND d.arrival_at IS NOT NULL)"
+     /* Approved leave of the whole day excuses it (rules/leave.c, leave_excuses: hours do not). */
+     "    AND NOT EXISTS (SELECT 1 FROM leave_on_day(x.employee_id, $1::date) l"
+     "                    WHERE l.id IS NOT NULL AND l.start_min IS NULL)"
      " ON CONFLICT (employee_id, day, code) WHERE code IN ('ABSENT', 'NO_CHECKOUT') DO NOTHING"},
     /* The employees with a check-in in a closed unit that day, each read in day_attendance by its key. */
     {"closure_no_checkout",

@@ -1,33 +1,56 @@
 /*
- * Discipline: an employee's violations of a year and the rules in force (sql/0007).
+ * Discipline: an employee's violations of a year and the rules in force for its status (sql/0007, sql/0024).
  */
 #include "store_discipline.h"
 
 #include <stdio.h>
 
+/* Ten consecutive work days never span more than a month, even with the year-end holidays. */
+#define RUN_WINDOW_DAYS "31"
+
 const struct db_statement store_discipline_statements[] = {
+    /*
+     * Confirmed and pending apart (a pending flag is not yet unexcused); the
+     * run of consecutive confirmed absent days is read from a month either
+     * side of the year, so that a run across 31 December is one run.
+     */
     {"discipline_year",
-     "WITH v AS (SELECT * FROM violations WHERE employee_id = $1 AND status <> 'dismissed'"
-     "             AND day >= make_date($2::int, 1, 1) AND day < make_date($2::int + 1, 1, 1)),"
-     " absent AS (SELECT day, unit_id, lag(day) OVER (ORDER BY day) AS prev FROM v WHERE code = 'ABSENT')"
-     " SELECT json_build_object("
-     "  'absent_days', (SELECT count(*) FROM absent),"
-     "  'late_minutes', (SELECT coalesce(sum((evidence ->> 'late_minutes')::int), 0) FROM v"
-     "                   WHERE code = 'LATE_ARRIVAL'),"
+     "WITH emp AS (SELECT status FROM employees WHERE id = $1),"
+     " v AS (SELECT * FROM violations WHERE employee_id = $1 AND status <> 'dismissed'"
+     "         AND day >= make_date($2::int, 1, 1) AND day < make_date($2::int + 1, 1, 1)),"
+     " around AS (SELECT day, unit_id, lag(day) OVER (ORDER BY day) AS prev FROM violations"
+     "             WHERE employee_id = $1 AND code = 'ABSENT' AND status = 'confirmed'"
+     "               AND day >= make_date($2::int, 1, 1) - " RUN_WINDOW_DAYS
+     "               AND day < make_date($2::int + 1, 1, 1) + " RUN_WINDOW_DAYS "),"
      /* Only the day's departure counts (day_attendance, sql/0016): stepping out at noon and leaving on
       * time is not leaving early. */
-     "  'early_minutes', (SELECT coalesce(sum((v.evidence ->> 'early_minutes')::int), 0) FROM v"
-     "                    WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
-     "                      FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day)),"
-     "  'gaps', (SELECT coalesce(json_agg((SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
-     "                                     WHERE is_work_day(a.unit_id, g::date)) ORDER BY a.day), '[]') FROM absent a),"
-     "  'minutes_per_day', (SELECT minutes FROM discipline_day_minutes"
-     "                      WHERE in_force_from <= make_date($2::int, 12, 31) ORDER BY in_force_from DESC LIMIT 1),"
+     " early AS (SELECT v.status, (v.evidence ->> 'early_minutes')::int AS minutes FROM v"
+     "            WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
+     "              FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day))"
+     " SELECT json_build_object("
+     "  'confirmed_days', (SELECT count(*) FROM v WHERE code = 'ABSENT' AND status = 'confirmed'),"
+     "  'pending_days', (SELECT count(*) FROM v WHERE code = 'ABSENT' AND status = 'pending'),"
+     "  'confirmed_late_minutes', (SELECT coalesce(sum((evidence ->> 'late_minutes')::int), 0) FROM v"
+     "                             WHERE code = 'LATE_ARRIVAL' AND status = 'confirmed'),"
+     "  'pending_late_minutes', (SELECT coalesce(sum((evidence ->> 'late_minutes')::int), 0) FROM v"
+     "                           WHERE code = 'LATE_ARRIVAL' AND status = 'pending'),"
+     "  'confirmed_early_minutes', (SELECT coalesce(sum(minutes), 0) FROM early WHERE status = 'confirmed'),"
+     "  'pending_early_minutes', (SELECT coalesce(sum(minutes), 0) FROM early WHERE status = 'pending'),"
+     "  'absences', (SELECT coalesce(json_agg(json_build_object("
+     "                 'in_year', extract(year FROM a.day) = $2::int,"
+     "                 'between', (SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
+     "                             WHERE is_work_day(a.unit_id, g::date))) ORDER BY a.day), '[]') FROM around a),"
+     "  'minutes_per_day', (SELECT json_build_object('minutes', minutes, 'regulation', regulation,"
+     "                                              'in_force_from', in_force_from)"
+     "                      FROM discipline_day_minutes WHERE in_force_from <= make_date($2::int, 12, 31)"
+     "                      ORDER BY in_force_from DESC LIMIT 1),"
      "  'thresholds', (SELECT coalesce(json_agg(json_build_object('kind', t.kind, 'min_days', t.min_days,"
-     "                   'severity', t.severity, 'sanction', t.sanction, 'level', t.level, 'regulation', t.regulation)"
-     "                   ORDER BY t.id), '[]')"
-     "                 FROM discipline_thresholds t WHERE t.in_force_from <= make_date($2::int, 12, 31)"
-     "                  AND (t.in_force_to IS NULL OR t.in_force_to >= make_date($2::int, 1, 1))))"},
+     "                   'severity', t.severity, 'sanction', t.sanction, 'level', t.level, 'regulation', t.regulation,"
+     "                   'article', t.article, 'in_force_from', t.in_force_from, 'status', t.status) ORDER BY t.id), '[]')"
+     "                 FROM discipline_thresholds t, emp WHERE t.status = emp.status"
+     "                  AND t.in_force_from <= make_date($2::int, 12, 31)"
+     "                  AND (t.in_force_to IS NULL OR t.in_force_to >= make_date($2::int, 1, 1))),"
+     "  'status', (SELECT status FROM emp))"},
     {NULL, NULL},
 };
 

@@ -32,7 +32,7 @@ const struct db_statement store_employees_statements[] = {
      "  UPDATE employees e SET name = coalesce($2, e.name), unit_id = coalesce($3::bigint, e.unit_id),"
      "         birth_date = CASE WHEN $4::boolean THEN $5::date ELSE e.birth_date END,"
      "         vulnerable = coalesce($6::boolean, e.vulnerable), active = coalesce($7::boolean, e.active),"
-     "         updated_at = now()"
+     "         status = coalesce($9, e.status), updated_at = now()"
      "   WHERE e.id = $1 RETURNING e.id, e.unit_id, employee_doc(e) AS doc),"
      " login AS ("
      "  UPDATE accounts a SET unit_id = changed.unit_id, password_hash = coalesce($8, a.password_hash),"
@@ -119,8 +119,9 @@ json_t *store_employee_update(struct db_conn *db, long long employee_id, const s
                             c->set_birth_date ? c->birth_date : NULL,
                             tristate(c->vulnerable),
                             tristate(c->active),
-                            c->password_hash};
-    return store_doc_exec(db, "employee_update", 8, params, status);
+                            c->password_hash,
+                            c->status};
+    return store_doc_exec(db, "employee_update", 9, params, status);
 }
 
 json_t *store_employee_import_lookups(struct db_conn *db, enum db_status *status)

@@ -38,6 +38,7 @@ struct employee_change {
     bool set_birth_date;
     const char *birth_date; /* with set_birth_date: the new date, or NULL to clear it */
     int vulnerable, active; /* -1, 0 or 1 */
+    const char *status;     /* pns, cpns or pppk (sql/0024: its discipline thresholds); NULL: unchanged */
     const char *password_hash;
 };
 /* Applies the change (the login follows the unit and takes the password); the new document, NULL with DB_OK if

@@ -55,7 +55,12 @@ const struct db_statement store_exports_statements[] = {
      " SELECT e.nip, e.name, u.code, coalesce(r.mode, 'WFO'),"
      "        local_rfc3339(a.arrival_at, u.timezone), local_rfc3339(a.departure_at, u.timezone),"
      "        round(coalesce(dv.late_minutes, 0))::text, round(coalesce(early.early_minutes, 0))::text,"
-     "        d.selfie_attached::text, d.inside::text, dv.codes"
+     "        d.selfie_attached::text, d.inside::text, dv.codes,"
+     /* The day's approved leave: its kind, and its hours for an izin of hours. */
+     "        (SELECT l.kind || coalesce(' ' || lpad((l.start_min / 60)::text, 2, '0') || ':'"
+     "                || lpad((l.start_min % 60)::text, 2, '0') || '-' || lpad((l.end_min / 60)::text, 2, '0')"
+     "                || ':' || lpad((l.end_min % 60)::text, 2, '0'), '')"
+     "           FROM leave_on_day(e.id, $1::date) l WHERE l.id IS NOT NULL)"
      "   FROM members m JOIN employees e ON e.id = m.employee_id JOIN units u ON u.id = m.unit_id"
      "   LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $1::date"
      "   LEFT JOIN day_checkins d ON d.employee_id = e.id"

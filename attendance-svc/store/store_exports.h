@@ -20,7 +20,8 @@ enum db_status store_export_begin(struct db_conn *db);
  * (the LATE_ARRIVAL's), early_minutes (the EARLY_DEPARTURE of the last "out",
  * if it was early), selfie_attached and inside_geofence ("true" when every
  * check-in of the day was so; NULL without check-ins), violations (the day's
- * codes, each once, sorted, joined by ';').
+ * codes, each once, sorted, joined by ';'), leave (the day's approved leave:
+ * its kind, with "HH:MM-HH:MM" for the hours of an izin; NULL without).
  */
 enum db_status store_export_attendance(struct db_conn *db, const char *day, db_row_fn fn, void *ctx);
 

@@ -72,7 +72,10 @@ const struct db_statement store_review_statements[] = {
      "               WHERE v.day BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)"
      "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"
      "  'decisions', (SELECT coalesce(json_agg(violation_decision_doc(d) ORDER BY d.version), '[]')"
-     "                FROM violation_decisions d WHERE d.violation_id = v.id)),"
+     "                FROM violation_decisions d WHERE d.violation_id = v.id),"
+     "  'explanation', (SELECT json_build_object('text', x.text, 'explained_at', x.explained_at)"
+     "                  FROM violation_explanations x WHERE x.violation_id = v.id),"
+     "  'leave', (SELECT leave_doc(l) FROM leave_on_day(v.employee_id, v.day) l WHERE l.id IS NOT NULL)),"
      " unit.id, unit.agency_id"
      " FROM v, unit"},
     /* Under the row lock of the UPDATE, a concurrent decision on the same version finds it gone. */
@@ -81,6 +84,12 @@ const struct db_statement store_review_statements[] = {
      "                 WHERE id = $1 AND version = $2 RETURNING id, day, version)"
      " INSERT INTO violation_decisions (violation_id, violation_day, version, decision, sanction, note, decided_by)"
      " SELECT id, day, version, $3, $4, $5, $6 FROM bumped RETURNING version"},
+    /* The employee's own pending violation only; a second explanation replaces the first. */
+    {"violation_explain",
+     "INSERT INTO violation_explanations (violation_id, violation_day, text)"
+     " SELECT v.id, v.day, $3 FROM violations v WHERE v.id = $1 AND v.employee_id = $2 AND v.status = 'pending'"
+     " ON CONFLICT (violation_id) DO UPDATE SET text = EXCLUDED.text, explained_at = now()"
+     " RETURNING json_build_object('violation_id', violation_id::text, 'text', text, 'explained_at', explained_at)"},
     {"checkin_selfie",
      "SELECT coalesce(c.selfie_sha256, ''), coalesce(s.content_type, ''), c.unit_id, u.agency_id,"
      "       s.purged_at IS NOT NULL"
@@ -173,4 +182,12 @@ enum db_status store_checkin_selfie(struct db_conn *db, long long checkin_id, st
     }
     PQclear(r);
     return DB_OK;
+}
+
+json_t *store_violation_explain(struct db_conn *db, long long violation_id, long long employee_id, const char *text,
+                                enum db_status *status)
+{
+    char id[24], emp[24];
+    const char *params[] = {id_text(id, violation_id), id_text(emp, employee_id), text};
+    return store_doc_exec(db, "violation_explain", 3, params, status);
 }

@@ -43,6 +43,13 @@ json_t *store_violation_evidence(struct db_conn *db, long long violation_id, lon
 enum db_status store_violation_decide(struct db_conn *db, long long violation_id, int version, const char *decision,
                                       const char *sanction, const char *note, long long decided_by, bool *decided);
 
+/*
+ * The employee's explanation of its own pending violation (the document of
+ * the explanation), or NULL with DB_OK when it is not such a violation.
+ */
+json_t *store_violation_explain(struct db_conn *db, long long violation_id, long long employee_id, const char *text,
+                                enum db_status *status);
+
 struct checkin_selfie {
     char sha256[65];        /* "" when the check-in has no selfie */
     char content_type[16];

@@ -8,6 +8,7 @@
 
 const struct db_statement store_units_statements[] = {
     {"unit_agency", "SELECT agency_id FROM units WHERE id = $1"},
+    {"unit_within", "SELECT $1::bigint IN (SELECT units_under($2::bigint))"},
     {"timezone_known", "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"},
     /* A top-level unit is its own agency: its id is drawn first so agency_id can name it. */
     {"unit_insert",
@@ -81,4 +82,17 @@ json_t *store_unit_list(struct db_conn *db, const struct auth *a, long long afte
     params[3] = after_text;
     params[4] = limit_text;
     return store_docs_exec(db, "unit_list", 5, params, status);
+}
+
+enum db_status store_unit_within(struct db_conn *db, long long unit_id, long long ancestor_id, bool *within)
+{
+    char unit[24], ancestor[24];
+    const char *params[] = {id_text(unit, unit_id), id_text(ancestor, ancestor_id)};
+    enum db_status st;
+    PGresult *r = db_exec(db, "unit_within", 2, params, &st);
+    if (!r)
+        return st;
+    *within = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return DB_OK;
 }

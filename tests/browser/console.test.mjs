@@ -132,22 +132,21 @@ try {
     return (await img.evaluate((i) => i.naturalWidth)) === 96;
   });
 
-  await step('confirm it with a sanction and a note', async () => {
+  await step('confirm it with a note, no sanction (that is decided on a case)', async () => {
     await page.check('input[name=decision][value=confirmed]');
-    await page.selectOption('#sanction', 'teguran_lisan');
+    if (await page.locator('#sanction').count()) throw new Error('a sanction control on a violation');
     await page.fill('#note', 'Absen di luar kantor tanpa surat tugas.');
     await page.click('text=Simpan keputusan');
     await page.locator('.notice.success').waitFor();
     const status = await page.locator('#status').innerText();
     const stored = await apiAs(cfg.reviewer2, 'GET', `/v1/violations/${first.id}`);
-    return status === 'Dikonfirmasi' && stored.body.status === 'confirmed' && stored.body.decision.sanction === 'teguran_lisan';
+    return status === 'Dikonfirmasi' && stored.body.status === 'confirmed' && stored.body.decision.sanction === null;
   });
 
   await step('the conflict is shown when a second session decided first', async () => {
     await page.goto(`${base}#/violations/${second.id}`);
     await page.locator('h1', { hasText: second.employee }).waitFor();
     await page.check('input[name=decision][value=confirmed]');
-    await page.selectOption('#sanction', 'teguran_tertulis');
     // Meanwhile the other reviewer dismisses it.
     const other = await apiAs(cfg.reviewer2, 'POST', `/v1/violations/${second.id}/decision`,
       { decision: 'dismissed', sanction: null, note: 'Surat tugas ada.', version: 1 });
@@ -173,7 +172,15 @@ try {
     return shown.includes(note) && injected === 0;
   });
 
+  await step("the employee's explanation beside the evidence", async () => {
+    await page.goto(`${base}#/violations/${cfg.absent_id}`);
+    await page.locator('h2', { hasText: 'Penjelasan pegawai' }).waitFor();
+    return (await page.locator('blockquote.explanation').innerText()).includes('Ban motor bocor');
+  });
+
   await step("the employee's discipline summary for the year", async () => {
+    await page.goto(`${base}#/violations/${first.id}`);
+    await page.locator('h1', { hasText: first.employee }).waitFor();
     await page.click('text=Rekap disiplin tahun ini');
     await page.locator('h1', { hasText: 'Rekap disiplin' }).waitFor();
     await page.locator('#absent-days').waitFor();
@@ -242,6 +249,32 @@ try {
     await page.goto(`${base}#/violations`);
     await page.locator('h1', { hasText: 'Masuk' }).waitFor();
     return !cookies.some((c) => c.name === 'attendance_session' && c.value);
+  });
+
+  await step("the supervisor's leave queue: the request with its letter, approved", async () => {
+    await page.fill('#username', cfg.supervisor);
+    await page.fill('#password', cfg.password);
+    await page.click('button[type=submit]');
+    await page.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+    await page.click('nav a[href="#/leave"]');
+    const row = page.locator(`tr[data-leave="${cfg.leave_id}"]`);
+    await row.waitFor();
+    const href = await row.locator('a.attachment').getAttribute('href');
+    const letter = await page.evaluate(async (url) => { const r = await fetch(url); return `${r.status} ${r.headers.get('content-type')}`; }, href);
+    await shot(page, 'leave-queue');
+    await row.locator('button[data-decide=approved]').click();
+    await page.locator('.notice.success', { hasText: 'disetujui' }).waitFor();
+    const stored = await apiAs(cfg.supervisor, 'GET', `/v1/leave/${cfg.leave_id}`);
+    await noRawJson(page);
+    return letter === '200 application/pdf' && stored.body.status === 'approved' && (await row.count()) === 0;
+  });
+
+  await step("the unit's day shows who is on leave", async () => {
+    await page.goto(`${base}#/units/day?unit_id=${cfg.unit_id}&date=${cfg.leave_from}`);
+    await page.locator('.unitday table.list').waitFor();
+    const onLeave = await page.locator('.unitday .badge.on_leave').allInnerTexts();
+    const kinds = await page.locator('.unitday span.leave').allInnerTexts();
+    return onLeave.length === 1 && onLeave[0] === 'Cuti/izin' && kinds[0].includes('Cuti sakit');
   });
 
   ok(problems.length === 0, 'no script error or Content-Security-Policy violation in the console', problems.join('\n'));

@@ -31,6 +31,7 @@ from harness import (ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, base_env, c
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 350 / 111195.0, BALAI_KOTA[1] + 120 / 110574.0)  # about 370 m from the office
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LETTER = b"%PDF-1.4\n% surat keterangan dokter\n%%EOF\n"
 
 
 def png(width=96, height=120, wall=230):
@@ -83,9 +84,10 @@ def seed(env, work):
     make_staff(env, "reviewer", a.top["id"], username="reviewer.satu")
     make_staff(env, "reviewer", a.top["id"], username="reviewer.dua")
     make_staff(env, "supervisor", unit["id"], username="supervisor.kep")
-    violations = []
+    violations, phones = [], []
     for i, name in enumerate(("Siti Rahmawati", "Budi Santoso", "Dewi Lestari")):
         phone = Phone(env.svc, env.db, unit["id"])
+        phones.append(phone)
         env.db.sql("UPDATE employees SET name = :'n' WHERE id = :'e'", f"n={name}", f"e={phone.employee_id}")
         r = phone.checkin(lat=FAR[0], lon=FAR[1], accuracy=25.0, selfie=png(wall=230 - i))
         check(r.status == 201, f"check-in: {r}")
@@ -101,13 +103,26 @@ def seed(env, work):
                         headers={"Content-Type": "text/csv"}, token=a.admin)
     check(r.status == 200 and r.json()["created"] == 1, f"the register's record: {r}")
     # A violation of another kind, so that the code filter has something to leave out.
-    env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d', 'ABSENT', "
-               "'pending')", f"e={violations[0]['employee_id']}", f"u={unit['id']}",
-               f"d={datetime.date.today() - datetime.timedelta(days=1)}")
+    absent = env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d',"
+                        " 'ABSENT', 'pending') RETURNING id", f"e={violations[0]['employee_id']}", f"u={unit['id']}",
+                        f"d={datetime.date.today() - datetime.timedelta(days=1)}")[0][0]
+    # Siti explains her absence; Dewi asks for two days of sick leave with her doctor's letter.
+    r = env.svc.request("POST", f"/v1/violations/{absent}/explanation", {"text": "Ban motor bocor di jalan tol."},
+                        token=phones[0].token)
+    check(r.status == 200, f"explanation: {r}")
+    days = [datetime.date.today() - datetime.timedelta(days=n) for n in range(1, 8)]
+    first, last = sorted([d for d in days if d.weekday() < 5][:2])
+    r = env.svc.request("POST", "/v1/leave", {"kind": "cuti_sakit", "from": str(first), "to": str(last),
+                                              "reason": "Demam berdarah"}, token=phones[2].token)
+    check(r.status == 201, f"leave: {r}")
+    leave_id = r.json()["leave_id"]
+    r = env.svc.request("PUT", f"/v1/leave/{leave_id}/attachment", LETTER, headers={"Content-Type": "application/pdf"},
+                        token=phones[2].token)
+    check(r.status == 200, f"letter: {r}")
     nightly_runs(env, work)
     return {"url": f"http://127.0.0.1:{env.svc.port}", "password": ADMIN_PASSWORD, "unit_id": unit["id"],
             "violations": violations, "reviewer": "reviewer.satu", "reviewer2": "reviewer.dua",
-            "supervisor": "supervisor.kep"}
+            "supervisor": "supervisor.kep", "absent_id": str(absent), "leave_id": leave_id, "leave_from": str(first)}
 
 
 def missing_tools():

@@ -186,6 +186,9 @@ def bad_usage_exits_2_with_the_usage(env):
          "--selfie", "/nonexistent/selfie.jpg"],
         ["enrol", "--lat", "1"],
         ["--bogus", "enrol"],
+        ["leave", "--kind", "izin", "--from", "2026-12-01", "--to", "2026-12-01"],  # no --reason
+        ["explain", "12"],
+        ["explain", "twelve", "ban bocor"],
     ]
     for args in cases:
         out = e.client(*args)
@@ -482,3 +485,39 @@ def the_load_generator_seeds_only_and_refuses_other_hosts(env):
                  ["--url", env.url, "--admin", "no-colon", "--employees", "3"]):
         out = run(LOADGEN, args)
         eq(out.returncode, 2, f"exit of {args}: {out.stderr}")
+
+
+@test
+def leave_with_its_letter_and_an_explanation_through_the_client(env):
+    import datetime
+    e = Employee(env)
+    check(e.client("login", e.nip, PASSWORD).returncode == 0, "login")
+    # The unit of these tests has no work days: a request there has nothing to excuse.
+    out = e.client("leave", "--kind", "izin", "--from", str(datetime.date.today()), "--to",
+                   str(datetime.date.today()), "--reason", "ke dokter")
+    eq(out.returncode, 1, "refused")
+    check("no_working_day" in out.stderr, out.stderr)
+    env.db.sql("UPDATE employees SET unit_id = :'u' WHERE id = :'e'", f"u={env.agency.unit_a['id']}", f"e={e.id}")
+    day = datetime.date.today() + datetime.timedelta(days=20)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    letter = os.path.join(env.tmp, "surat-tugas.pdf")
+    with open(letter, "wb") as f:
+        f.write(b"%PDF-1.4\n%%EOF\n")
+    out = e.client("leave", "--kind", "dinas_luar", "--from", str(day), "--to", str(day), "--reason",
+                   "rapat di Kemendagri", "--attach", letter)
+    eq(out.returncode, 0, f"leave: {out.stdout} {out.stderr}")
+    check("attached" in out.stdout, out.stdout)
+    rows = env.db.sql("SELECT kind, status, attachment_type FROM leave_requests WHERE employee_id = :'e'",
+                      f"e={e.id}")
+    eq(rows, [["dinas_luar", "pending", "application/pdf"]], "the request and its letter")
+    out = e.client("leave", "--kind", "cuti_tahunan", "--from", str(day), "--to", str(day), "--reason", "x")
+    eq(out.returncode, 1, "overlapping its own request: refused")
+    check("leave_overlap" in out.stderr, out.stderr)
+    vid = env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, evidence) VALUES"
+                     " (:'e', :'u', current_date, 'ABSENT', '{}') RETURNING id", f"e={e.id}",
+                     f"u={env.unit['id']}")[0][0]
+    out = e.client("explain", str(vid), "ban motor bocor")
+    eq(out.returncode, 0, f"explain: {out.stdout} {out.stderr}")
+    eq(env.db.sql("SELECT text FROM violation_explanations WHERE violation_id = :'v'", f"v={vid}"),
+       [["ban motor bocor"]], "the explanation stored")

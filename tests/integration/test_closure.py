@@ -168,11 +168,23 @@ def discipline_counts_what_was_not_dismissed(env):
         env.db.sql("INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence) VALUES (:'e', :'u',"
                    " :'c', :'d', 'EARLY_DEPARTURE', jsonb_build_object('early_minutes', :'m'::int))",
                    f"e={p.employee_id}", f"u={env.unit['id']}", f"c={checkin_id}", f"d={day}", f"m={minutes}")
+    # Pending flags are not yet unexcused: nothing counts before a reviewer confirms them.
     r = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2023", token=p.token)
     eq(r.status, 200, f"the employee's own: {r}")
     d = r.json()
+    eq((d["confirmed_days"], d["pending_days"], d["pending_late_minutes"], d["pending_early_minutes"],
+        d["pending_minute_days"], d["suggested_sanction"]), (0, 3, 449, 1, 1, None), "all of it pending")
+    env.db.sql("UPDATE violations SET status = 'confirmed' WHERE employee_id = :'e' AND status = 'pending'",
+               f"e={p.employee_id}")
+    r = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2023", token=p.token)
+    d = r.json()
     eq((d["absent_days"], d["late_minutes"], d["early_minutes"], d["minute_days"], d["total_days"]),
        (3, 449, 1, 1, 4), "three absent days (one dismissed), 450 minutes make a day")
+    eq((d["confirmed_days"], d["pending_days"], d["suggested_sanction"]), (3, 0, "teguran_tertulis"), "confirmed")
+    eq((d["status"], {t["status"] for t in d["thresholds"]}), ("pns", {"pns"}), "the thresholds of a PNS")
+    check(all(t["article"] and t["in_force_from"] for t in d["thresholds"]), "each with its article and date")
+    eq((d["divisor"]["minutes"], d["divisor"]["regulation"], d["divisor"]["in_force_from"]),
+       (450, "Peraturan BKN 6/2022", "2022-04-06"), "the 7.5-hour divisor, dated")
     eq(d["longest_absent_run"], 3, "2 to 4 October")
     eq((d["suggested"]["sanction"], d["suggested"]["level"]), ("teguran_tertulis", "ringan"), "4 days")
     r = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2022", token=env.agency.admin)
@@ -235,3 +247,29 @@ def no_lateness_on_a_holiday(env):
     r = second.checkin()
     codes = [v["code"] for v in r.json()["violations"]]
     check("LATE_ARRIVAL" not in codes, f"on the agency's holiday: {codes}")
+
+
+@test
+def a_run_of_absence_across_the_year_end_is_one_run(env):
+    """Eleven confirmed absent work days from 18 December 2023 to 3 January 2024 (Christmas and New Year's Day
+    off): the consecutive rule (10) is met in both years, though neither year alone has ten."""
+    p = Phone(env.svc, env.db, env.unit["id"])
+    days = ["2023-12-18", "2023-12-19", "2023-12-20", "2023-12-21", "2023-12-22", "2023-12-26", "2023-12-27",
+            "2023-12-28", "2023-12-29", "2024-01-02", "2024-01-03"]
+    env.db.sql("INSERT INTO holidays (day, name) VALUES ('2023-12-25', 'Natal'), ('2024-01-01', 'Tahun Baru')"
+               " ON CONFLICT DO NOTHING")
+    for day in days:
+        env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d',"
+                   " 'ABSENT', 'confirmed')", f"e={p.employee_id}", f"u={env.unit['id']}", f"d={day}")
+    # A PPPK's ladder has no demotion (PP 49/2018): its thresholds are its own.
+    r = env.svc.request("PATCH", f"/v1/employees/{p.employee_id}", {"status": "pppk"}, token=env.agency.admin)
+    eq((r.status, r.json()["status"]), (200, "pppk"), f"status: {r}")
+    eq(env.svc.request("PATCH", f"/v1/employees/{p.employee_id}", {"status": "honorer"},
+                       token=env.agency.admin).error_code(), "invalid_value", "an unknown status")
+    d = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2023", token=p.token).json()
+    eq({t["regulation"] for t in d["thresholds"]}, {"PP 49/2018"}, "the PPPK's thresholds")
+    check("penurunan_jabatan" not in {t["sanction"] for t in d["thresholds"]}, "no demotion on a contract")
+    for year, in_year in ((2023, 9), (2024, 2)):
+        d = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year={year}", token=p.token).json()
+        eq((d["confirmed_days"], d["longest_absent_run"]), (in_year, 11), f"{year}")
+        eq((d["suggested"]["rule"], d["suggested_sanction"]), ("consecutive", "pemberhentian"), f"{year}'s rule")

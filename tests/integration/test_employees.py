@@ -69,8 +69,9 @@ def create_and_read_back(env):
                         token=env.admin)
     eq(r.status, 201, f"status ({r})")
     doc = r.json()
-    eq(sorted(doc), ["active", "birth_date", "created_at", "id", "name", "nip", "unit_id", "updated_at",
+    eq(sorted(doc), ["active", "birth_date", "created_at", "id", "name", "nip", "status", "unit_id", "updated_at",
                      "vulnerable"], "fields (no password, no hash)")
+    eq(doc["status"], "pns", "a PNS unless set")
     eq((doc["nip"], doc["name"], doc["unit_id"], doc["birth_date"], doc["vulnerable"], doc["active"]),
        (nip, "Siti Aminah", env.agency.unit_a["id"], "2000-02-29", True, True), "values")
     check(isinstance(doc["id"], str), "ids are strings")

@@ -75,7 +75,7 @@ def listed(env, query, token, limit=500):
             return ids
 
 
-def decide(env, violation_id, token, decision="confirmed", sanction="teguran_lisan", version=1, **extra):
+def decide(env, violation_id, token, decision="confirmed", sanction=None, version=1, **extra):
     body = {"decision": decision, "sanction": sanction, "note": "checked", "version": version}
     body.update(extra)
     return env.svc.request("POST", f"/v1/violations/{violation_id}/decision", body, token=token)
@@ -305,9 +305,11 @@ def a_selfie_missing_or_damaged_in_the_store_is_never_served(env):
 def a_decision_is_checked_before_anything_is_stored(env):
     vid = violation(env, env.unit["id"])
     cases = [
-        ({"sanction": None}, 422, "invalid_value", "sanction"),
-        ({"sanction": "dipecat"}, 422, "invalid_value", "sanction"),
-        ({"decision": "dismissed"}, 422, "invalid_value", "sanction"),
+        # A sanction is decided on a discipline case, never on one flag (CONTRACT.md, "Discipline as PP 94/2021").
+        ({"sanction": "teguran_lisan"}, 422, "sanction_needs_case", "sanction"),
+        ({"sanction": "pemberhentian"}, 422, "sanction_needs_case", "sanction"),
+        ({"sanction": "dipecat"}, 422, "sanction_needs_case", "sanction"),
+        ({"decision": "dismissed", "sanction": "teguran_lisan"}, 422, "sanction_needs_case", "sanction"),
         ({"decision": "pending", "sanction": None}, 422, "invalid_value", "decision"),
         ({"decision": None}, 400, "invalid_field", "decision"),
         ({"decision": 1}, 400, "invalid_field", "decision"),
@@ -321,7 +323,7 @@ def a_decision_is_checked_before_anything_is_stored(env):
         ({"note": "bell\u0007"}, 422, "invalid_value", "note"),
     ]
     for change, status, code, field in cases:
-        body = {"decision": "confirmed", "sanction": "teguran_lisan", "note": "n", "version": 1}
+        body = {"decision": "confirmed", "sanction": None, "note": "n", "version": 1}
         body.update(change)
         body = {k: v for k, v in body.items() if v is not None or k in ("sanction", "note")}
         r = env.svc.request("POST", f"/v1/violations/{vid}/decision", body, token=env.reviewer)
@@ -338,17 +340,17 @@ def a_decision_is_checked_before_anything_is_stored(env):
 @test
 def decisions_are_revised_with_every_revision_kept_and_audited(env):
     _, _, vid = flagged_checkin(env)
-    r = decide(env, vid, env.reviewer, "confirmed", "teguran_tertulis", note="Di luar kantor 400 m.")
+    r = decide(env, vid, env.reviewer, "confirmed", None, note="Di luar kantor 400 m.")
     eq(r.status, 200, f"{r}")
     v = r.json()
     eq((v["status"], v["version"], v["decision"]["decision"], v["decision"]["sanction"], v["decision"]["note"]),
-       ("confirmed", 2, "confirmed", "teguran_tertulis", "Di luar kantor 400 m."), "confirmed")
+       ("confirmed", 2, "confirmed", None, "Di luar kantor 400 m."), "confirmed")
     check(v["checkin"] and v["policy"] is not None, "the answer is the violation with its evidence")
     r = decide(env, vid, env.reviewer2, "dismissed", None, version=2, note="Tugas luar: surat tugas ada.")
     eq((r.status, r.json()["status"], r.json()["version"]), (200, "dismissed", 3), "revised by another reviewer")
     history = r.json()["decisions"]
     eq([(d["version"], d["decision"], d["sanction"]) for d in history],
-       [(2, "confirmed", "teguran_tertulis"), (3, "dismissed", None)], "both revisions kept, oldest first")
+       [(2, "confirmed", None), (3, "dismissed", None)], "both revisions kept, oldest first")
     check(history[0]["decided_by"] != history[1]["decided_by"], "each with who decided it")
     check(all(d["decided_at"] and d["decided_by_username"].startswith("reviewer-") for d in history), "and when")
     eq(get(env, f"/v1/violations/{vid}", env.supervisor).json()["decisions"], history, "the supervisor reads it")
@@ -381,7 +383,7 @@ def of_two_reviewers_deciding_on_the_same_version_one_wins(env):
             start.wait()
             answers[name] = decide(env, vid, token, decision, sanction)
 
-        threads = [threading.Thread(target=one, args=("r1", env.reviewer, "confirmed", "teguran_lisan")),
+        threads = [threading.Thread(target=one, args=("r1", env.reviewer, "confirmed", None)),
                    threading.Thread(target=one, args=("r2", env.reviewer2, "dismissed", None))]
         for t in threads:
             t.start()

@@ -141,6 +141,32 @@ static void a_roster_session_overrides_the_units_hours(void **state)
     assert_string_equal(codes(&f, buf, sizeof buf), "LATE_ARRIVAL");
 }
 
+/* Approved leave is one input (rules/leave.c decides what it excuses): an izin's hours, a day of official duty. */
+static void approved_leave_excuses_what_it_covers(void **state)
+{
+    char buf[256];
+    struct checkin_payload p = base_payload();
+    struct checkin_facts f = base_facts(&p);
+    f.local_second_of_day = 9 * 3600 + 40 * 60;
+    f.leave = (struct leave_cover){.on_leave = true, .start_min = 7 * 60 + 30, .end_min = 9 * 60 + 40};
+    assert_string_equal(codes(&f, buf, sizeof buf), ""); /* arrived when the izin ended */
+    f.local_second_of_day = 9 * 3600 + 41 * 60;
+    assert_string_equal(codes(&f, buf, sizeof buf), "LATE_ARRIVAL");
+    f.leave = (struct leave_cover){.on_leave = true, .start_min = -1, .end_min = -1, .excuses_place = true};
+    f.place = (struct place_verdict){true, false, 4000, 7}; /* on duty elsewhere */
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.leave.excuses_place = false; /* sick leave does not excuse a check-in far from the office */
+    assert_string_equal(codes(&f, buf, sizeof buf), "OUTSIDE_GEOFENCE");
+    p.type = CHECKIN_OUT;
+    f = base_facts(&p);
+    f.local_second_of_day = 14 * 3600;
+    f.leave = (struct leave_cover){.on_leave = true, .start_min = 14 * 60, .end_min = 16 * 60};
+    assert_string_equal(codes(&f, buf, sizeof buf), "");
+    f.leave.start_min = 14 * 60 + 1;
+    assert_string_equal(codes(&f, buf, sizeof buf), "EARLY_DEPARTURE");
+    (void)state;
+}
+
 static void place_rules_honour_accuracy(void **state)
 {
     char buf[256];
@@ -585,6 +611,7 @@ int main(void)
         cmocka_unit_test(no_lateness_on_a_weekend_or_holiday),
         cmocka_unit_test(early_departure_before_the_end),
         cmocka_unit_test(a_roster_session_overrides_the_units_hours),
+        cmocka_unit_test(approved_leave_excuses_what_it_covers),
         cmocka_unit_test(place_rules_honour_accuracy),
         cmocka_unit_test(wfh_rules),
         cmocka_unit_test(mock_low_accuracy_and_late_sync),

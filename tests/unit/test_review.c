@@ -36,14 +36,14 @@ static void a_confirmation_needs_a_sanction_and_a_dismissal_takes_none(void **st
 {
     const char *field = NULL;
     assert_null(review_decision_problem("dismissed", NULL, &field));
-    assert_null(review_decision_problem("confirmed", "teguran_lisan", &field));
-    assert_null(review_decision_problem("confirmed", "pemberhentian", &field));
+    assert_null(review_decision_problem("confirmed", NULL, &field));
 
+    /* A sanction is decided on a discipline case, never on one flag (422 sanction_needs_case). */
+    assert_non_null(review_decision_problem("confirmed", "teguran_lisan", &field));
+    assert_string_equal(field, "sanction");
+    assert_non_null(review_decision_problem("confirmed", "pemberhentian", &field));
+    assert_string_equal(field, "sanction");
     assert_non_null(review_decision_problem("dismissed", "teguran_lisan", &field));
-    assert_string_equal(field, "sanction");
-    assert_non_null(review_decision_problem("confirmed", NULL, &field));
-    assert_string_equal(field, "sanction");
-    assert_non_null(review_decision_problem("confirmed", "dipecat", &field));
     assert_string_equal(field, "sanction");
 
     const char *bad[] = {"pending", "approved", "Confirmed", ""};

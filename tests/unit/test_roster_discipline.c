@@ -160,11 +160,26 @@ static void consecutive_runs_count_work_days(void **state)
 {
     (void)state;
     const int gaps[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    assert_int_equal(discipline_longest_run(gaps, 3), 3);
-    assert_int_equal(discipline_longest_run(gaps, 4), 3);  /* a work day present in between */
-    assert_int_equal(discipline_longest_run(gaps, 13), 10);
-    assert_int_equal(discipline_longest_run(gaps, 12), 9);
-    assert_int_equal(discipline_longest_run(gaps, 0), 0);
+    assert_int_equal(discipline_longest_run(gaps, NULL, 3), 3);
+    assert_int_equal(discipline_longest_run(gaps, NULL, 4), 3);  /* a work day present in between */
+    assert_int_equal(discipline_longest_run(gaps, NULL, 13), 10);
+    assert_int_equal(discipline_longest_run(gaps, NULL, 12), 9);
+    assert_int_equal(discipline_longest_run(gaps, NULL, 0), 0);
+}
+
+/* Ten days from 21 December to 4 January are one run, counted in both years; a run wholly outside is not. */
+static void a_run_across_the_year_end_is_one_run(void **state)
+{
+    (void)state;
+    const int gaps[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0};
+    const bool in_2023[] = {true, true, true, true, true, true, false, false, false, false, false, false};
+    const bool in_2024[] = {false, false, false, false, false, false, true, true, true, true, true, true};
+    const bool in_2022[] = {false, false, false, false, false, false, false, false, false, false, false, false};
+    assert_int_equal(discipline_longest_run(gaps, in_2023, 12), 10);
+    assert_int_equal(discipline_longest_run(gaps, in_2024, 12), 10);
+    assert_int_equal(discipline_longest_run(gaps, in_2022, 12), 0);
+    const bool last_two[] = {false, false, false, false, false, false, false, false, false, false, true, true};
+    assert_int_equal(discipline_longest_run(gaps, last_two, 12), 2); /* only the run after the gap is the year's */
 }
 
 int main(void)
@@ -178,6 +193,7 @@ int main(void)
         cmocka_unit_test(thresholds_one_below_and_at_each_level),
         cmocka_unit_test(minutes_count_in_whole_days_of_seven_and_a_half_hours),
         cmocka_unit_test(consecutive_runs_count_work_days),
+        cmocka_unit_test(a_run_across_the_year_end_is_one_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

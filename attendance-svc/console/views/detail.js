@@ -5,7 +5,7 @@
 // with a message saying so.
 import { errorMessage, get, post } from '../api.js';
 import { h } from '../dom.js';
-import { SANCTIONS, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import { dateTime, day, metres } from '../format.js';
 import { geofenceMap } from '../map.js';
 
@@ -44,11 +44,23 @@ function historySection(v, tz) {
   const items = (v.decisions || []).map((d) => h('li', {},
     t('detail.history.item', {
       version: d.version,
-      decision: d.decision === 'confirmed' ? `${t('status.confirmed')} (${t(`sanction.${d.sanction}`)})` : t('status.dismissed'),
-      by: d.decided_by_username || d.decided_by, at: dateTime(d.decided_at, tz),
+      decision: d.decision === 'confirmed'
+        ? `${t('status.confirmed')}${d.sanction ? ` (${t(`sanction.${d.sanction}`)})` : ''}` : t('status.dismissed'),
+      by: d.leave_id ? t('detail.history.by_leave', { id: d.leave_id }) : d.decided_by_username || d.decided_by,
+      at: dateTime(d.decided_at, tz),
     }), d.note ? h('q', {}, d.note) : null));
   return h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t('detail.history')),
     items.length ? h('ol', { class: 'history' }, items) : h('p', {}, t('detail.history.none')));
+}
+
+/* What the employee said (PP 94/2021: heard before a sanction), and the day's approved leave. */
+function explanationSection(v, tz) {
+  const x = v.explanation;
+  const leave = v.leave;
+  return h('section', { class: 'card', 'aria-labelledby': 'expl-h' }, h('h2', { id: 'expl-h' }, t('detail.explanation')),
+    x ? h('blockquote', { class: 'explanation' }, h('p', {}, x.text), h('footer', {}, dateTime(x.explained_at, tz)))
+      : h('p', {}, t('detail.explanation.none')),
+    leave ? h('p', { class: 'leave' }, t('detail.leave', { kind: t(`leave.kind.${leave.kind}`), status: t(`leave.status.${leave.status}`) })) : null);
 }
 
 /* The phone's time, the service's and the judged one side by side, and why the judged one is what it is. */
@@ -79,33 +91,25 @@ function decisionForm(ctx, v) {
     return h('section', { class: 'card', 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, title), h('p', {}, t('decide.readonly')));
   }
   const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
-  const sanction = h('select', { id: 'sanction', name: 'sanction', disabled: true },
-    h('option', { value: '' }, t('decide.sanction.choose')),
-    SANCTIONS.map((code) => h('option', { value: code }, t(`sanction.${code}`))));
+  // A sanction is decided on a discipline case, on the year's days, never on one flag (PP 94/2021).
   const radio = (value, label) => h('label', { class: 'choice' },
-    h('input', { type: 'radio', name: 'decision', value, required: true, onchange: () => { sanction.disabled = value !== 'confirmed'; } }), ` ${label}`);
+    h('input', { type: 'radio', name: 'decision', value, required: true }), ` ${label}`);
   const note = h('textarea', { id: 'note', name: 'note', rows: 3, maxlength: 2000 });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('decide.submit'));
   const form = h('form', { class: 'card decision', 'aria-labelledby': 'dec-h' },
     h('h2', { id: 'dec-h' }, title), error,
     h('fieldset', {}, h('legend', {}, t('decide.decision')), radio('dismissed', t('decide.dismiss')), radio('confirmed', t('decide.confirm'))),
-    h('label', { for: 'sanction' }, t('decide.sanction')), sanction,
+    h('p', { class: 'hint' }, t('decide.no_sanction')),
     h('label', { for: 'note' }, t('decide.note')), note,
     submit);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const decision = new FormData(form).get('decision');
     error.hidden = true;
-    if (decision === 'confirmed' && !sanction.value) {
-      error.textContent = t('decide.need_sanction');
-      error.hidden = false;
-      sanction.focus();
-      return;
-    }
     submit.disabled = true;
     try {
       await post(`/v1/violations/${v.id}/decision`, {
-        decision, sanction: decision === 'confirmed' ? sanction.value : null, note: note.value.trim() || null, version: v.version,
+        decision, sanction: null, note: note.value.trim() || null, version: v.version,
       });
       ctx.session.message = { text: t('decide.saved'), kind: 'success' };
       ctx.go(`/violations/${v.id}`);
@@ -154,6 +158,7 @@ export async function detailView(ctx) {
       c ? timesSection(c, v.unit, tz) : null,
       c ? mapSection(v, office) : null,
       c ? selfieSection(v, ctx.session.who.role) : null,
+      explanationSection(v, tz),
       historySection(v, tz),
       decisionForm(ctx, v)));
 }

@@ -1,5 +1,6 @@
-// An employee's discipline summary for a year (PP 94/2021): absent days, late
-// and early minutes and their day-equivalent, and the sanction suggested.
+// An employee's discipline summary for a year (PP 94/2021): confirmed absent
+// days, late and early minutes and their day-equivalent, the days still
+// pending apart, and the sanction the confirmed ones suggest.
 import { get } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -24,6 +25,7 @@ export async function disciplineView(ctx) {
     form,
     h('div', { class: 'stats' },
       stat(t('disc.absent'), number(d.absent_days), 'absent-days'),
+      stat(t('disc.pending'), number(d.pending_days), 'pending-days'),
       stat(t('disc.late'), number(d.late_minutes)),
       stat(t('disc.early'), number(d.early_minutes)),
       stat(t('disc.minute_days', { per: d.minutes_per_day }), number(d.minute_days, 2)),

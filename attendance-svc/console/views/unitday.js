@@ -1,5 +1,5 @@
 // A unit's day: each employee's rostered mode, first in and last out (in the
-// unit's time zone), who is absent, and the WFO/WFH/absent counts against the cap.
+// unit's time zone), who is absent or on leave, and the WFO/WFH/absent counts against the cap.
 import { get, unitList } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -44,6 +44,7 @@ export async function unitDayView(ctx) {
       h('td', { 'data-label': t('day.rostered') }, e.mode),
       h('td', { 'data-label': t('day.first_in') }, time(e.first_in, tz), sourceNote(e.first_in_source)),
       h('td', { 'data-label': t('day.last_out') }, time(e.last_out, tz), sourceNote(e.last_out_source)),
-      h('td', { 'data-label': t('day.state') }, h('span', { class: `badge ${e.state}` }, t(`day.state.${e.state}`))))))));
+      h('td', { 'data-label': t('day.state') }, h('span', { class: `badge ${e.state}` }, t(`day.state.${e.state}`)),
+        e.leave ? h('span', { class: 'leave' }, ` ${t(`leave.kind.${e.leave.kind}`)}${e.leave.start ? ` ${e.leave.start}–${e.leave.end}` : ''}`) : null))))));
   return page;
 }

@@ -1,0 +1,57 @@
+/*
+ * The employee's own records (CONTRACT.md, "The employee's own view"):
+ *
+ *   GET /v1/me                 its employee record, with its unit
+ *   GET /v1/me/checkins        its check-ins (?from=&to= on the local day)
+ *   GET /v1/me/violations      its violations (?status=), each with its explanation
+ *
+ * /v1/me/discipline is in h_discipline.c and /v1/me/leave in h_leave.c. Each
+ * reads the token's employee only: there is no id to guess.
+ */
+#include "dates.h"
+#include "handlers.h"
+#include "paging.h"
+#include "rules/review.h"
+#include "store/store_me.h"
+
+void h_me(struct request *req)
+{
+    json_t *doc = employee_if_visible(req, req->auth.employee_id);
+    if (doc)
+        reply_json(req, 200, doc);
+}
+
+void h_me_checkins(struct request *req)
+{
+    struct page page;
+    int64_t days;
+    if (!page_from_query(req, &page))
+        return;
+    const char *from = query_text(req, "from"), *to = query_text(req, "to");
+    if (from && date_parse(from, &days) != 0)
+        reply_field_error(req, ERR_INVALID_FIELD, "from", "from must be a date YYYY-MM-DD");
+    else if (to && date_parse(to, &days) != 0)
+        reply_field_error(req, ERR_INVALID_FIELD, "to", "to must be a date YYYY-MM-DD");
+    if (req->response || !request_db(req))
+        return;
+    enum db_status st;
+    json_t *items = store_me_checkins(req->db, req->auth.employee_id, from, to, page.after, page.limit + 1, &st);
+    reply_page(req, &page, items, st);
+}
+
+void h_me_violations(struct request *req)
+{
+    struct page page;
+    if (!page_from_query(req, &page))
+        return;
+    const char *status = query_text(req, "status");
+    if (status && !violation_status_known(status)) {
+        reply_field_error(req, ERR_INVALID_FIELD, "status", "status must be pending, dismissed or confirmed");
+        return;
+    }
+    if (!request_db(req))
+        return;
+    enum db_status st;
+    json_t *items = store_me_violations(req->db, req->auth.employee_id, status, page.after, page.limit + 1, &st);
+    reply_page(req, &page, items, st);
+}

@@ -1,0 +1,50 @@
+/*
+ * Discipline case rules (see cases.h).
+ */
+#include "cases.h"
+
+#include "rules/review.h"
+
+#include <string.h>
+
+const char *case_open_problem(long long employee_id, size_t count, size_t found, const struct case_violation *v,
+                              enum error_code *code)
+{
+    *code = ERR_INVALID_VALUE;
+    if (count == 0)
+        return "violation_ids must name at least one confirmed violation";
+    if (found < count)
+        return "violation_ids names a violation that does not exist, or one named twice";
+    for (size_t i = 0; i < found; i++) {
+        if (v[i].employee_id != employee_id)
+            return "violation_ids names a violation of another employee";
+        if (strcmp(v[i].status, "confirmed") != 0)
+            return "only confirmed violations make a case: a pending one is not yet unexcused, a dismissed one "
+                   "was excused";
+        if (v[i].in_a_case)
+            return "violation_ids names a violation that another case is about already";
+    }
+    return NULL;
+}
+
+const char *case_decide_problem(const char *status, const char *sanction, const char *suggested, const char *reason,
+                                enum error_code *code)
+{
+    if (strcmp(status, "summoned") == 0) {
+        *code = ERR_NOT_EXAMINED;
+        return "the case has no examination yet: the employee is heard before any sanction (PP 94/2021 Art. 26)";
+    }
+    if (strcmp(status, "decided") == 0) {
+        *code = ERR_CONFLICT;
+        return "the case is decided already";
+    }
+    if (!sanction_code_known(sanction)) {
+        *code = ERR_INVALID_VALUE;
+        return "sanction must be a sanction code of PP 94/2021 (teguran_lisan ... pemberhentian)";
+    }
+    if ((!suggested || strcmp(sanction, suggested) != 0) && (!reason || !*reason)) {
+        *code = ERR_REASON_REQUIRED;
+        return "a sanction other than the suggested one needs its reason";
+    }
+    return NULL;
+}

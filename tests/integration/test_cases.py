@@ -1,0 +1,94 @@
+"""Discipline cases (CONTRACT.md, "Discipline as PP 94/2021 runs it"; issue 23): summoned by the direct superior on
+the employee's confirmed violations, examined, the employee's statement, decided by a reviewer; every step audited."""
+from harness import ADMIN_PASSWORD, Agency, admin_env, check, eq, login, make_employee, make_staff, test
+
+
+def setup():
+    env = admin_env()
+    a = env.agency = Agency(env.svc)
+    env.supervisor = make_staff(env, "supervisor", a.unit_a["id"])
+    env.sibling = make_staff(env, "supervisor", a.unit_b["id"])
+    env.reviewer = make_staff(env, "reviewer", a.top["id"])
+    return env
+
+
+def teardown(env):
+    env.close()
+
+
+def employee(env):
+    emp_id, nip = make_employee(env.db, env.agency.unit_a["id"])
+    return {"id": str(emp_id), "token": login(env.svc, nip, ADMIN_PASSWORD)}
+
+
+def absences(env, who, days, status="confirmed"):
+    return [env.db.sql("INSERT INTO violations (employee_id, unit_id, day, code, status) VALUES (:'e', :'u', :'d',"
+                       " 'ABSENT', :'s') RETURNING id", f"e={who['id']}", f"u={env.agency.unit_a['id']}", f"d={d}",
+                       f"s={status}")[0][0] for d in days]
+
+
+def open_case(env, who, ids, token=None):
+    return env.svc.request("POST", "/v1/discipline/cases", {"employee_id": who["id"], "violation_ids": ids,
+                                                             "summoned_for": "2023-10-20T09:00:00+07:00"},
+                           token=token or env.supervisor)
+
+
+@test
+def a_case_goes_from_summons_to_decision(env):
+    siti = employee(env)
+    ids = absences(env, siti, ["2023-10-02", "2023-10-03", "2023-10-04", "2023-10-05"])
+    r = open_case(env, siti, ids)
+    eq(r.status, 201, str(r))
+    case = r.json()
+    eq((case["status"], case["suggested_sanction"], len(case["violations"])), ("summoned", "teguran_tertulis", 4))
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "teguran_tertulis", "reason": None, "version": case["version"]}, token=env.reviewer)
+    eq((r.status, r.error_code()), (409, "not_examined"), "not examined yet")
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/examination", {"record": "BAP: hadir, mengaku."},
+                        token=env.sibling)
+    eq(r.status, 404, "the sibling unit's supervisor")
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/examination", {"record": "BAP: hadir, mengaku."},
+                        token=env.supervisor)
+    eq((r.status, r.json()["status"]), (200, "examined"), str(r))
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/statement", {"text": "Anak saya dirawat."},
+                        token=siti["token"])
+    eq((r.status, r.json()["statement"]["text"]), (200, "Anak saya dirawat."), str(r))
+    case = r.json()
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "pernyataan_tidak_puas", "version": case["version"]}, token=env.reviewer)
+    eq((r.status, r.error_code()), (422, "reason_required"), "heavier than suggested without a reason")
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "teguran_tertulis", "reason": None, "version": case["version"] - 1},
+                        token=env.reviewer)
+    eq((r.status, r.error_code()), (409, "version_conflict"), str(r))
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "teguran_tertulis", "reason": None, "version": case["version"]}, token=env.reviewer)
+    eq((r.status, r.json()["status"], r.json()["decision"]["sanction"]), (200, "decided", "teguran_tertulis"), str(r))
+    r = env.svc.request("GET", f"/v1/discipline/cases/{case['id']}", token=siti["token"])
+    eq((r.status, r.json()["examination"]["record"]), (200, "BAP: hadir, mengaku."), "the employee reads its case")
+    r = env.svc.request("GET", "/v1/discipline/cases?status=decided&year=2023", token=env.supervisor)
+    check(case["id"] in [c["id"] for c in r.json()["items"]], str(r))
+    r = env.svc.request("GET", "/v1/discipline/cases", token=env.sibling)
+    check(case["id"] not in [c["id"] for c in r.json()["items"]], "the sibling unit's supervisor sees none")
+    actions = [a for a, in env.db.sql("SELECT action FROM audit_log WHERE entity = 'discipline_case'"
+                                      " AND entity_id = :'c' ORDER BY id", f"c={case['id']}")]
+    eq(actions, ["summon", "examine", "state", "decide"], "every step audited")
+
+
+@test
+def only_the_employees_confirmed_violations_make_a_case(env):
+    siti, budi = employee(env), employee(env)
+    confirmed = absences(env, siti, ["2023-11-01"])
+    pending = absences(env, siti, ["2023-11-02"], status="pending")
+    budis = absences(env, budi, ["2023-11-01"])
+    for ids, what in ((pending, "a pending flag"), (budis, "another employee's"), ([], "none"),
+                      (["999999999"], "no such violation")):
+        r = open_case(env, siti, ids)
+        eq((r.status, r.error_code()), (422, "invalid_value"), what)
+    eq(open_case(env, siti, confirmed).status, 201, "a confirmed one")
+    r = open_case(env, siti, confirmed)
+    eq((r.status, r.error_code()), (422, "invalid_value"), "a violation in a case already")
+    eq(open_case(env, siti, confirmed, token=env.sibling).status, 404, "not the direct superior")
+    r = env.svc.request("POST", f"/v1/violations/{confirmed[0]}/decision",
+                        {"decision": "confirmed", "sanction": "teguran_lisan", "version": 1}, token=env.reviewer)
+    eq((r.status, r.error_code()), (422, "sanction_needs_case"), "no sanction on one flag")
