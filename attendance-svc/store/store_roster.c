@@ -22,14 +22,20 @@ const struct db_statement store_roster_statements[] = {
      "     ORDER BY e.id) FILTER (WHERE r.employee_id IS NOT NULL), '[]'))"
      "  FROM roster_entries r JOIN employees e ON e.id = r.employee_id"
      " WHERE r.unit_id = $1::bigint AND r.day = $2::date"},
-    /* A unit's day as its console shows it: each active employee's rostered mode, first in and last
-     * out (the day's arrival and departure: day_attendance, sql/0016), and whether the nightly
-     * closure found it absent (absent), else arrived (present) or not yet (pending). */
+    /* A unit's day as its console shows it: each active employee's rostered mode and shift (start,
+     * end: null for the unit's hours), first in and last out (the day's arrival and departure:
+     * day_attendance, sql/0016), and whether the nightly closure found it absent (absent), else
+     * arrived (present), on a rest day (off) or not yet (pending). */
     {"unit_day",
      "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
-     "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.arrival_at, 'last_out', d.departure_at,"
+     "   'mode', coalesce(r.mode, 'WFO'),"
+     "   'start', to_char(make_time(r.start_min / 60, r.start_min % 60, 0), 'HH24:MI'),"
+     "   'end', CASE WHEN r.end_min = 1440 THEN '24:00'"
+     "               ELSE to_char(make_time(r.end_min / 60, r.end_min % 60, 0), 'HH24:MI') END,"
+     "   'first_in', d.arrival_at, 'last_out', d.departure_at,"
      "   'first_in_source', d.arrival_source, 'last_out_source', d.departure_source,"
-     "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present' ELSE 'pending' END)"
+     "   'state', CASE WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present'"
+     "                 WHEN r.mode = 'OFF' THEN 'off' ELSE 'pending' END)"
      "   ORDER BY e.name, e.id), '[]')"
      "  FROM employees e"
      "  LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $2::date"
