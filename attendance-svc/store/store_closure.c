@@ -68,7 +68,9 @@ const struct db_statement store_closure_statements[] = {
      "               FROM closed u JOIN checkins c ON c.unit_id = u.id AND c.local_day = $1::date)"
      " INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      " SELECT d.employee_id, d.last_in_unit_id, NULL, $1::date, 'NO_CHECKOUT',"
-     "        jsonb_build_object('last_in_checkin_id', d.last_in_id::text, 'last_in_at', d.last_in_at)"
+     /* early_minutes: what the unit counts a missing check-out as (missing_out_minutes), fixed at closure. */
+     "        jsonb_build_object('last_in_checkin_id', d.last_in_id::text, 'last_in_at', d.last_in_at,"
+     "                           'early_minutes', (SELECT u.missing_out_minutes FROM units u WHERE u.id = d.last_in_unit_id))"
      "   FROM present p CROSS JOIN LATERAL (SELECT * FROM day_attendance a"
      "                                       WHERE a.employee_id = p.employee_id AND a.local_day = $1::date) d"
      "  WHERE d.last_in_at IS NOT NULL AND d.last_in_unit_id IN (SELECT id FROM closed)"

@@ -17,8 +17,10 @@ const struct db_statement store_discipline_statements[] = {
      /* Only the day's departure counts (day_attendance, sql/0016): stepping out at noon and leaving on
       * time is not leaving early. */
      "  'early_minutes', (SELECT coalesce(sum((v.evidence ->> 'early_minutes')::int), 0) FROM v"
-     "                    WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
-     "                      FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day)),"
+     "                    WHERE (v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
+     "                      FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day))"
+     /* A day without a check-out counts the early minutes its unit set (missing_out_minutes, sql/0027). */
+     "                       OR v.code = 'NO_CHECKOUT'),"
      "  'gaps', (SELECT coalesce(json_agg((SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
      "                                     WHERE is_work_day(a.unit_id, g::date)) ORDER BY a.day), '[]') FROM absent a),"
      "  'minutes_per_day', (SELECT minutes FROM discipline_day_minutes"
