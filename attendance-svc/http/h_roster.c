@@ -300,7 +300,7 @@ void h_unit_day(struct request *req)
     struct db_conn *db = request_db(req);
     if (!db)
         return;
-    json_t *unit = NULL, *members = NULL, *employees = NULL, *roster = NULL;
+    json_t *unit = NULL, *members = NULL, *employees = NULL, *roster = NULL, *hours = NULL;
     struct policy_terms terms;
     enum db_status st;
     if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
@@ -308,6 +308,8 @@ void h_unit_day(struct request *req)
     employees = store_unit_day(db, unit_id, day, &st);
     if (st == DB_OK)
         roster = store_roster_get(db, unit_id, day, &st);
+    if (st == DB_OK)
+        hours = store_unit_day_hours(db, unit_id, day, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
@@ -317,7 +319,8 @@ void h_unit_day(struct request *req)
     size_t i;
     json_t *e;
     json_array_foreach(employees, i, e) absent += strcmp(json_string_value(json_object_get(e, "state")) ?: "", "absent") == 0;
-    json_t *doc = json_pack("{s:O, s:s, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "employees", employees);
+    json_t *doc = json_pack("{s:O, s:s, s:O, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "hours", hours,
+                            "employees", employees);
     if (!doc) {
         reply_error(req, ERR_INTERNAL, "out of memory");
         goto done;
@@ -333,6 +336,7 @@ done:
     json_decref(members);
     json_decref(employees);
     json_decref(roster);
+    json_decref(hours);
 }
 
 void h_roster_suggest(struct request *req)

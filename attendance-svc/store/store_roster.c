@@ -44,6 +44,17 @@ const struct db_statement store_roster_statements[] = {
      "  LEFT JOIN LATERAL (SELECT true AS absent FROM violations v"
      "                      WHERE v.employee_id = e.id AND v.day = $2::date AND v.code = 'ABSENT' LIMIT 1) a ON true"
      " WHERE e.unit_id = $1 AND e.active"},
+    /* The hours that govern the unit's day (sql/0027): its week's or the dated hours', and its settings. */
+    {"unit_day_hours",
+     "SELECT json_build_object("
+     "   'work_hours', unit_week_on(u.id, $2::date)"
+     "                 -> (ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])[extract(isodow FROM $2::date)::int],"
+     "   'work_day', is_work_day(u.id, $2::date),"
+     "   'dated_hours', (SELECT json_build_object('id', h.id::text, 'name', h.name)"
+     "                     FROM governing_dated_hours(u.id, $2::date) h WHERE h.id IS NOT NULL),"
+     "   'grace_minutes', u.grace_minutes, 'grace_made_up', u.grace_made_up, 'flex_minutes', u.flex_minutes,"
+     "   'checkin_windows', u.checkin_windows)"
+     "  FROM units u WHERE u.id = $1"},
     {"roster_delete", "DELETE FROM roster_entries WHERE unit_id = $1 AND day = $2::date"},
     {"roster_insert",
      "INSERT INTO roster_entries (employee_id, day, unit_id, mode, start_min, end_min)"
@@ -98,4 +109,11 @@ enum db_status store_roster_replace(struct db_conn *db, long long unit_id, const
     r = db_exec(db, "roster_insert", 3, params, &st);
     PQclear(r);
     return st;
+}
+
+json_t *store_unit_day_hours(struct db_conn *db, long long unit_id, const char *day, enum db_status *status)
+{
+    char unit[24];
+    const char *params[] = {id_text(unit, unit_id), day};
+    return store_doc_exec(db, "unit_day_hours", 2, params, status);
 }

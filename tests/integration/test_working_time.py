@@ -195,6 +195,13 @@ def dki_in_ramadan_is_judged_by_its_dated_hours(env):
     eq(checkin(late, "out", "2023-03-23", "14:05")[0], [], "and out")
     close(env, "2023-03-23")
     eq(flags(env, on_time) + flags(env, late), [], "Ramadan's first day closed without a false flag")
+    r = env.svc.request("GET", f"/v1/units/{unit['id']}/days/2023-03-23", token=a.admin)
+    eq(r.status, 200, f"the unit's day: {r}")
+    eq((r.json()["hours"]["work_hours"], r.json()["hours"]["dated_hours"]),
+       (["07:00", "14:00"], {"id": hours["id"], "name": ramadan["name"]}), "the unit's day shows Ramadan's hours")
+    r = env.svc.request("GET", f"/v1/units/{unit['id']}/days/2023-03-22", token=a.admin)
+    eq((r.json()["hours"]["work_hours"], r.json()["hours"]["dated_hours"]), (["08:00", "16:00"], None),
+       "and the unit's own the day before")
 
     # A priority-1 day within it (a unit's own) governs over it.
     r = env.svc.request("POST", "/v1/hours", dict(ramadan, name="Half day", starts_on="2023-03-24",
@@ -237,6 +244,9 @@ def windows_flexible_start_grace_made_up_and_a_missing_checkout(env):
                   checkin_windows={"in": ["06:00", "10:00"], "out": ["15:00", "18:00"]}, **BELIEVE_PHONES)
     eq((unit["checkin_windows"], unit["grace_made_up"], unit["flex_minutes"], unit["missing_out_minutes"]),
        ({"in": ["06:00", "10:00"], "out": ["15:00", "18:00"]}, True, 60, 90), "the unit's settings")
+    plain = a.unit(a.prefix + "-WP", "administrative", parent_id=a.top["id"])
+    eq((plain["checkin_windows"], plain["grace_made_up"], plain["flex_minutes"], plain["missing_out_minutes"]),
+       (None, False, 0, 0), "the defaults")
     a.office(unit["id"])
     early_bird, flexible, forgetful = phones(env, unit, 3)
     day = "2025-11-03"  # a Monday: 07:30-16:00
