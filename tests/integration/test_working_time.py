@@ -151,6 +151,35 @@ def a_night_shift_keeps_its_day_open_until_it_is_over(env):
 
 
 @test
+def the_next_nights_closure_closes_a_night_its_own_left_open(env):
+    a = env.agency
+    unit = a.unit(a.prefix + "-RM", "critical", parent_id=a.top["id"], **BELIEVE_PHONES)
+    a.office(unit["id"])
+    supervisor = make_staff(env, "supervisor", unit["id"])
+    stays, forgets, never = phones(env, unit, 3)
+    day, next_day = "2025-12-31", "2026-01-01"  # across a year's end
+    night = {"mode": "WFO", "start": "19:00", "end": "07:00"}
+    r = roster(env, unit, day, [dict(night, employee_id=str(p.employee_id)) for p in (stays, forgets, never)],
+               supervisor)
+    eq(r.status, 200, f"three nights: {r}")
+    r = roster(env, unit, next_day, [{"employee_id": str(p.employee_id), "mode": "OFF"}
+                                     for p in (stays, forgets, never)], supervisor)
+    eq(r.status, 200, f"and rest: {r}")
+    eq(checkin(stays, "in", day, "18:58")[1:], (day, True), "an in")
+    eq(checkin(stays, "out", next_day, "07:01"), ([], day, True), "its out, the next year")
+    eq(checkin(forgets, "in", day, "19:00")[1:], (day, True), "an in with no out")
+    # As if the nightly of the 31st had run at 01:30 on the 1st, before the nights were over: nothing closed.
+    close(env, next_day)
+    eq(env.db.sql("SELECT count(*) FROM closed_days WHERE unit_id = :'u' AND day = :'d'", f"u={unit['id']}",
+                  f"d={day}"), [["1"]], "the 1st's closure closed the 31st's nights")
+    eq(flags(env, stays), [], "the night checked out the next morning")
+    eq(flags(env, forgets), [(day, "NO_CHECKOUT")], "the night without an out")
+    eq(flags(env, never), [(day, "ABSENT")], "the night not worked")
+    report = close(env, next_day)
+    eq((report["absent_flagged"], report["no_checkout_flagged"]), (0, 0), "once")
+
+
+@test
 def rest_days_and_shifts_are_checked_in_the_roster(env):
     a = env.agency
     unit = a.unit(a.prefix + "-RC", "critical", parent_id=a.top["id"])
