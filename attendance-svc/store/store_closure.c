@@ -39,10 +39,9 @@
 const struct db_statement store_closure_statements[] = {
     {"closure_absent",
      "WITH " CLOSED_UNITS ","
-     " units_day AS (SELECT c.*, is_work_day(c.id, $1::date) AS work_day,"
-     "                      unit_week_on(c.id, $1::date) -> (ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat',"
+     " units_day AS (SELECT c.*, unit_week_on(c.id, $1::date) -> (ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat',"
      "                        'sun'])[extract(isodow FROM $1::date)::int] AS hours FROM closed c),"
-     /* Due: a shift of the roster (whatever the week or a holiday), else a work day that is no rest day (OFF). */
+     /* Due on a work day of the employee (sql/0028): a shift of the roster, else the unit's, not a rest day. */
      " expected AS (SELECT eu.employee_id, w.id AS unit_id,"
      "                     CASE WHEN r.start_min IS NOT NULL AND r.end_min IS NOT NULL"
      "                          THEN jsonb_build_array(to_char(make_time(r.start_min / 60, r.start_min % 60, 0), 'HH24:MI'),"
@@ -52,9 +51,7 @@ const struct db_statement store_closure_statements[] = {
      "                JOIN employee_units eu ON eu.unit_id = w.id AND eu.valid_from <= w.began"
      "                 AND (eu.valid_to IS NULL OR eu.valid_to > w.began)"
      "                LEFT JOIN roster_entries r ON r.employee_id = eu.employee_id AND r.day = $1::date"
-     "               WHERE CASE WHEN r.mode = 'OFF' THEN false"
-     "                          WHEN r.start_min IS NOT NULL AND r.end_min IS NOT NULL THEN true"
-     "                          ELSE w.work_day END)"
+     "               WHERE employee_works_on(eu.employee_id, w.id, $1::date))"
      " INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      " SELECT x.employee_id, x.unit_id, NULL, $1::date, 'ABSENT', jsonb_build_object('work_hours', x.hours)"
      "   FROM expected x"

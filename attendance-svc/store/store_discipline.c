@@ -22,7 +22,8 @@ const struct db_statement store_discipline_statements[] = {
      /* A day without a check-out counts the early minutes its unit set (missing_out_minutes, sql/0027). */
      "                       OR v.code = 'NO_CHECKOUT'),"
      "  'gaps', (SELECT coalesce(json_agg((SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
-     "                                     WHERE is_work_day(a.unit_id, g::date)) ORDER BY a.day), '[]') FROM absent a),"
+     "                                     WHERE employee_works_on($1::bigint, a.unit_id, g::date)) ORDER BY a.day), '[]')"
+     "             FROM absent a),"
      "  'minutes_per_day', (SELECT minutes FROM discipline_day_minutes"
      "                      WHERE in_force_from <= make_date($2::int, 12, 31) ORDER BY in_force_from DESC LIMIT 1),"
      "  'thresholds', (SELECT coalesce(json_agg(json_build_object('kind', t.kind, 'min_days', t.min_days,"

@@ -180,6 +180,22 @@ def the_next_nights_closure_closes_a_night_its_own_left_open(env):
 
 
 @test
+def a_rest_day_between_two_absences_does_not_break_their_run(env):
+    a = env.agency
+    unit = a.unit(a.prefix + "-RA", "critical", parent_id=a.top["id"])
+    supervisor = make_staff(env, "supervisor", unit["id"])
+    (p,) = phones(env, unit, 1)
+    shift = {"employee_id": str(p.employee_id), "mode": "WFO", "start": "07:00", "end": "14:00"}
+    for day, entry in (("2025-12-08", shift), ("2025-12-09", {"employee_id": str(p.employee_id), "mode": "OFF"}),
+                       ("2025-12-10", shift)):  # a Monday shift, a Tuesday at rest, a Wednesday shift
+        eq(roster(env, unit, day, [entry], supervisor).status, 200, f"the rota of {day}")
+        close(env, day)
+    eq(flags(env, p), [("2025-12-08", "ABSENT"), ("2025-12-10", "ABSENT")], "absent on both shifts, not at rest")
+    r = env.svc.request("GET", f"/v1/employees/{p.employee_id}/discipline?year=2025", token=a.admin)
+    eq((r.status, r.json()["longest_absent_run"]), (200, 2), "two consecutive work days absent")
+
+
+@test
 def rest_days_and_shifts_are_checked_in_the_roster(env):
     a = env.agency
     unit = a.unit(a.prefix + "-RC", "critical", parent_id=a.top["id"])
