@@ -2,11 +2,12 @@
 """
 The demo agency, made through the API the way an agency would: units in three
 time zones, offices around Jakarta's Balai Kota, employees imported from CSV,
-a supervisor and a reviewer, the real policies of Jakarta 2023 and Malang 2021;
-then the last working week as an agency without phones would bring it: the
-paper register and the fingerprint machine at the door imported
-(POST /v1/checkins/import: most on time, a few late, one absent, one who left
-early), and today's morning played live with the reference phone client
+a supervisor and a reviewer, the real policies of Jakarta 2023 and Malang 2021,
+DKI's 2023 hours and its Ramadan hours, a hospital on a 24-hour rota (three
+shifts and rest days); then the last working week as an agency without phones
+would bring it: the paper register and the fingerprint machine at the door
+imported (POST /v1/checkins/import: most on time, a few late, one absent, one
+who left early), and today's morning played live with the reference phone client
 (attendance-client): a clean check-in, and the ones that get flagged.
 
     deploy/demo.py URL ADMIN_USER ADMIN_PASSWORD CLIENT STATE_DIR
@@ -68,17 +69,26 @@ def choose_own_password(user):
                       token), f"password of {user}")
 
 
+# SE Sekda DKI 1/2023: 08:00-16:00 Monday to Thursday, 08:00-16:30 on Friday (not the common 07:30 week).
+DKI_2023_WEEK = {"mon": ["08:00", "16:00"], "tue": ["08:00", "16:00"], "wed": ["08:00", "16:00"],
+                 "thu": ["08:00", "16:00"], "fri": ["08:00", "16:30"]}
+# A hospital serves round the clock (Perpres 21/2023 Art. 7): every day is a work day, its people work the
+# shifts of its rota (the roster), the morning shift's hours being the unit's.
+HOSPITAL_WEEK = {d: ["07:00", "14:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+SHIFTS = {"pagi": ("07:00", "14:00"), "siang": ("14:00", "21:00"), "malam": ("21:00", "07:00")}
+
 UNITS = [
-    # code, name, category, timezone, parent
-    ("DKI", "Pemerintah Provinsi DKI Jakarta", "administrative", "Asia/Jakarta", None),
-    ("DKI-BKD", "Badan Kepegawaian Daerah", "administrative", "Asia/Jakarta", "DKI"),
-    ("DKI-DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "direct_service", "Asia/Jakarta", "DKI"),
-    ("DKI-RSUD", "RSUD Tarakan", "critical", "Asia/Jakarta", "DKI"),
-    ("MLG", "Pemerintah Kota Malang", "administrative", "Asia/Jakarta", None),
-    ("MLG-SETDA", "Sekretariat Daerah Kota Malang", "administrative", "Asia/Jakarta", "MLG"),
-    ("MLG-DINKES", "Dinas Kesehatan Kota Malang", "essential", "Asia/Jakarta", "MLG"),
-    ("KALTIM", "Pemerintah Provinsi Kalimantan Timur", "administrative", "Asia/Makassar", None),
-    ("PAPUA", "Pemerintah Provinsi Papua", "administrative", "Asia/Jayapura", None),
+    # code, name, category, timezone, parent, week (None: the common week)
+    ("DKI", "Pemerintah Provinsi DKI Jakarta", "administrative", "Asia/Jakarta", None, DKI_2023_WEEK),
+    ("DKI-BKD", "Badan Kepegawaian Daerah", "administrative", "Asia/Jakarta", "DKI", DKI_2023_WEEK),
+    ("DKI-DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "direct_service", "Asia/Jakarta", "DKI",
+     DKI_2023_WEEK),
+    ("DKI-RSUD", "RSUD Tarakan", "critical", "Asia/Jakarta", "DKI", HOSPITAL_WEEK),
+    ("MLG", "Pemerintah Kota Malang", "administrative", "Asia/Jakarta", None, None),
+    ("MLG-SETDA", "Sekretariat Daerah Kota Malang", "administrative", "Asia/Jakarta", "MLG", None),
+    ("MLG-DINKES", "Dinas Kesehatan Kota Malang", "essential", "Asia/Jakarta", "MLG", None),
+    ("KALTIM", "Pemerintah Provinsi Kalimantan Timur", "administrative", "Asia/Makassar", None, None),
+    ("PAPUA", "Pemerintah Provinsi Papua", "administrative", "Asia/Jayapura", None, None),
 ]
 
 EMPLOYEES = [
@@ -93,24 +103,39 @@ EMPLOYEES = [
     ("198006062006041008", "dr. Yusuf Hakim", "DKI-RSUD"),
     ("199108082016022009", "Intan Permata", "MLG-DINKES"),
     ("198409092009031010", "Fajar Nugroho", "PAPUA"),
+    ("199402202019032011", "Ns. Maria Ulfa", "DKI-RSUD"),
+    ("198910102014031012", "Ns. Rudi Hartono", "DKI-RSUD"),
+    ("199107072017012013", "Sri Wahyuni, A.Md.Keb", "DKI-RSUD"),
 ]
 
+# RSUD Tarakan's rota: who works which shift, or rests, on a day (by how many days it is from a first day).
+# Each day one morning, one afternoon and one night shift, and one at rest; a night is always followed by rest.
+ROTA = [("198006062006041008", ["pagi", "siang", "malam", "OFF"]),
+        ("199402202019032011", ["siang", "malam", "OFF", "pagi"]),
+        ("198910102014031012", ["malam", "OFF", "pagi", "siang"]),
+        ("199107072017012013", ["OFF", "pagi", "siang", "malam"])]
+
 POLICIES = [
-    # SE Sekda DKI 34/2023: WFH at most 50% from 21 Aug to 21 Oct 2023, 75% on 4-7 Sep (ASEAN summit).
+    # SE Sekda DKI 34/2023: WFH at most 50% from 21 Aug to 21 Oct 2023, 75% on 4-7 Sep (ASEAN summit), for the
+    # units without direct or operational service only; the others (Dukcapil, the hospital) stay at the office.
     {"name": "SE Sekda DKI 34/2023: WFH paling banyak 50%", "starts_on": "2023-08-21", "ends_on": "2023-10-21",
-     "applies_to": ["administrative", "essential", "critical"], "unit": "DKI", "priority": 0,
+     "applies_to": ["administrative"], "unit": "DKI", "priority": 0,
      "max_wfh_percent": 50, "selfie_required_for": ["WFH"]},
     {"name": "SE Sekda DKI 34/2023: WFH 75% saat KTT ASEAN", "starts_on": "2023-09-04", "ends_on": "2023-09-07",
-     "applies_to": ["administrative", "essential", "critical"], "unit": "DKI", "priority": 1,
+     "applies_to": ["administrative"], "unit": "DKI", "priority": 1,
      "max_wfh_percent": 75, "selfie_required_for": ["WFH"]},
-    # SE Menpan-RB 17/2023: services in direct contact with the public stay 100% WFO.
-    {"name": "SE Menpan-RB 17/2023: layanan langsung 100% WFO", "starts_on": "2023-08-28",
-     "ends_on": "2023-09-07", "applies_to": ["direct_service"], "unit": "DKI", "priority": 0,
+    {"name": "SE Sekda DKI 34/2023: layanan langsung dan operasional tetap WFO", "starts_on": "2023-08-21",
+     "ends_on": "2023-10-21", "applies_to": ["direct_service", "essential", "critical"], "unit": "DKI",
+     "priority": 0, "max_wfh_percent": 0, "selfie_required_for": []},
+    # SE Menpan-RB 17/2023: services in direct contact with the public (health among them) stay 100% WFO.
+    {"name": "SE Menpan-RB 17/2023: layanan langsung dan kesehatan 100% WFO", "starts_on": "2023-08-28",
+     "ends_on": "2023-09-07", "applies_to": ["direct_service", "critical"], "unit": "DKI", "priority": 0,
      "max_wfh_percent": 0, "selfie_required_for": []},
-    # SE Wali Kota Malang 36/2021 (PPKM Darurat).
-    {"name": "SE Wali Kota Malang 36/2021: non-esensial 100% WFH", "starts_on": "2021-07-03",
-     "ends_on": "2021-07-20", "applies_to": ["administrative"], "unit": "MLG", "priority": 0,
-     "max_wfo_percent": 0, "selfie_required_for": ["WFH"]},
+    # SE Wali Kota Malang 36/2021 (PPKM Darurat): non-essential units 100% WFH, but the unit head may call a
+    # minimum in, selectively: every place may be WFH, and no WFO cap refuses the few called in.
+    {"name": "SE Wali Kota Malang 36/2021: non-esensial 100% WFH (pimpinan dapat memanggil minimal pegawai)",
+     "starts_on": "2021-07-03", "ends_on": "2021-07-20", "applies_to": ["administrative"], "unit": "MLG",
+     "priority": 0, "max_wfh_percent": 100, "selfie_required_for": ["WFH"]},
     {"name": "SE Wali Kota Malang 36/2021: esensial WFO paling banyak 25%", "starts_on": "2021-07-03",
      "ends_on": "2021-07-20", "applies_to": ["essential"], "unit": "MLG", "priority": 0,
      "max_wfo_percent": 25, "selfie_required_for": ["WFH"]},
@@ -144,6 +169,30 @@ HOLIDAYS_2023 = [
 ]
 
 
+# Dated hours (POST /v1/hours): Kepgub DKI 199/2023 set 07:00-14:00 in Ramadan 1444 H for the offices; the
+# hospital keeps its rota.
+DATED_HOURS = [
+    {"name": "Kepgub DKI 199/2023: jam kerja bulan Ramadan 1444 H", "starts_on": "2023-03-23",
+     "ends_on": "2023-04-20", "applies_to": ["administrative", "direct_service", "essential"], "unit": "DKI",
+     "work_hours": {d: ["07:00", "14:00"] for d in ("mon", "tue", "wed", "thu", "fri")}},
+]
+
+
+def rota_entries(ids, offset):
+    """The hospital's roster entries of the day offset days after the rota's first day."""
+    entries = []
+    for nip, turns in ROTA:
+        turn = turns[offset % len(turns)]
+        if nip not in ids:
+            continue
+        if turn == "OFF":
+            entries.append({"employee_id": ids[nip], "mode": "OFF"})
+        else:
+            start, end = SHIFTS[turn]
+            entries.append({"employee_id": ids[nip], "mode": "WFO", "start": start, "end": end})
+    return entries
+
+
 def make_calendar_and_rosters(admin, units):
     """The 2023 calendar, and rosters: a day of the ASEAN summit (75% WFH allowed) and today."""
     for day, name, kind in HOLIDAYS_2023:
@@ -166,7 +215,15 @@ def make_calendar_and_rosters(admin, units):
                     ((EMPLOYEES[2][0], "WFH", {}), (EMPLOYEES[0][0], "WFO", shift)) if nip in ids]
     must((200,), call("PUT", f"/v1/units/{units['DKI-BKD']['id']}/roster/{today}", {"entries": today_roster}, admin),
          "today's roster")
-    print(f"demo: {len(HOLIDAYS_2023)} days of the 2023 calendar; rosters of 2023-09-05 and {today}")
+    # RSUD Tarakan's rota from yesterday (whose night shift ends this morning) to a week ahead.
+    status, staff = call("GET", f"/v1/employees?unit_id={units['DKI-RSUD']['id']}&limit=50", token=admin)
+    rsud = {e["nip"]: e["id"] for e in staff["items"]} if status == 200 else {}
+    for offset in range(-1, 8):
+        day = today + datetime.timedelta(days=offset)
+        must((200,), call("PUT", f"/v1/units/{units['DKI-RSUD']['id']}/roster/{day}",
+                          {"entries": rota_entries(rsud, offset + 1)}, admin), f"RSUD rota of {day}")
+    print(f"demo: {len(HOLIDAYS_2023)} days of the 2023 calendar; rosters of 2023-09-05 and {today}; "
+          f"RSUD Tarakan's rota from {today - datetime.timedelta(days=1)}")
 
 
 def make_agency():
@@ -175,10 +232,12 @@ def make_agency():
     existing = {u["code"]: u for u in units["items"]} if status == 200 else {}
     if "DKI" in existing:
         return admin, existing
-    for code, name, category, tz, parent in UNITS:
+    for code, name, category, tz, parent, week in UNITS:
         body = {"code": code, "name": name, "category": category, "timezone": tz}
         if parent:
             body["parent_id"] = existing[parent]["id"]
+        if week:
+            body["work_hours"] = week
         existing[code] = must((201,), call("POST", "/v1/units", body, admin), f"unit {code}")
     offices = [
         ("DKI-BKD", "Balai Kota DKI Jakarta", "BKD-BALKOT", {"type": "circle", "lat": BALAI_KOTA[0],
@@ -201,23 +260,28 @@ def make_agency():
     if result["rejected"]:
         sys.exit(f"demo: import rejected rows: {result['rejected']}")
     staff = (("supervisor.bkd", "supervisor", "DKI-BKD"), ("supervisor.dukcapil", "supervisor", "DKI-DUKCAPIL"),
-             ("reviewer.dki", "reviewer", "DKI"), ("reviewer.malang", "reviewer", "MLG"))
+             ("supervisor.rsud", "supervisor", "DKI-RSUD"), ("reviewer.dki", "reviewer", "DKI"),
+             ("reviewer.malang", "reviewer", "MLG"))
     for username, role, unit in staff:
         must((201,), call("POST", "/v1/staff", {"username": username, "password": GIVEN_PASSWORD, "role": role,
                                                  "unit_id": existing[unit]["id"]}, admin), f"staff {username}")
     for user in [s[0] for s in staff] + [e[0] for e in EMPLOYEES]:
         choose_own_password(user)
     today = datetime.date.today()
-    demo_policy = {"name": "Demo: swafoto pakaian dinas wajib untuk WFH", "applies_to": [
-        "administrative", "essential", "critical"], "unit": "DKI", "priority": 0, "max_wfh_percent": 50,
+    demo_policy = {"name": "Demo: swafoto pakaian dinas wajib untuk WFH", "applies_to": ["administrative"],
+                   "unit": "DKI", "priority": 0, "max_wfh_percent": 50,
         "selfie_required_for": ["WFH"], "starts_on": str(today - datetime.timedelta(days=30)),
         "ends_on": str(today + datetime.timedelta(days=365))}
     for p in POLICIES + [demo_policy]:
         body = {k: v for k, v in p.items() if k != "unit"}
         body["unit_id"] = existing[p["unit"]]["id"]
         must((201,), call("POST", "/v1/policies", body, admin), f"policy {p['name']}")
+    for h in DATED_HOURS:
+        body = {k: v for k, v in h.items() if k != "unit"}
+        body["unit_id"] = existing[h["unit"]]["id"]
+        must((201,), call("POST", "/v1/hours", body, admin), f"hours {h['name']}")
     print(f"demo: agency made: {len(UNITS)} units, {len(offices)} offices, {len(EMPLOYEES)} employees, "
-          f"{len(POLICIES) + 1} policies")
+          f"{len(POLICIES) + 1} policies, {len(DATED_HOURS)} dated hours")
     return admin, existing
 
 
@@ -313,6 +377,9 @@ def play_morning():
         (EMPLOYEES[5][0], ["--type", "in", "--mode", "WFO", "--lat", -6.1828, "--lon", 106.8285, "--accuracy", 6,
                            "--selfie", selfie]),
         (EMPLOYEES[9][0], ["--type", "in", "--mode", "WFO", "--lat", -2.5337, "--lon", 140.7181, "--accuracy", 7]),
+        # At the hospital: the night shift of yesterday checks out (its day is yesterday's), a nurse checks in.
+        (EMPLOYEES[11][0], ["--type", "out", "--mode", "WFO", "--lat", -6.1717, "--lon", 106.8106, "--accuracy", 6]),
+        (EMPLOYEES[12][0], ["--type", "in", "--mode", "WFO", "--lat", -6.1718, "--lon", 106.8107, "--accuracy", 5]),
     ]
     for nip, args in morning:
         state = os.path.join(STATE, "phones", nip)
@@ -420,7 +487,7 @@ def main():
     approve_dewis_home()
     play_morning()
     seed_leave()
-    print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, reviewer.dki, "
+    print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, supervisor.rsud, reviewer.dki, "
           f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
 
 

@@ -103,6 +103,10 @@ static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t 
     if (work_week_from_json(json_object_get(doc, "work_hours"), &day->week, why, sizeof why) != 0)
         work_week_default(&day->week);
     day->grace_minutes = json_int_or(json_object_get(doc, "grace_minutes"), 0);
+    if (checkin_windows_from_json(json_object_get(doc, "checkin_windows"), &day->settings, why, sizeof why) != 0)
+        log_warn("checkin: unit %lld has unusable checkin_windows: %s", day->unit_id, why);
+    day->settings.grace_made_up = json_is_true(json_object_get(doc, "grace_made_up"));
+    day->settings.flex_minutes = json_int_or(json_object_get(doc, "flex_minutes"), 0);
     day->sync_tolerance_s = json_int_or(json_object_get(doc, "sync_tolerance_s"), RULE_SYNC_TOLERANCE_DEFAULT_S);
     day->holiday = json_is_true(json_object_get(doc, "holiday"));
     day->closed = json_is_true(json_object_get(doc, "closed"));
@@ -250,9 +254,11 @@ bool context_cache_get(long long device_id, int64_t captured_ms, int64_t receive
     if (cache.employees) {
         struct employee_entry *e = *employee_slot_locked(device_id);
         int64_t judged_ms = e ? checkin_judged_at_ms(captured_ms, received_ms, e->unit->sync_tolerance_s) : 0;
-        if (e && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
+        int local_second = e ? (int)((judged_ms - e->unit->start_ms) / 1000) : 0;
+        if (e && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms &&
+            !belongs_to_previous_day(e->facts.previous_overnight_end_min, local_second)) {
             *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms};
-            ctx->local_second = (int)((judged_ms - e->unit->start_ms) / 1000);
+            ctx->local_second = local_second;
             e->unit->refs++;
             hit = true;
         }
@@ -291,7 +297,10 @@ void context_cache_note_checkin(const struct checkin_context *ctx, long long che
                 e->facts.previous_lon = p->lon;
                 e->facts.previous_accuracy_m = p->accuracy_m;
             }
-            e->facts.had_arrival |= p->type == CHECKIN_IN && counts_for_day;
+            if (p->type == CHECKIN_IN && counts_for_day && !e->facts.had_arrival) {
+                e->facts.had_arrival = true;
+                e->facts.arrival_second = ctx->local_second;
+            }
         } else if (e) {
             struct employee_entry **slot = employee_slot_locked(ctx->emp.device_id);
             *slot = e->next;
@@ -331,8 +340,12 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->rostered = json_is_object(roster);
     const char *mode = json_string_value(json_object_get(roster, "mode"));
     f->roster_mode = mode && strcmp(mode, "WFH") == 0 ? MODE_WFH : MODE_WFO;
+    f->roster_off = mode && strcmp(mode, "OFF") == 0;
     f->roster_start_min = json_int_or(json_object_get(roster, "start_min"), -1);
     f->roster_end_min = json_int_or(json_object_get(roster, "end_min"), -1);
+    const json_t *before = json_object_get(doc, "roster_before");
+    f->previous_overnight_end_min = overnight_end_min(json_int_or(json_object_get(before, "start_min"), -1),
+                                                      json_int_or(json_object_get(before, "end_min"), -1));
 
     const json_t *leave = json_object_get(doc, "leave");
     f->leave = (struct leave_cover){.on_leave = json_is_object(leave),
@@ -340,7 +353,9 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
                                     .end_min = json_int_or(json_object_get(leave, "end_min"), -1),
                                     .excuses_place = json_is_true(json_object_get(leave, "excuses_place"))};
 
-    f->had_arrival = json_is_true(json_object_get(doc, "had_arrival"));
+    const json_t *arrival = json_object_get(doc, "arrival_second");
+    f->had_arrival = json_is_integer(arrival);
+    f->arrival_second = json_int_or(arrival, -1);
     const json_t *previous = json_object_get(doc, "previous");
     f->previous_id = id_parse(json_string_value(json_object_get(previous, "id")));
     f->previous_captured_at_ms = json_ms(json_object_get(previous, "captured_at_ms"));
@@ -386,9 +401,13 @@ int checkin_context_from_json(const json_t *doc, long long account_id, int64_t j
 {
     if (context_from_doc(doc, account_id, judged_ms, ctx, err, err_len) != 0)
         return -1;
-    /* Cache only what a later check-in can use: a day of 24 hours (no clock change), of the device's owner. */
+    /*
+     * Cache only what a later check-in can use: a day of 24 hours (no clock
+     * change), of the device's owner, that is the calendar day of the judged
+     * time (not the day a night shift began).
+     */
     if (ctx->unit->end_ms - ctx->unit->start_ms == DAY_MS && ctx->emp.device_owner == ctx->emp.employee_id &&
-        ctx->emp.device_active) {
+        ctx->emp.device_active && judged_ms >= ctx->unit->start_ms && judged_ms < ctx->unit->end_ms) {
         pthread_mutex_lock(&cache.lock);
         if (cache.units)
             unit_day_remember_locked(ctx->unit);

@@ -34,6 +34,7 @@ struct unit_day {
     long long generation;      /* setup_generation when it was read */
     struct work_week week;
     int grace_minutes;
+    struct work_settings settings; /* windows, grace made up, flexible start */
     int sync_tolerance_s;      /* how far behind the moment received a phone's time is believed */
     bool holiday;
     bool closed;               /* the nightly closure has closed this day of the unit */
@@ -53,10 +54,13 @@ struct employee_facts {
     long long home_id; /* 0: no approved home */
     double home_lat, home_lon, home_radius_m;
     bool rostered;
+    bool roster_off;          /* the entry is a rest day (OFF) */
     enum work_mode roster_mode;
     int roster_start_min, roster_end_min; /* -1: the unit's hours */
     struct leave_cover leave; /* local_day's approved leave (a change of it bumps setup_generation) */
+    int previous_overnight_end_min; /* the calendar day before ended a night shift then (overnight_end_min); -1: no */
     bool had_arrival;         /* local_day has its arrival already (an "in" that counts for the day) */
+    int arrival_second;       /* its local second of the day, when had_arrival */
     long long previous_id;    /* the latest check-in by captured_at; 0: none */
     int64_t previous_captured_at_ms;
     double previous_lat, previous_lon, previous_accuracy_m;
@@ -80,8 +84,9 @@ void context_cache_shutdown(void);
  * Fills ctx from the cache for a check-in with this device (the employee's
  * facts are cached by its active device: a check-in without a token names
  * nothing else), captured at captured_ms and received at received_ms, when
- * the cached day is the day of its judged time; false on a miss (nothing to
- * release then). The caller checks that a token, if any, is ctx->emp.account_id's.
+ * the cached day is the day of its judged time (and not the morning a night
+ * shift of the day before still owns); false on a miss (nothing to release
+ * then). The caller checks that a token, if any, is ctx->emp.account_id's.
  */
 bool context_cache_get(long long device_id, int64_t captured_ms, int64_t received_ms, struct checkin_context *ctx);
 

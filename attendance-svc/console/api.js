@@ -50,6 +50,7 @@ export async function api(method, path, body) {
 
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
+export const put = (path, body) => api('PUT', path, body);
 
 // A message for a person, in the page's language.
 export function errorMessage(err) {

@@ -178,10 +178,19 @@ static enum record_outcome import_record(struct request *req, struct db_conn *db
     char *violations_text = NULL;
     json_t *codes = NULL;
     struct geofence fence = {0};
-    json_t *doc = store_record_context(db, &req->auth, r->nip, r->office_code, r->at_ms, st);
+    char err[128];
+    json_t *doc = store_record_context(db, &req->auth, r->nip, r->office_code, r->at_ms, 0, st);
     if (*st != DB_OK)
         goto done;
-    char err[128];
+    if (doc && checkin_context_for_record(doc, r->at_ms, &ctx, err, sizeof err) == 0 &&
+        belongs_to_previous_day(ctx.emp.previous_overnight_end_min, ctx.local_second)) {
+        /* The morning after a night shift is the day the shift began's (rules/work_hours.h). */
+        json_decref(doc);
+        doc = store_record_context(db, &req->auth, r->nip, r->office_code, r->at_ms, -1, st);
+        if (*st != DB_OK)
+            goto done;
+    }
+    checkin_context_clear(&ctx);
     const json_t *office = json_object_get(doc, "office");
     const char *why = !doc ? "no active employee with this NIP in your scope"
                       : !json_is_object(office) ? "no office with this office_code in the employee's unit"
@@ -211,13 +220,16 @@ static enum record_outcome import_record(struct request *req, struct db_conn *db
         .holiday = unit->holiday,
         .week = &unit->week,
         .grace_minutes = unit->grace_minutes,
+        .settings = &unit->settings,
         .day_closed = unit->closed,
         .rostered = ctx.emp.rostered,
+        .rest_day = ctx.emp.roster_off,
         .roster_mode = ctx.emp.roster_mode,
         .roster_start_min = ctx.emp.roster_start_min,
         .roster_end_min = ctx.emp.roster_end_min,
         .leave = ctx.emp.leave,
         .had_arrival = ctx.emp.had_arrival,
+        .arrival_second = ctx.emp.arrival_second,
         .vouched_source = r->source,
         .vouched_by = req->auth.account_id,
     };

@@ -288,14 +288,17 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .holiday = unit->holiday,
         .week = &unit->week,
         .grace_minutes = unit->grace_minutes,
+        .settings = &unit->settings,
         .day_closed = unit->closed,
         .rostered = emp->rostered,
+        .rest_day = emp->roster_off,
         .roster_mode = emp->roster_mode,
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
         .selfie_required = p->mode == MODE_WFH ? unit->selfie_wfh : unit->selfie_wfo,
         .leave = emp->leave,
         .had_arrival = emp->had_arrival,
+        .arrival_second = emp->arrival_second,
         .has_previous = emp->previous_id != 0,
         .previous_captured_at_ms = emp->previous_captured_at_ms,
         .previous_lat = emp->previous_lat,
@@ -318,12 +321,16 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
     return true;
 }
 
-/* Loads the context of the instant judged_ms from the database into w->ctx; false after answering. */
-static bool load_context_at(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t judged_ms)
+/*
+ * Loads the context of the instant judged_ms, on its calendar day or the day
+ * before (day_offset -1), from the database into w->ctx; false after answering.
+ */
+static bool load_context_at(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t judged_ms,
+                            int day_offset)
 {
     const struct checkin_payload *p = &w->payload;
     enum db_status st;
-    json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, judged_ms,
+    json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, judged_ms, day_offset,
                                        w->selfie_type ? w->selfie_hex : NULL, (const char *)w->parts[PART_PAYLOAD].data,
                                        w->parts[PART_PAYLOAD].len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
@@ -355,19 +362,25 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
  * Loads the context of the check-in's judged time; false after answering. The
  * judged time needs the unit's tolerance, which the context brings: it is read
  * for the time the default tolerance gives, and read again in the rare case
- * that the unit's own tolerance judges another instant.
+ * that the unit's own tolerance judges another instant. The morning after a
+ * night shift belongs to the day the shift began: read again for that day.
  */
 static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t received_ms)
 {
     int64_t captured_ms = w->payload.captured_at_ms;
     int64_t guess_ms = checkin_judged_at_ms(captured_ms, received_ms, RULE_SYNC_TOLERANCE_DEFAULT_S);
-    if (!load_context_at(req, w, db, guess_ms))
+    if (!load_context_at(req, w, db, guess_ms, 0))
         return false;
     int64_t judged_ms = checkin_judged_at_ms(captured_ms, received_ms, w->ctx.unit->sync_tolerance_s);
-    if (judged_ms == guess_ms)
+    if (judged_ms != guess_ms) {
+        checkin_context_clear(&w->ctx);
+        if (!load_context_at(req, w, db, judged_ms, 0))
+            return false;
+    }
+    if (!belongs_to_previous_day(w->ctx.emp.previous_overnight_end_min, w->ctx.local_second))
         return true;
     checkin_context_clear(&w->ctx);
-    return load_context_at(req, w, db, judged_ms);
+    return load_context_at(req, w, db, judged_ms, -1);
 }
 
 /* The nonce was taken: the first answer again for the same bytes (200), else 409. */
@@ -427,7 +440,7 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .selfie_first_use_id = w->selfie_type ? w->ctx.selfie_first_use_id : 0,
         .rostered = emp->rostered,
         .had_arrival = emp->had_arrival,
-        .roster_mode = work_mode_name(emp->roster_mode),
+        .roster_mode = emp->roster_off ? "OFF" : work_mode_name(emp->roster_mode),
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
     };

@@ -76,7 +76,7 @@ static bool load_day(struct request *req, struct db_conn *db, long long unit_id,
 }
 
 /* Adds what a console shows beside the entries: headcount, counts and the caps in force. */
-static void add_day_figures(json_t *doc, const struct policy_terms *terms, int headcount, int wfh)
+static void add_day_figures(json_t *doc, const struct policy_terms *terms, int headcount, int wfh, int off)
 {
     json_t *ids = json_array();
     for (size_t i = 0; i < terms->governing && i < sizeof terms->governing_ids / sizeof terms->governing_ids[0];
@@ -86,19 +86,20 @@ static void add_day_figures(json_t *doc, const struct policy_terms *terms, int h
     }
     json_object_set_new(doc, "headcount", json_integer(headcount));
     json_object_set_new(doc, "wfh", json_integer(wfh));
-    json_object_set_new(doc, "wfo", json_integer(headcount - wfh));
+    json_object_set_new(doc, "wfo", json_integer(headcount - wfh - off));
+    json_object_set_new(doc, "off", json_integer(off));
     json_object_set_new(doc, "caps", json_pack("{s:o, s:o, s:b, s:o}", "max_wfh_percent",
                                                policy_cap_json(terms->max_wfh_percent), "max_wfo_percent",
                                                policy_cap_json(terms->max_wfo_percent), "wfo_only", terms->wfo_only,
                                                "policy_ids", ids));
 }
 
-static int count_wfh(const json_t *entries)
+static int count_mode(const json_t *entries, const char *mode)
 {
     int n = 0;
     size_t i;
     json_t *e;
-    json_array_foreach(entries, i, e) n += strcmp(json_string_value(json_object_get(e, "mode")) ?: "", "WFH") == 0;
+    json_array_foreach(entries, i, e) n += strcmp(json_string_value(json_object_get(e, "mode")) ?: "", mode) == 0;
     return n;
 }
 
@@ -150,9 +151,9 @@ static json_t *decode_entries(struct request *req, const json_t *body, const jso
         } else if (employee_id <= 0) {
             snprintf(field, sizeof field, "entries[%zu].employee_id", i);
             reply_field_error(req, ERR_INVALID_FIELD, field, "%s is required: an employee id (a string)", field);
-        } else if (!mode || (strcmp(mode, "WFO") != 0 && strcmp(mode, "WFH") != 0)) {
+        } else if (!mode || (strcmp(mode, "WFO") != 0 && strcmp(mode, "WFH") != 0 && strcmp(mode, "OFF") != 0)) {
             snprintf(field, sizeof field, "entries[%zu].mode", i);
-            reply_field_error(req, ERR_INVALID_VALUE, field, "%s must be WFO or WFH", field);
+            reply_field_error(req, ERR_INVALID_VALUE, field, "%s must be WFO, WFH or OFF", field);
         } else if (entry_time(req, e, "start", i, &start) && entry_time(req, e, "end", i, &end)) {
             bool member = false, repeated = false;
             size_t j;
@@ -167,9 +168,13 @@ static json_t *decode_entries(struct request *req, const json_t *body, const jso
                                   employee_id);
             else if (repeated)
                 reply_field_error(req, ERR_INVALID_VALUE, field, "employee %lld has two entries", employee_id);
-            else if (start >= 0 && end >= 0 && start >= end) {
+            else if (strcmp(mode, "OFF") == 0 && (start >= 0 || end >= 0)) {
+                snprintf(field, sizeof field, "entries[%zu].%s", i, start >= 0 ? "start" : "end");
+                reply_field_error(req, ERR_INVALID_VALUE, field, "%s has no place on a rest day (OFF)", field);
+            } else if (start >= 0 && end >= 0 && start == end) {
+                /* An end before the start is the next day's (a night shift); an equal one is no shift. */
                 snprintf(field, sizeof field, "entries[%zu].end", i);
-                reply_field_error(req, ERR_INVALID_VALUE, field, "%s must be after start", field);
+                reply_field_error(req, ERR_INVALID_VALUE, field, "%s must differ from start", field);
             } else
                 json_array_append_new(out, json_pack("{s:I, s:s, s:o, s:o}", "employee_id", (json_int_t)employee_id,
                                                      "mode", mode, "start_min",
@@ -185,9 +190,9 @@ static json_t *decode_entries(struct request *req, const json_t *body, const jso
 }
 
 /* 422 when the entries break a cap; false after answering. */
-static bool within_caps(struct request *req, const struct policy_terms *terms, int headcount, int wfh)
+static bool within_caps(struct request *req, const struct policy_terms *terms, int headcount, int wfh, int off)
 {
-    struct roster_check c = roster_check(terms, headcount, wfh);
+    struct roster_check c = roster_check(terms, headcount, wfh, off);
     if (c.verdict == ROSTER_OK)
         return true;
     json_t *details = json_pack("{s:i, s:f, s:i}", "cap_percent", c.cap_percent, "requested_percent",
@@ -228,8 +233,8 @@ void h_roster_put(struct request *req)
     if (!load_day(req, db, unit_id, day, true, &unit, &members, &terms) ||
         !(entries = decode_entries(req, body, members)))
         goto done;
-    int headcount = (int)json_array_size(members), wfh = count_wfh(entries);
-    if (!within_caps(req, &terms, headcount, wfh))
+    int headcount = (int)json_array_size(members), wfh = count_mode(entries, "WFH"), off = count_mode(entries, "OFF");
+    if (!within_caps(req, &terms, headcount, wfh, off))
         goto done;
     if (!(entries_text = json_dumps(entries, JSON_COMPACT)))
         st = DB_ERROR;
@@ -245,7 +250,7 @@ void h_roster_put(struct request *req)
         reply_db_error(req, st);
         goto done;
     }
-    add_day_figures(after, &terms, headcount, wfh);
+    add_day_figures(after, &terms, headcount, wfh, off);
     reply_json(req, 200, json_incref(after));
 done:
     free(entries_text);
@@ -276,7 +281,9 @@ void h_roster_get(struct request *req)
         reply_db_error(req, st);
         goto done;
     }
-    add_day_figures(roster, &terms, (int)json_array_size(members), count_wfh(json_object_get(roster, "entries")));
+    const json_t *stored = json_object_get(roster, "entries");
+    add_day_figures(roster, &terms, (int)json_array_size(members), count_mode(stored, "WFH"),
+                    count_mode(stored, "OFF"));
     reply_json(req, 200, json_incref(roster));
 done:
     json_decref(unit);
@@ -293,7 +300,7 @@ void h_unit_day(struct request *req)
     struct db_conn *db = request_db(req);
     if (!db)
         return;
-    json_t *unit = NULL, *members = NULL, *employees = NULL, *roster = NULL;
+    json_t *unit = NULL, *members = NULL, *employees = NULL, *roster = NULL, *hours = NULL;
     struct policy_terms terms;
     enum db_status st;
     if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
@@ -301,20 +308,24 @@ void h_unit_day(struct request *req)
     employees = store_unit_day(db, unit_id, day, &st);
     if (st == DB_OK)
         roster = store_roster_get(db, unit_id, day, &st);
+    if (st == DB_OK)
+        hours = store_unit_day_hours(db, unit_id, day, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
         goto done;
     }
-    int headcount = (int)json_array_size(members), wfh = count_wfh(json_object_get(roster, "entries")), absent = 0;
+    const json_t *stored = json_object_get(roster, "entries");
+    int headcount = (int)json_array_size(members), wfh = count_mode(stored, "WFH"), absent = 0;
     size_t i;
     json_t *e;
     json_array_foreach(employees, i, e) absent += strcmp(json_string_value(json_object_get(e, "state")) ?: "", "absent") == 0;
-    json_t *doc = json_pack("{s:O, s:s, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "employees", employees);
+    json_t *doc = json_pack("{s:O, s:s, s:O, s:O}", "unit_id", json_object_get(unit, "id"), "date", day, "hours", hours,
+                            "employees", employees);
     if (!doc) {
         reply_error(req, ERR_INTERNAL, "out of memory");
         goto done;
     }
-    add_day_figures(doc, &terms, headcount, wfh);
+    add_day_figures(doc, &terms, headcount, wfh, count_mode(stored, "OFF"));
     json_object_set_new(doc, "absent", json_integer(absent));
     json_object_set_new(doc, "wfh_percent", json_real(headcount ? round(10000.0 * wfh / headcount) / 100 : 0));
     json_object_set_new(doc, "cap_percent", policy_cap_json(terms.max_wfh_percent));
@@ -325,6 +336,7 @@ done:
     json_decref(members);
     json_decref(employees);
     json_decref(roster);
+    json_decref(hours);
 }
 
 void h_roster_suggest(struct request *req)
@@ -369,7 +381,7 @@ void h_roster_suggest(struct request *req)
     }
     json_t *doc = json_pack("{s:s, s:s, s:o}", "unit_id", json_string_value(json_object_get(unit, "id")), "date", day,
                             "entries", entries);
-    add_day_figures(doc, &terms, (int)n, places);
+    add_day_figures(doc, &terms, (int)n, places, 0);
     reply_json(req, 200, doc);
 done:
     free(c);

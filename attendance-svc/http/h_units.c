@@ -19,6 +19,8 @@
  * contract's default of 120 s is for phones the employee controls.
  */
 #define UNIT_SYNC_TOLERANCE_MAX_S 315360000
+/* Four hours, as the database's check: DKI's 2026 flexible start is 60 minutes. */
+#define UNIT_FLEX_MAX_MIN 240
 
 static bool is_category(const char *c)
 {
@@ -38,6 +40,41 @@ static bool is_unit_code(const char *code)
 {
     size_t n = strlen(code);
     return n >= 1 && n <= 32 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* An optional whole number from min to max (absent or null: fallback); false if it is something else. */
+static bool optional_int(const json_t *v, int min, int max, int fallback, int *out)
+{
+    *out = fallback;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        return false;
+    *out = (int)json_integer_value(v);
+    return true;
+}
+
+/* The working-time settings of CONTRACT.md "Working time as the rules set it"; false after answering. */
+static bool decode_work_settings(struct request *req, json_t *body, struct unit_fields *u, json_t **windows)
+{
+    char err[256];
+    const json_t *made_up = json_object_get(body, "grace_made_up");
+    struct work_settings s;
+    if (checkin_windows_from_json(json_object_get(body, "checkin_windows"), &s, err, sizeof err) != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "checkin_windows", "%s", err);
+    else if (made_up && !json_is_null(made_up) && !json_is_boolean(made_up))
+        reply_field_error(req, ERR_INVALID_FIELD, "grace_made_up", "grace_made_up must be true or false");
+    else if (!optional_int(json_object_get(body, "flex_minutes"), 0, UNIT_FLEX_MAX_MIN, 0, &u->flex_minutes))
+        reply_field_error(req, ERR_INVALID_VALUE, "flex_minutes", "flex_minutes must be a whole number from 0 to %d",
+                          UNIT_FLEX_MAX_MIN);
+    else if (!optional_int(json_object_get(body, "missing_out_minutes"), 0, 1440, 0, &u->missing_out_minutes))
+        reply_field_error(req, ERR_INVALID_VALUE, "missing_out_minutes",
+                          "missing_out_minutes must be a whole number from 0 to 1440");
+    if (req->response)
+        return false;
+    u->grace_made_up = json_is_true(made_up);
+    *windows = checkin_windows_to_json(&s);
+    return true;
 }
 
 /* Decodes and checks the body of POST /v1/units; false after answering. */
@@ -97,13 +134,15 @@ void h_unit_create(struct request *req)
     if (!body)
         return;
     struct unit_fields u = {0};
-    json_t *work_hours = NULL;
-    char *hours_text = NULL;
+    json_t *work_hours = NULL, *windows = NULL;
+    char *hours_text = NULL, *windows_text = NULL;
     json_t *doc = NULL;
-    if (!decode_unit(req, body, &u, &work_hours))
+    if (!decode_unit(req, body, &u, &work_hours) || !decode_work_settings(req, body, &u, &windows))
         goto done;
     hours_text = json_dumps(work_hours, JSON_COMPACT);
     u.work_hours_json = hours_text;
+    windows_text = json_is_null(windows) ? NULL : json_dumps(windows, JSON_COMPACT);
+    u.checkin_windows_json = windows_text;
 
     struct db_conn *db = request_db(req);
     if (!db)
@@ -132,7 +171,9 @@ void h_unit_create(struct request *req)
 done:
     json_decref(doc);
     free(hours_text);
+    free(windows_text);
     json_decref(work_hours);
+    json_decref(windows);
     json_decref(body);
 }
 

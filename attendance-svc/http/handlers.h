@@ -98,6 +98,9 @@ void h_staff_update(struct request *req);
 void h_policy_create(struct request *req);
 void h_policy_get(struct request *req);
 void h_policy_list(struct request *req);
+void h_hours_create(struct request *req);
+void h_hours_get(struct request *req);
+void h_hours_list(struct request *req);
 
 /* h_audit.c */
 void h_audit_list(struct request *req);

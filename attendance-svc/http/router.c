@@ -59,6 +59,9 @@ static const struct route routes[] = {
     {"POST", "/v1/policies", h_policy_create, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/policies", h_policy_list, ROLES_STAFF, 0, 0},
     {"GET", "/v1/policies/{policy_id}", h_policy_get, ROLES_STAFF, 0, 0},
+    {"POST", "/v1/hours", h_hours_create, ROLE_ADMIN, 0, 0},
+    {"GET", "/v1/hours", h_hours_list, ROLES_STAFF, 0, 0},
+    {"GET", "/v1/hours/{hours_id}", h_hours_get, ROLES_STAFF, 0, 0},
 
     {"POST", "/v1/holidays", h_holiday_create, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/holidays", h_holiday_list, ROLES_STAFF, 0, 0},

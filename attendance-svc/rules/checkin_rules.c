@@ -87,10 +87,28 @@ static enum work_mode rostered_mode(const struct checkin_facts *f) { return f->r
  * from home at 07:25 would be the on-time arrival of someone who reached the
  * office at 09:40). A WFO check-in on a WFH day was at an office: it counts.
  */
+static struct day_hours hours_of_day(const struct checkin_facts *f)
+{
+    return day_hours_of(f->week, f->local_weekday, f->holiday, f->rest_day, f->roster_start_min, f->roster_end_min);
+}
+
+/*
+ * The unit's windows judge the days worked on its hours; a shift of the
+ * roster has hours of its own (a night's "in" at 19:00 is no "in" outside
+ * 06:00-10:00), and a day off has no window to miss.
+ */
+static bool outside_window(const struct checkin_facts *f)
+{
+    struct day_hours h = hours_of_day(f);
+    return f->settings && h.works && !h.own_hours &&
+           !checkin_within_window(f->settings, f->p->type == CHECKIN_IN, f->local_second_of_day);
+}
+
 bool checkin_counts_for_day(const struct checkin_facts *f)
 {
-    bool home_on_an_office_day = f->p->mode == MODE_WFH && rostered_mode(f) == MODE_WFO;
-    return !place_failure(f) && !f->p->mock_location && !f->day_closed && !home_on_an_office_day;
+    bool home_on_an_office_day = f->p->mode == MODE_WFH && !f->rest_day && rostered_mode(f) == MODE_WFO;
+    return !place_failure(f) && !f->p->mock_location && !f->day_closed && !home_on_an_office_day &&
+           !outside_window(f);
 }
 
 static void place_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
@@ -114,28 +132,31 @@ static void place_rules(const struct checkin_facts *f, struct violation *out, si
 static void time_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
 {
     const struct checkin_payload *p = f->p;
-    int d = f->local_weekday;
-    bool workday = f->week->works[d] && !f->holiday;
-    if (!workday || !checkin_counts_for_day(f))
+    struct day_hours h = hours_of_day(f);
+    if (!h.works || !checkin_counts_for_day(f))
         return;
+    struct work_settings none;
+    work_settings_default(&none);
+    const struct work_settings *s = f->settings ? f->settings : &none;
     const char *judged_on = f->judged_at_ms == p->captured_at_ms ? "captured_at" : "received_at";
-    int start = f->roster_start_min >= 0 ? f->roster_start_min : f->week->start_min[d];
-    int end = f->roster_end_min >= 0 ? f->roster_end_min : f->week->end_min[d];
     char local[16], at[16];
     format_hhmm(f->local_second_of_day / 60, local);
     if (p->type == CHECKIN_IN && !f->had_arrival) {
         /* Late once the minute after start + grace has begun: 07:30:59 is on time for 07:30. */
+        int start = effective_start_min(&h, s, f->local_second_of_day);
         int late_seconds = f->local_second_of_day - (start + f->grace_minutes) * 60;
         if (late_seconds >= 60 && !leave_excuses(&f->leave, "LATE_ARRIVAL", f->local_second_of_day / 60, start))
             flag(out, n, "LATE_ARRIVAL",
-                 json_pack("{s:s, s:s, s:i, s:i, s:s}", "local_time", local, "start", format_hhmm(start, at),
-                           "grace_minutes", f->grace_minutes, "late_minutes",
+                 json_pack("{s:s, s:s, s:i, s:i, s:i, s:s}", "local_time", local, "start", format_hhmm(start, at),
+                           "grace_minutes", f->grace_minutes, "flex_minutes", s->flex_minutes, "late_minutes",
                            (f->local_second_of_day - start * 60) / 60, "judged_on", judged_on));
-    } else if (p->type == CHECKIN_OUT && f->local_second_of_day < end * 60 &&
-               !leave_excuses(&f->leave, "EARLY_DEPARTURE", f->local_second_of_day / 60, end)) {
-        flag(out, n, "EARLY_DEPARTURE",
-             json_pack("{s:s, s:s, s:i, s:s}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
-                       (end * 60 - f->local_second_of_day + 59) / 60, "judged_on", judged_on));
+    } else if (p->type == CHECKIN_OUT) {
+        int end = effective_end_min(&h, s, f->grace_minutes, f->had_arrival ? f->arrival_second : -1);
+        if (f->local_second_of_day < end * 60 &&
+            !leave_excuses(&f->leave, "EARLY_DEPARTURE", f->local_second_of_day / 60, end))
+            flag(out, n, "EARLY_DEPARTURE",
+                 json_pack("{s:s, s:s, s:i, s:s}", "local_time", local, "end", format_hhmm(end, at), "early_minutes",
+                           (end * 60 - f->local_second_of_day + 59) / 60, "judged_on", judged_on));
     }
 }
 
@@ -169,10 +190,19 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
         flag(out, &n, "LOW_ACCURACY", json_pack("{s:f, s:f}", "accuracy_m", p->accuracy_m, "limit_m",
                                                 RULE_LOW_ACCURACY_M));
     enum work_mode rostered = rostered_mode(f);
-    if (p->mode != rostered)
+    if (!f->rest_day && p->mode != rostered)
         flag(out, &n, "MODE_MISMATCH",
              json_pack("{s:s, s:s, s:b}", "mode", work_mode_name(p->mode), "rostered", work_mode_name(rostered),
                        "roster_entry", f->rostered));
+    if (outside_window(f)) {
+        char local[16], from[16], to[16];
+        bool is_in = p->type == CHECKIN_IN;
+        flag(out, &n, "OUTSIDE_WINDOW",
+             json_pack("{s:s, s:s, s:[s, s]}", "local_time", format_hhmm(f->local_second_of_day / 60, local), "type",
+                       is_in ? "in" : "out", "window",
+                       format_hhmm(is_in ? f->settings->in_from : f->settings->out_from, from),
+                       format_hhmm(is_in ? f->settings->in_to : f->settings->out_to, to)));
+    }
     time_rules(f, out, &n);
     int64_t delay = f->received_at_ms - p->captured_at_ms;
     if ((delay > RULE_LATE_SYNC_MS && !f->vouched_source) || f->day_closed)

@@ -62,14 +62,17 @@ struct checkin_facts {
 
     /* The unit and its judged day, in the unit's time zone. */
     int local_weekday;        /* enum weekday */
-    int local_second_of_day;  /* of the judged time */
+    int local_second_of_day;  /* of the judged time, after the judged day's midnight (past 86400 for the
+                                 morning after a night shift: work_hours.h, belongs_to_previous_day) */
     bool holiday;
     const struct work_week *week;
     int grace_minutes;
+    const struct work_settings *settings; /* windows, grace made up, flexible start; NULL: none */
     bool day_closed;          /* the nightly closure had closed the judged day when the check-in arrived */
 
     /* The roster entry of the day, if any (none means WFO at the unit's hours). */
     bool rostered;
+    bool rest_day;            /* the entry is OFF: no time rule, no mode to mismatch */
     enum work_mode roster_mode;
     int roster_start_min, roster_end_min; /* -1: the unit's hours */
 
@@ -87,6 +90,7 @@ struct checkin_facts {
     long long vouched_by; /* the account */
 
     bool had_arrival;     /* the judged day has its arrival already (an earlier "in" that counts) */
+    int arrival_second;   /* that arrival's local second of the day, when had_arrival */
     bool has_previous;
     int64_t previous_captured_at_ms;
     double previous_lat, previous_lon, previous_accuracy_m;
@@ -103,7 +107,8 @@ struct violation {
  * Whether the check-in may be the day's arrival (an "in") or departure (an
  * "out"): it passed its place check (no OUTSIDE_GEOFENCE, OUTSIDE_HOME,
  * NO_HOME_REGISTERED or MOCK_LOCATION), it was not a WFH check-in on a day
- * rostered WFO, and its day was not closed yet. One that does not count is
+ * rostered WFO, it lies within the unit's window of its kind (no
+ * OUTSIDE_WINDOW), and its day was not closed yet. One that does not count is
  * stored and flagged, and no time rule judges it.
  */
 bool checkin_counts_for_day(const struct checkin_facts *f);

@@ -7,10 +7,10 @@ int roster_cap_people(int cap_percent, int headcount) { return cap_percent * hea
 
 static double percent_of(int part, int whole) { return whole ? round(part * 10000.0 / whole) / 100.0 : 0.0; }
 
-struct roster_check roster_check(const struct policy_terms *terms, int headcount, int wfh_entries)
+struct roster_check roster_check(const struct policy_terms *terms, int headcount, int wfh_entries, int off_entries)
 {
     struct roster_check r = {.verdict = ROSTER_OK, .headcount = headcount, .wfh = wfh_entries,
-                             .wfo = headcount - wfh_entries};
+                             .wfo = headcount - wfh_entries - off_entries};
     if (r.wfo < 0)
         r.wfo = 0;
     if (wfh_entries > 0 && terms->wfo_only) {

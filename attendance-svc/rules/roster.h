@@ -25,8 +25,11 @@ struct roster_check {
     double requested_percent; /* of the mode over its cap, to two decimals */
 };
 
-/* Checks wfh_entries WFH entries among headcount active employees against the terms. */
-struct roster_check roster_check(const struct policy_terms *terms, int headcount, int wfh_entries);
+/*
+ * Checks wfh_entries WFH entries and off_entries rest days (OFF: at neither
+ * place) among headcount active employees against the terms.
+ */
+struct roster_check roster_check(const struct policy_terms *terms, int headcount, int wfh_entries, int off_entries);
 
 /* An employee as the suggestion weighs it. */
 struct roster_candidate {

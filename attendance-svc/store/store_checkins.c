@@ -23,44 +23,50 @@
  * phone's context (checkin_context) and a vouched record's (record_context)
  * differ in how they find the employee and in what they add.
  */
-#define CONTEXT_FROM(emp_cte)                                                                                   \
+#define CONTEXT_FROM(emp_cte, day_offset)                                                                       \
     "WITH RECURSIVE"                                                                                           \
     " emp AS (" emp_cte "),"                                                                                   \
     " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id),"                                       \
     " up (id, parent_id) AS (SELECT id, parent_id FROM unit"                                                   \
     "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"                  \
-    " t AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit)"
+    " l AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit),"           \
+    " t AS (SELECT l.local, l.local::date + " day_offset "::int AS day FROM l)"
 #define CONTEXT_FIELDS                                                                                          \
     "  'employee_id', emp.id::text,"                                                                           \
-    "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit.work_hours,"                    \
-    "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.local::date," \
-    "  'day_start_ms', (extract(epoch FROM t.local::date::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
-    "  'day_end_ms', (extract(epoch FROM (t.local::date + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
-    "  'local_weekday', extract(isodow FROM t.local)::int - 1,"                                                \
-    "  'local_second', extract(epoch FROM t.local::time)::int,"                                                \
+    "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit_week_on(unit.id, t.day),"                    \
+    "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.day," \
+    "  'checkin_windows', unit.checkin_windows, 'grace_made_up', unit.grace_made_up,"                           \
+    "  'flex_minutes', unit.flex_minutes,"                                                                     \
+    "  'day_start_ms', (extract(epoch FROM t.day::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
+    "  'day_end_ms', (extract(epoch FROM (t.day + 1)::timestamp AT TIME ZONE unit.timezone) * 1000)::bigint," \
+    "  'local_weekday', extract(isodow FROM t.day)::int - 1,"                                                \
+    "  'local_second', extract(epoch FROM t.local - t.day::timestamp)::int,"                                                \
     "  'generation', (SELECT n FROM setup_generation),"                                                        \
-    "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.local::date"                                \
+    "  'holiday', EXISTS (SELECT 1 FROM holidays h WHERE h.day = t.day"                                \
     "                     AND (h.agency_id IS NULL OR h.agency_id = unit.agency_id)),"                         \
-    "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.local::date),"  \
+    "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.day),"  \
     "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)" \
     "              FROM offices o WHERE o.unit_id = unit.id),"                                                \
     "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)" \
     "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"                         \
     "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"    \
-    "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date),"             \
+    "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.day),"             \
+    "  'roster_before', (SELECT json_build_object('start_min', r.start_min, 'end_min', r.end_min)"           \
+    "                    FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date - 1),"  \
     "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"                                           \
-    "               WHERE t.local::date BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
+    "               WHERE t.day BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
     "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"                          \
     "  'leave', (SELECT json_build_object('kind', l.kind, 'start_min', l.start_min, 'end_min', l.end_min,"     \
     "                                     'excuses_place', k.excuses_place)"                                   \
-    "            FROM leave_on_day(emp.id, t.local::date) l JOIN leave_kinds k ON k.kind = l.kind"             \
+    "            FROM leave_on_day(emp.id, t.day) l JOIN leave_kinds k ON k.kind = l.kind"                     \
     "           WHERE l.id IS NOT NULL),"                                                                      \
-    "  'had_arrival', EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = emp.id"                           \
-    "                         AND c.local_day = t.local::date AND c.type = 'in' AND c.counts_for_day),"      \
+    "  'arrival_second', (SELECT extract(epoch FROM min(c.judged_at) AT TIME ZONE unit.timezone"              \
+    "                                   - t.day::timestamp)::int FROM checkins c WHERE c.employee_id = emp.id"   \
+    "                     AND c.local_day = t.day AND c.type = 'in' AND c.counts_for_day),"                  \
     "  'previous', (SELECT json_build_object('id', c.id::text,"                                                \
     "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint," \
     "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"         \
-    "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.local::date - " PREVIOUS_DAYS \
+    "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.day - " PREVIOUS_DAYS \
     "              ORDER BY c.captured_at DESC LIMIT 1)"
 
 const struct db_statement store_checkins_statements[] = {
@@ -74,7 +80,7 @@ const struct db_statement store_checkins_statements[] = {
                   " WHERE a.id = coalesce($1::bigint, (SELECT o.id FROM devices d JOIN accounts o"
                   "                                     ON o.employee_id = d.employee_id AND o.role = 'employee'"
                   "                                    WHERE d.id = $2))"
-                  "   AND a.role = 'employee' AND NOT a.disabled AND e.active")
+                  "   AND a.role = 'employee' AND NOT a.disabled AND e.active", "$8")
      " SELECT json_build_object(" CONTEXT_FIELDS ", 'account_id', emp.account_id::text,"
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
@@ -91,7 +97,7 @@ const struct db_statement store_checkins_statements[] = {
      */
     {"record_context",
      CONTEXT_FROM("SELECT e.id, e.unit_id FROM employees e JOIN units u ON u.id = e.unit_id"
-                  " WHERE e.nip = $5 AND e.active AND " SCOPE_SQL("u"))
+                  " WHERE e.nip = $5 AND e.active AND " SCOPE_SQL("u"), "$7")
      " SELECT json_build_object(" CONTEXT_FIELDS ","
      "  'office', (SELECT json_build_object('id', o.id::text, 'geofence', o.geofence) FROM offices o"
      "             WHERE o.code = $6 AND o.unit_id = unit.id))"
@@ -164,17 +170,18 @@ const struct db_statement store_checkins_statements[] = {
 };
 
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t judged_at_ms, const char *selfie_sha256, const char *payload,
+                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256, const char *payload,
                               size_t payload_len, const unsigned char *signature, size_t signature_len,
                               enum db_status *status)
 {
-    char account[24], dev[24], judged[24];
+    char account[24], dev[24], judged[24], offset[8];
     snprintf(judged, sizeof judged, "%" PRId64, judged_at_ms);
+    snprintf(offset, sizeof offset, "%d", day_offset);
     const char *values[] = {id_text(account, account_id), id_text(dev, device_id), nonce, judged, payload,
-                            (const char *)signature, selfie_sha256};
-    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len, 0};
-    const int formats[] = {0, 0, 0, 0, 1, 1, 0};
-    PGresult *r = db_exec_binary(db, "checkin_context", 7, values, lengths, formats, status);
+                            (const char *)signature, selfie_sha256, offset};
+    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len, 0, 0};
+    const int formats[] = {0, 0, 0, 0, 1, 1, 0, 0};
+    PGresult *r = db_exec_binary(db, "checkin_context", 8, values, lengths, formats, status);
     if (!r)
         return NULL;
     json_t *doc = store_doc(r, 0, 0);
@@ -248,16 +255,18 @@ json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char
 }
 
 json_t *store_record_context(struct db_conn *db, const struct auth *a, const char *nip, const char *office_code,
-                             int64_t judged_at_ms, enum db_status *status)
+                             int64_t judged_at_ms, int day_offset, enum db_status *status)
 {
-    char agency[24], unit[24], judged[24];
-    const char *params[6];
+    char agency[24], unit[24], judged[24], offset[8];
+    const char *params[7];
     store_scope_params(a, agency, unit, params);
     snprintf(judged, sizeof judged, "%" PRId64, judged_at_ms);
+    snprintf(offset, sizeof offset, "%d", day_offset);
     params[3] = judged;
     params[4] = nip;
     params[5] = office_code;
-    return store_doc_exec(db, "record_context", 6, params, status);
+    params[6] = offset;
+    return store_doc_exec(db, "record_context", 7, params, status);
 }
 
 enum db_status store_record_insert(struct db_conn *db, const struct record_row *row, long long *checkin_id,

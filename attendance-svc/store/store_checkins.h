@@ -14,12 +14,13 @@
  * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
  * sync_tolerance_s, category), whether its agency's calendar or the national one makes the
  * day a holiday, whether the nightly closed the day (closed), and the instant judged_at_ms in
- * its time zone (local_day, its UTC bounds day_start_ms and
+ * its time zone, or of the day before with day_offset -1 (the morning after a night shift:
+ * rules/work_hours.h, belongs_to_previous_day), with the calendar day's roster_before (local_day, its UTC bounds day_start_ms and
  * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
  * (id, employee_id, active, public_key hex), whether this device's nonce is taken
  * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,
- * radius_m), the roster entry, the policies in force, whether the day has its arrival
- * already (had_arrival), the latest check-in by captured_at (previous: id, captured_at_ms,
+ * radius_m), the roster entry, the policies in force, the day's arrival (arrival_second of
+ * the day, null without one), the latest check-in by captured_at (previous: id, captured_at_ms,
  * lat, lon, accuracy_m), and the first check-in that attached the selfie
  * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none), and the employee's account_id.
  * account_id 0: the account is the employee login of the device's employee (a check-in
@@ -27,7 +28,7 @@
  * device is unknown).
  */
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t judged_at_ms, const char *selfie_sha256, const char *payload,
+                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256, const char *payload,
                               size_t payload_len, const unsigned char *signature, size_t signature_len,
                               enum db_status *status);
 
@@ -90,7 +91,7 @@ json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char
  * office is one of that unit's. NULL with DB_OK when there is no such employee.
  */
 json_t *store_record_context(struct db_conn *db, const struct auth *a, const char *nip, const char *office_code,
-                             int64_t judged_at_ms, enum db_status *status);
+                             int64_t judged_at_ms, int day_offset, enum db_status *status);
 
 struct record_row {
     long long employee_id, unit_id;

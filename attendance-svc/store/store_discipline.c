@@ -24,9 +24,11 @@ const struct db_statement store_discipline_statements[] = {
      "               AND day < make_date($2::int + 1, 1, 1) + " RUN_WINDOW_DAYS "),"
      /* Only the day's departure counts (day_attendance, sql/0016): stepping out at noon and leaving on
       * time is not leaving early. */
+     /* A day without a check-out counts the early minutes its unit set (missing_out_minutes, sql/0027). */
      " early AS (SELECT v.status, (v.evidence ->> 'early_minutes')::int AS minutes FROM v"
-     "            WHERE v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
+     "            WHERE (v.code = 'EARLY_DEPARTURE' AND v.checkin_id = (SELECT d.departure_id"
      "              FROM day_attendance d WHERE d.employee_id = v.employee_id AND d.local_day = v.day))"
+     "               OR v.code = 'NO_CHECKOUT')"
      " SELECT json_build_object("
      "  'confirmed_days', (SELECT count(*) FROM v WHERE code = 'ABSENT' AND status = 'confirmed'),"
      "  'pending_days', (SELECT count(*) FROM v WHERE code = 'ABSENT' AND status = 'pending'),"
@@ -39,7 +41,8 @@ const struct db_statement store_discipline_statements[] = {
      "  'absences', (SELECT coalesce(json_agg(json_build_object("
      "                 'in_year', extract(year FROM a.day) = $2::int,"
      "                 'between', (SELECT count(*) FROM generate_series(a.prev + 1, a.day - 1, interval '1 day') g"
-     "                             WHERE is_work_day(a.unit_id, g::date))) ORDER BY a.day), '[]') FROM around a),"
+     "                             WHERE employee_works_on($1::bigint, a.unit_id, g::date))) ORDER BY a.day), '[]')"
+     "                FROM around a),"
      "  'minutes_per_day', (SELECT json_build_object('minutes', minutes, 'regulation', regulation,"
      "                                              'in_force_from', in_force_from)"
      "                      FROM discipline_day_minutes WHERE in_force_from <= make_date($2::int, 12, 31)"

@@ -33,7 +33,8 @@ const struct db_statement store_exports_statements[] = {
      * its violations through violations_employee_day_idx. First in and last out
      * are the day's arrival and departure (day_attendance, sql/0016: judged
      * times of the check-ins that count), read by each member's key. Early
-     * minutes are those of the departure, if it was early.
+     * minutes are those of the departure, if it was early, else the unit's
+     * missing_out_minutes fixed in a NO_CHECKOUT's evidence.
      */
     {"export_attendance",
      "WITH " DAY_MEMBERS ","
@@ -45,7 +46,8 @@ const struct db_statement store_exports_statements[] = {
      " day_violations AS ("
      "   SELECT v.employee_id,"
      "          string_agg(DISTINCT v.code COLLATE \"C\", ';' ORDER BY v.code COLLATE \"C\") AS codes,"
-     "          max(" EVIDENCE_MINUTES("late_minutes") ") FILTER (WHERE v.code = 'LATE_ARRIVAL') AS late_minutes"
+     "          max(" EVIDENCE_MINUTES("late_minutes") ") FILTER (WHERE v.code = 'LATE_ARRIVAL') AS late_minutes,"
+     "          max(" EVIDENCE_MINUTES("early_minutes") ") FILTER (WHERE v.code = 'NO_CHECKOUT') AS missing_out_minutes"
      "     FROM violations v WHERE v.day = $1::date"
      "    GROUP BY v.employee_id),"
      " early AS ("
@@ -54,7 +56,8 @@ const struct db_statement store_exports_statements[] = {
      "    GROUP BY v.checkin_id)"
      " SELECT e.nip, e.name, u.code, coalesce(r.mode, 'WFO'),"
      "        local_rfc3339(a.arrival_at, u.timezone), local_rfc3339(a.departure_at, u.timezone),"
-     "        round(coalesce(dv.late_minutes, 0))::text, round(coalesce(early.early_minutes, 0))::text,"
+     "        round(coalesce(dv.late_minutes, 0))::text,"
+     "        round(coalesce(early.early_minutes, dv.missing_out_minutes, 0))::text,"
      "        d.selfie_attached::text, d.inside::text, dv.codes,"
      /* The day's approved leave: its kind, and its hours for an izin of hours. */
      "        (SELECT l.kind || coalesce(' ' || lpad((l.start_min / 60)::text, 2, '0') || ':'"
@@ -76,13 +79,15 @@ const struct db_statement store_exports_statements[] = {
      "   UNION ALL SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.id WHERE u.parent_id IS NOT NULL),"
      " " DAY_MEMBERS ","
      " staff AS ("
-     "   SELECT m.unit_id, count(*) AS headcount, count(*) FILTER (WHERE r.mode = 'WFH') AS wfh"
+     /* A rest day (OFF) is at neither place: no WFO (the file's columns are the contract's). */
+     "   SELECT m.unit_id, count(*) AS headcount, count(*) FILTER (WHERE r.mode = 'WFH') AS wfh,"
+     "          count(*) FILTER (WHERE r.mode = 'OFF') AS off"
      "     FROM members m LEFT JOIN roster_entries r ON r.employee_id = m.employee_id AND r.day = $1::date"
      "    GROUP BY m.unit_id),"
      " absent AS ("
      "   SELECT v.unit_id, count(DISTINCT v.employee_id) AS n FROM violations v"
      "    WHERE v.day = $1::date AND v.code = 'ABSENT' GROUP BY v.unit_id)"
-     " SELECT u.code, coalesce(s.headcount, 0)::text, coalesce(s.headcount - s.wfh, 0)::text,"
+     " SELECT u.code, coalesce(s.headcount, 0)::text, coalesce(s.headcount - s.wfh - s.off, 0)::text,"
      "        coalesce(s.wfh, 0)::text, coalesce(a.n, 0)::text,"
      "        CASE WHEN coalesce(s.headcount, 0) = 0 THEN '0.00' ELSE round(100.0 * s.wfh / s.headcount, 2)::text END,"
      "        u.category,"

@@ -28,4 +28,17 @@ json_t *store_policy_get(struct db_conn *db, const struct auth *a, long long pol
 json_t *store_policy_list(struct db_conn *db, const struct auth *a, const char *date, long long unit_id,
                           long long after, int limit, enum db_status *status);
 
+
+/* Dated hours (sql/0027): a week of hours over a unit's on some dates. */
+struct dated_hours_fields {
+    const char *name, *starts_on, *ends_on, *applies_to_json; /* checked */
+    long long unit_id;                                        /* 0: every unit */
+    int priority;
+    const char *work_hours_json; /* a work week, checked */
+};
+json_t *store_hours_insert(struct db_conn *db, const struct dated_hours_fields *h, enum db_status *status);
+/* As store_policy_get and store_policy_list, for dated hours. */
+json_t *store_hours_get(struct db_conn *db, const struct auth *a, long long hours_id, enum db_status *status);
+json_t *store_hours_list(struct db_conn *db, const struct auth *a, const char *date, long long unit_id,
+                         long long after, int limit, enum db_status *status);
 #endif

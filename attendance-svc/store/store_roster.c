@@ -22,12 +22,17 @@ const struct db_statement store_roster_statements[] = {
      "     ORDER BY e.id) FILTER (WHERE r.employee_id IS NOT NULL), '[]'))"
      "  FROM roster_entries r JOIN employees e ON e.id = r.employee_id"
      " WHERE r.unit_id = $1::bigint AND r.day = $2::date"},
-    /* A unit's day as its console shows it: each active employee's rostered mode, first in and last
-     * out (the day's arrival and departure: day_attendance, sql/0016), and whether the nightly
-     * closure found it absent (absent), else arrived (present) or not yet (pending). */
+    /* A unit's day as its console shows it: each active employee's rostered mode and shift (start,
+     * end: null for the unit's hours), first in and last out (the day's arrival and departure:
+     * day_attendance, sql/0016), and whether the nightly closure found it absent (absent), else
+     * arrived (present), on a rest day (off) or not yet (pending). */
     {"unit_day",
      "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
-     "   'mode', coalesce(r.mode, 'WFO'), 'first_in', d.arrival_at, 'last_out', d.departure_at,"
+     "   'mode', coalesce(r.mode, 'WFO'),"
+     "   'start', to_char(make_time(r.start_min / 60, r.start_min % 60, 0), 'HH24:MI'),"
+     "   'end', CASE WHEN r.end_min = 1440 THEN '24:00'"
+     "               ELSE to_char(make_time(r.end_min / 60, r.end_min % 60, 0), 'HH24:MI') END,"
+     "   'first_in', d.arrival_at, 'last_out', d.departure_at,"
      "   'first_in_source', d.arrival_source, 'last_out_source', d.departure_source,"
      "   'leave', (SELECT json_build_object('id', l.id::text, 'kind', l.kind, 'start', leave_doc(l) -> 'start',"
      "                                      'end', leave_doc(l) -> 'end')"
@@ -35,7 +40,8 @@ const struct db_statement store_roster_statements[] = {
      /* Whole-day leave first: an ABSENT it excused is dismissed, and a day of duty elsewhere is no absence. */
      "   'state', CASE WHEN EXISTS (SELECT 1 FROM leave_on_day(e.id, $2::date) l"
      "                              WHERE l.id IS NOT NULL AND l.start_min IS NULL) THEN 'on_leave'"
-     "                 WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present' ELSE 'pending' END)"
+     "                 WHEN a.absent THEN 'absent' WHEN d.arrival_at IS NOT NULL THEN 'present'"
+     "                 WHEN r.mode = 'OFF' THEN 'off' ELSE 'pending' END)"
      "   ORDER BY e.name, e.id), '[]')"
      "  FROM employees e"
      "  LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $2::date"
@@ -44,6 +50,17 @@ const struct db_statement store_roster_statements[] = {
      "  LEFT JOIN LATERAL (SELECT true AS absent FROM violations v"
      "                      WHERE v.employee_id = e.id AND v.day = $2::date AND v.code = 'ABSENT' LIMIT 1) a ON true"
      " WHERE e.unit_id = $1 AND e.active"},
+    /* The hours that govern the unit's day (sql/0027): its week's or the dated hours', and its settings. */
+    {"unit_day_hours",
+     "SELECT json_build_object("
+     "   'work_hours', unit_week_on(u.id, $2::date)"
+     "                 -> (ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])[extract(isodow FROM $2::date)::int],"
+     "   'work_day', is_work_day(u.id, $2::date),"
+     "   'dated_hours', (SELECT json_build_object('id', h.id::text, 'name', h.name)"
+     "                     FROM governing_dated_hours(u.id, $2::date) h WHERE h.id IS NOT NULL),"
+     "   'grace_minutes', u.grace_minutes, 'grace_made_up', u.grace_made_up, 'flex_minutes', u.flex_minutes,"
+     "   'checkin_windows', u.checkin_windows)"
+     "  FROM units u WHERE u.id = $1"},
     {"roster_delete", "DELETE FROM roster_entries WHERE unit_id = $1 AND day = $2::date"},
     {"roster_insert",
      "INSERT INTO roster_entries (employee_id, day, unit_id, mode, start_min, end_min)"
@@ -98,4 +115,11 @@ enum db_status store_roster_replace(struct db_conn *db, long long unit_id, const
     r = db_exec(db, "roster_insert", 3, params, &st);
     PQclear(r);
     return st;
+}
+
+json_t *store_unit_day_hours(struct db_conn *db, long long unit_id, const char *day, enum db_status *status)
+{
+    char unit[24];
+    const char *params[] = {id_text(unit, unit_id), day};
+    return store_doc_exec(db, "unit_day_hours", 2, params, status);
 }

@@ -14,9 +14,9 @@ const struct db_statement store_units_statements[] = {
     {"unit_insert",
      "WITH new AS (SELECT nextval(pg_get_serial_sequence('units', 'id')) AS id)"
      " INSERT INTO units (id, parent_id, agency_id, code, name, category, timezone, work_hours, grace_minutes,"
-     "                    sync_tolerance_s)"
+     "                    sync_tolerance_s, checkin_windows, grace_made_up, flex_minutes, missing_out_minutes)"
      " OVERRIDING SYSTEM VALUE"
-     " SELECT new.id, $1, coalesce($2, new.id), $3, $4, $5, $6, $7, $8, $9 FROM new"
+     " SELECT new.id, $1, coalesce($2, new.id), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM new"
      " RETURNING unit_doc(units)"},
     {"unit_get", "SELECT unit_doc(u), u.agency_id FROM units u WHERE u.id = $1"},
     {"unit_list",
@@ -51,12 +51,15 @@ enum db_status store_timezone_known(struct db_conn *db, const char *tz_name, boo
 
 json_t *store_unit_insert(struct db_conn *db, const struct unit_fields *u, enum db_status *status)
 {
-    char parent[24], agency[24], grace[16], tolerance[16];
+    char parent[24], agency[24], grace[16], tolerance[16], flex[16], missing_out[16];
     snprintf(grace, sizeof grace, "%d", u->grace_minutes);
     snprintf(tolerance, sizeof tolerance, "%d", u->sync_tolerance_s);
+    snprintf(flex, sizeof flex, "%d", u->flex_minutes);
+    snprintf(missing_out, sizeof missing_out, "%d", u->missing_out_minutes);
     const char *params[] = {id_text(parent, u->parent_id), id_text(agency, u->parent_agency_id), u->code, u->name,
-                            u->category, u->timezone, u->work_hours_json, grace, tolerance};
-    return store_doc_exec(db, "unit_insert", 9, params, status);
+                            u->category, u->timezone, u->work_hours_json, grace, tolerance,
+                            u->checkin_windows_json, u->grace_made_up ? "true" : "false", flex, missing_out};
+    return store_doc_exec(db, "unit_insert", 13, params, status);
 }
 
 json_t *store_unit_get(struct db_conn *db, long long unit_id, long long *agency_id, enum db_status *status)

@@ -15,6 +15,9 @@ struct unit_fields {
     const char *work_hours_json;
     int grace_minutes;
     int sync_tolerance_s;
+    const char *checkin_windows_json; /* NULL: none */
+    bool grace_made_up;
+    int flex_minutes, missing_out_minutes;
 };
 /* The new unit's document; NULL on failure (DB_UNIQUE_VIOLATION: the code is taken). */
 json_t *store_unit_insert(struct db_conn *db, const struct unit_fields *u, enum db_status *status);

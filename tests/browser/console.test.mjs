@@ -194,9 +194,47 @@ try {
     await page.locator('.unitday table.list, .unitday .notice, .error-page').first().waitFor();
     await shot(page, 'unit-day');
     await noRawJson(page);
-    const sources = await page.locator('.unitday table.list .source').allInnerTexts();
-    return (await page.locator('.unitday table.list tbody tr').count()) === cfg.violations.length &&
+    const hours = await page.locator('#day-hours').innerText();
+    const editors = await page.locator('#roster-editor').count(); // a reviewer reads the roster, never edits it
+    if (!hours.includes('07:30') || editors !== 0) throw new Error(`hours ${hours}, editors ${editors}`);
+    const sources = await page.locator('.unitday > table.list .source').allInnerTexts();
+    return (await page.locator('.unitday > table.list tbody tr').count()) === cfg.violations.length &&
       sources.length === 1 && sources[0].includes('daftar hadir kertas');
+  });
+
+  await step("a supervisor rosters a rest day and a night shift on the unit's day", async () => {
+    const sup = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
+    const p2 = await sup.newPage();
+    p2.on('pageerror', (e) => problems.push(String(e)));
+    p2.setDefaultTimeout(10000);
+    try {
+      await p2.goto(base);
+      await p2.fill('#username', cfg.supervisor);
+      await p2.fill('#password', cfg.password);
+      await p2.click('button[type=submit]');
+      await p2.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+      const day = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10); // today in Jakarta
+      await p2.goto(`${base}#/units/day?unit_id=${cfg.unit_id}&date=${day}`);
+      await p2.locator('#roster-editor').waitFor();
+      const [resting, night] = cfg.violations;
+      await p2.selectOption(`select[name="mode-${resting.employee_id}"]`, 'OFF');
+      await p2.fill(`input[name="start-${night.employee_id}"]`, '21:00');
+      await p2.fill(`input[name="end-${night.employee_id}"]`, '07:00');
+      await p2.click('#roster-editor button[type=submit]');
+      await p2.locator('.notice', { hasText: 'Jadwal disimpan' }).waitFor();
+      await p2.locator('#roster-editor').waitFor();
+      const rows = await p2.locator('.unitday > table.list tbody tr').allInnerTexts();
+      await shot(p2, 'roster');
+      await noRawJson(p2);
+      const stored = await apiAs(cfg.supervisor, 'GET', `/v1/units/${cfg.unit_id}/roster/${day}`);
+      const byId = Object.fromEntries(stored.body.entries.map((e) => [e.employee_id, e]));
+      const shown = rows.join('\n');
+      if (!shown.includes('Libur') || !shown.includes('WFO 21:00–07:00 (hari berikutnya)')) throw new Error(`rows: ${shown}`);
+      return byId[resting.employee_id].mode === 'OFF' && byId[night.employee_id].start === '21:00' &&
+        byId[night.employee_id].end === '07:00' && stored.body.off === 1;
+    } finally {
+      await sup.close();
+    }
   });
 
   await step('the export runs with their files', async () => {

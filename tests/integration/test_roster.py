@@ -179,7 +179,7 @@ def entries_are_checked_and_scope_is_enforced(env):
          "entries[1].employee_id"),
         ({"entries": [{"employee_id": ids[0], "mode": "HOME"}]}, 422, "entries[0].mode"),
         ({"entries": [{"employee_id": ids[0], "mode": "WFO", "start": "25:00"}]}, 422, "entries[0].start"),
-        ({"entries": [{"employee_id": ids[0], "mode": "WFO", "start": "16:00", "end": "08:00"}]}, 422,
+        ({"entries": [{"employee_id": ids[0], "mode": "WFO", "start": "08:00", "end": "08:00"}]}, 422,
          "entries[0].end"),
         ({"entries": "all"}, 400, "entries"),
         ({"entries": [{"mode": "WFO"}]}, 400, "entries[0].employee_id"),

@@ -41,8 +41,8 @@ static void wfh_cap_at_the_edges(void **state)
         {1, 0, ROSTER_OK}, {1, 1, ROSTER_WFH_OVER_CAP}, {0, 0, ROSTER_OK},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_int_equal(roster_check(&half, cases[i].headcount, cases[i].wfh).verdict, cases[i].want);
-    struct roster_check r = roster_check(&half, 7, 4);
+        assert_int_equal(roster_check(&half, cases[i].headcount, cases[i].wfh, 0).verdict, cases[i].want);
+    struct roster_check r = roster_check(&half, 7, 4, 0);
     assert_int_equal(r.cap_percent, 50);
     assert_true(r.requested_percent > 57.13 && r.requested_percent < 57.15);
     assert_int_equal(r.headcount, 7);
@@ -52,14 +52,19 @@ static void wfo_cap_counts_those_without_an_entry(void **state)
 {
     (void)state;
     struct policy_terms quarter = caps(POLICY_NO_CAP, 25); /* Malang 2021, essential units */
-    assert_int_equal(roster_check(&quarter, 8, 6).verdict, ROSTER_OK); /* 2 at the office: 25% of 8 */
-    struct roster_check r = roster_check(&quarter, 8, 5);
+    assert_int_equal(roster_check(&quarter, 8, 6, 0).verdict, ROSTER_OK); /* 2 at the office: 25% of 8 */
+    struct roster_check r = roster_check(&quarter, 8, 5, 0);
     assert_int_equal(r.verdict, ROSTER_WFO_OVER_CAP);
     assert_int_equal(r.cap_percent, 25);
     assert_int_equal(r.wfo, 3);
     struct policy_terms none_in = caps(POLICY_NO_CAP, 0); /* non-essential: 100% WFH */
-    assert_int_equal(roster_check(&none_in, 4, 4).verdict, ROSTER_OK);
-    assert_int_equal(roster_check(&none_in, 4, 3).verdict, ROSTER_WFO_OVER_CAP);
+    assert_int_equal(roster_check(&none_in, 4, 4, 0).verdict, ROSTER_OK);
+    assert_int_equal(roster_check(&none_in, 4, 3, 0).verdict, ROSTER_WFO_OVER_CAP);
+    /* A rest day (OFF) is at neither place: 4 WFH and 2 OFF of 8 leave 2 at the office, within 25%. */
+    r = roster_check(&quarter, 8, 4, 2);
+    assert_int_equal(r.verdict, ROSTER_OK);
+    assert_int_equal(r.wfo, 2);
+    assert_int_equal(roster_check(&quarter, 8, 4, 1).verdict, ROSTER_WFO_OVER_CAP);
 }
 
 static void direct_service_is_wfo_only_unless_named(void **state)
@@ -68,12 +73,12 @@ static void direct_service_is_wfo_only_unless_named(void **state)
     struct policy_terms t;
     policy_combine(NULL, 0, true, &t);
     assert_true(t.wfo_only);
-    assert_int_equal(roster_check(&t, 5, 1).verdict, ROSTER_WFO_ONLY);
-    assert_int_equal(roster_check(&t, 5, 0).verdict, ROSTER_OK);
+    assert_int_equal(roster_check(&t, 5, 1, 0).verdict, ROSTER_WFO_ONLY);
+    assert_int_equal(roster_check(&t, 5, 0, 0).verdict, ROSTER_OK);
     struct policy named = {.id = 2, .max_wfh_percent = 50, .max_wfo_percent = POLICY_NO_CAP};
     policy_combine(&named, 1, true, &t);
     assert_false(t.wfo_only);
-    assert_int_equal(roster_check(&t, 4, 2).verdict, ROSTER_OK);
+    assert_int_equal(roster_check(&t, 4, 2, 0).verdict, ROSTER_OK);
 }
 
 static void the_suggestion_puts_priority_then_fewest_wfh_days_first(void **state)
