@@ -50,6 +50,9 @@ static void unit_day_free(struct unit_day *day)
     for (size_t i = 0; i < day->office_count; i++)
         geofence_free(&day->offices[i].fence);
     free(day->offices);
+    if (day->kiosks)
+        sodium_memzero(day->kiosks, day->kiosk_count * sizeof *day->kiosks);
+    free(day->kiosks);
     free(day);
 }
 
@@ -72,6 +75,34 @@ static void unit_day_release(struct unit_day *day)
 static int64_t json_ms(const json_t *v) { return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0; }
 
 static int json_int_or(const json_t *v, int fallback) { return json_is_integer(v) ? (int)json_integer_value(v) : fallback; }
+
+/* The unit's kiosks from the context's "kiosks" (absent: none); -1 out of memory. A kiosk that cannot be read is left out. */
+static int kiosks_from_json(const json_t *kiosks, struct unit_day *day)
+{
+    if (!json_array_size(kiosks))
+        return 0;
+    if (!(day->kiosks = calloc(json_array_size(kiosks), sizeof *day->kiosks)))
+        return -1;
+    size_t i;
+    json_t *k;
+    json_array_foreach(kiosks, i, k) {
+        struct kiosk *out = &day->kiosks[day->kiosk_count];
+        const char *hex = json_string_value(json_object_get(k, "secret"));
+        size_t secret_len = 0;
+        out->id = id_parse(json_string_value(json_object_get(k, "id")));
+        out->office_id = id_parse(json_string_value(json_object_get(k, "office_id")));
+        out->period_s = json_int_or(json_object_get(k, "period_s"), 0);
+        out->created_ms = json_ms(json_object_get(k, "created_ms"));
+        out->revoked_ms = json_ms(json_object_get(k, "revoked_ms"));
+        if (out->id && out->period_s > 0 && hex &&
+            sodium_hex2bin(out->secret, sizeof out->secret, hex, strlen(hex), NULL, &secret_len, NULL) == 0 &&
+            secret_len == sizeof out->secret)
+            day->kiosk_count++;
+        else
+            log_warn("checkin: kiosk %lld cannot be read from the context", out->id);
+    }
+    return 0;
+}
 
 /* A new unit day from the document (refs 1), or NULL with the reason in err. */
 static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t err_len)
@@ -120,6 +151,11 @@ static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t 
             day->office_count++;
         else
             log_warn("checkin: office %lld has an unusable geofence: %s", f->id, why);
+    }
+    if (kiosks_from_json(json_object_get(doc, "kiosks"), day) != 0) {
+        snprintf(err, err_len, "out of memory");
+        unit_day_free(day);
+        return NULL;
     }
     return day;
 }
@@ -242,16 +278,26 @@ void context_cache_shutdown(void)
     pthread_mutex_unlock(&cache.lock);
 }
 
-bool context_cache_get(long long account_id, long long device_id, int64_t captured_ms, int64_t received_ms,
+int64_t context_judged_ms(const struct unit_day *unit, const struct checkin_payload *p, int64_t received_ms,
+                          struct presence_verdict *presence)
+{
+    *presence = presence_verify(p->has_presence ? p->presence : NULL, unit->kiosks, unit->kiosk_count,
+                                p->captured_at_ms, received_ms);
+    return checkin_judged_ms(p, received_ms, unit->sync_tolerance_s, presence);
+}
+
+bool context_cache_get(long long account_id, const struct checkin_payload *p, int64_t received_ms,
                        struct checkin_context *ctx)
 {
     bool hit = false;
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
         struct employee_entry *e = *employee_slot_locked(account_id);
-        int64_t judged_ms = e ? checkin_judged_at_ms(captured_ms, received_ms, e->unit->sync_tolerance_s) : 0;
-        if (e && e->facts.device_id == device_id && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
-            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms};
+        struct presence_verdict presence = {.result = PRESENCE_NONE};
+        int64_t judged_ms = e ? context_judged_ms(e->unit, p, received_ms, &presence) : 0;
+        if (e && e->facts.device_id == p->device_id && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms) {
+            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms,
+                                            .presence = presence};
             ctx->local_second = (int)((judged_ms - e->unit->start_ms) / 1000);
             e->unit->refs++;
             hit = true;

@@ -251,6 +251,10 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
     struct geofence home = {.type = GEOFENCE_CIRCLE, .circle = {emp->home_lat, emp->home_lon, emp->home_radius_m}};
     w->place = p->mode == MODE_WFO ? place_for_offices(unit->offices, unit->office_count, p->lat, p->lon)
                                    : place_for_home(emp->home_id ? &home : NULL, p->lat, p->lon);
+    if (checkin_presence_proves(p, &w->ctx.presence)) /* the kiosk's office is the place: the point is weighed against it */
+        for (size_t i = 0; i < unit->office_count; i++)
+            if (unit->offices[i].id == w->ctx.presence.office_id)
+                w->place = place_for_offices(&unit->offices[i], 1, p->lat, p->lon);
     w->place.distance_m = round(w->place.distance_m * 100.0) / 100.0; /* stored and answered alike */
     w->place_text[0] = '\0';
     if (w->place.checked && p->mode == MODE_WFO)
@@ -265,6 +269,7 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .selfie_attached = w->selfie_type != NULL,
         .selfie_first_use_id = w->ctx.selfie_first_use_id,
         .place = w->place,
+        .presence = w->ctx.presence,
         .local_weekday = unit->weekday,
         .local_second_of_day = w->ctx.local_second,
         .holiday = unit->holiday,
@@ -328,9 +333,10 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
 
 /*
  * Loads the context of the check-in's judged time; false after answering. The
- * judged time needs the unit's tolerance, which the context brings: it is read
- * for the time the default tolerance gives, and read again in the rare case
- * that the unit's own tolerance judges another instant.
+ * judged time needs the unit's tolerance and kiosks, which the context brings:
+ * it is read for the time the default tolerance gives, and read again in the
+ * rare case that the unit's own tolerance, or a kiosk's code, judges another
+ * instant.
  */
 static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t received_ms)
 {
@@ -338,11 +344,20 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
     int64_t guess_ms = checkin_judged_at_ms(captured_ms, received_ms, RULE_SYNC_TOLERANCE_DEFAULT_S);
     if (!load_context_at(req, w, db, guess_ms))
         return false;
-    int64_t judged_ms = checkin_judged_at_ms(captured_ms, received_ms, w->ctx.unit->sync_tolerance_s);
-    if (judged_ms == guess_ms)
-        return true;
-    checkin_context_clear(&w->ctx);
-    return load_context_at(req, w, db, judged_ms);
+    struct presence_verdict presence;
+    int64_t judged_ms = context_judged_ms(w->ctx.unit, &w->payload, received_ms, &presence);
+    if (judged_ms != guess_ms) {
+        checkin_context_clear(&w->ctx);
+        if (!load_context_at(req, w, db, judged_ms))
+            return false;
+        /* The setup may have changed between the reads (a kiosk revoked): the verdict is the one read last. */
+        if (context_judged_ms(w->ctx.unit, &w->payload, received_ms, &presence) != judged_ms) {
+            reply_error(req, ERR_DATABASE_UNAVAILABLE, "the unit's setup is changing; retry shortly");
+            return false;
+        }
+    }
+    w->ctx.presence = presence;
+    return true;
 }
 
 /* The nonce was taken: the first answer again for the same bytes (200), else 409. */
@@ -405,6 +420,8 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .roster_mode = work_mode_name(emp->roster_mode),
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
+        .presence_kiosk_id = w->ctx.presence.result == PRESENCE_VALID ? w->ctx.presence.kiosk_id : 0,
+        .presence_t = w->ctx.presence.t,
     };
     return store_checkin_insert(db, &row, &w->stored, st);
 }
@@ -443,7 +460,7 @@ void h_checkin_create(struct request *req)
     bool selfie_written = false;
     for (int attempt = 1;; attempt++) {
         struct db_conn *db = NULL;
-        if (context_cache_get(req->auth.account_id, p->device_id, p->captured_at_ms, received_ms, &w.ctx)) {
+        if (context_cache_get(req->auth.account_id, p, received_ms, &w.ctx)) {
             metrics_checkin_context("cache");
         } else {
             metrics_checkin_context("database");

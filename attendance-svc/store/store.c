@@ -17,6 +17,7 @@ extern const struct db_statement store_audit_statements[];
 extern const struct db_statement store_health_statements[];
 extern const struct db_statement store_holidays_statements[];
 extern const struct db_statement store_homes_statements[];
+extern const struct db_statement store_kiosks_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_partitions_statements[];
 extern const struct db_statement store_policies_statements[];
@@ -38,6 +39,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_health_statements,
     store_holidays_statements,
     store_homes_statements,
+    store_kiosks_statements,
     store_offices_statements,
     store_partitions_statements,
     store_policies_statements,

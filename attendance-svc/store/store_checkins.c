@@ -71,7 +71,13 @@ const struct db_statement store_checkins_statements[] = {
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
      "               FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      "              WHERE n.device_id = $2 AND n.nonce = $3),"
-     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7))"
+     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7),"
+     "  'kiosks', (SELECT json_agg(json_build_object('id', k.id::text, 'office_id', k.office_id::text,"
+     "                                               'secret', encode(k.secret, 'hex'), 'period_s', k.period_s,"
+     "                                               'created_ms', (extract(epoch FROM k.created_at) * 1000)::bigint,"
+     "                                               'revoked_ms', (extract(epoch FROM k.revoked_at) * 1000)::bigint)"
+     "                             ORDER BY k.id)"
+     "             FROM kiosks k JOIN offices o ON o.id = k.office_id WHERE o.unit_id = unit.id))"
      " FROM emp, unit, t"},
     /*
      * A vouched record's: $1-$3 the caller (SCOPE_SQL: the employee's unit must
@@ -112,10 +118,10 @@ const struct db_statement store_checkins_statements[] = {
      "       ON CONFLICT (sha256, day) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
-     "         payload, signature, judged_at, counts_for_day, after_closure)"
+     "         payload, signature, judged_at, counts_for_day, after_closure, presence_kiosk_id, presence_t)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
      "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21,"
-     "              to_timestamp($30::bigint / 1000.0), $31, $32"
+     "              to_timestamp($30::bigint / 1000.0), $31, $32, $33::bigint, $34::bigint"
      "         FROM g WHERE g.fresh RETURNING id, local_day, captured_at, received_at, judged_at),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
@@ -175,7 +181,8 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
                                          enum db_status *status)
 {
     char emp[24], unit[24], dev[24], captured[24], received[24], judged[24], lat[32], lon[32], acc[32], dist[32],
-        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24];
+        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24], kiosk[24],
+        window[24];
     snprintf(captured, sizeof captured, "%" PRId64, row->captured_at_ms);
     snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
     snprintf(judged, sizeof judged, "%" PRId64, row->judged_at_ms);
@@ -185,6 +192,7 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
     snprintf(dist, sizeof dist, "%.17g", row->distance_m);
     snprintf(size, sizeof size, "%zu", row->selfie_size);
     snprintf(generation, sizeof generation, "%lld", row->generation);
+    snprintf(window, sizeof window, "%" PRId64, row->presence_t);
     /* The guard's form of the roster entry: "mode start end", -1 for the unit's hours. */
     snprintf(roster, sizeof roster, "%s %d %d", row->roster_mode ? row->roster_mode : "", row->roster_start_min,
              row->roster_end_min);
@@ -196,13 +204,14 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
         (const char *)row->signature, row->violations_json, id_text(account, row->account_id), generation,
         id_text(home, row->home_id), row->rostered ? roster : NULL, id_text(previous, row->previous_id),
         row->had_arrival ? "true" : "false", id_text(first_use, row->selfie_first_use_id), judged,
-        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false"};
-    int lengths[32] = {0};
-    int formats[32] = {0};
+        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false",
+        id_text(kiosk, row->presence_kiosk_id), row->presence_kiosk_id ? window : NULL};
+    int lengths[34] = {0};
+    int formats[34] = {0};
     lengths[19] = (int)row->payload_len, formats[19] = 1;
     lengths[20] = (int)row->signature_len, formats[20] = 1;
     *stored = NULL;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 32, values, lengths, formats, status);
+    PGresult *r = db_exec_binary(db, "checkin_insert", 34, values, lengths, formats, status);
     if (!r)
         return CHECKIN_NOT_STORED;
     enum checkin_stored result = CHECKIN_STALE;

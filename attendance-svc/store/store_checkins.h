@@ -18,7 +18,8 @@
  * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
  * (id, employee_id, active, public_key hex), whether this device's nonce is taken
  * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,
- * radius_m), the roster entry, the policies in force, whether the day has its arrival
+ * radius_m), the kiosks of the unit's offices (kiosks: id, office_id, secret hex,
+ * period_s, created_ms, revoked_ms or null), the roster entry, the policies in force, whether the day has its arrival
  * already (had_arrival), the latest check-in by captured_at (previous: id, captured_at_ms,
  * lat, lon, accuracy_m), and the first check-in that attached the selfie
  * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none). NULL with DB_OK when the
@@ -46,6 +47,8 @@ struct checkin_row {
     const unsigned char *signature;
     size_t signature_len;
     const char *violations_json; /* [{"code", "evidence", "ord"}] */
+    long long presence_kiosk_id; /* the kiosk whose valid code proved the check-in; 0: none */
+    int64_t presence_t;          /* that code's window */
 
     /* The facts the check-in was judged by, which must still hold when it is stored. */
     long long account_id, generation, home_id, previous_id, selfie_first_use_id; /* 0: none */

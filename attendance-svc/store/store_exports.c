@@ -55,7 +55,7 @@ const struct db_statement store_exports_statements[] = {
      " SELECT e.nip, e.name, u.code, coalesce(r.mode, 'WFO'),"
      "        local_rfc3339(a.arrival_at, u.timezone), local_rfc3339(a.departure_at, u.timezone),"
      "        round(coalesce(dv.late_minutes, 0))::text, round(coalesce(early.early_minutes, 0))::text,"
-     "        d.selfie_attached::text, d.inside::text, dv.codes"
+     "        d.selfie_attached::text, d.inside::text, a.arrival_presence, dv.codes"
      "   FROM members m JOIN employees e ON e.id = m.employee_id JOIN units u ON u.id = m.unit_id"
      "   LEFT JOIN roster_entries r ON r.employee_id = e.id AND r.day = $1::date"
      "   LEFT JOIN day_checkins d ON d.employee_id = e.id"

@@ -27,7 +27,7 @@ GITA_HOME = (-8.6705, 115.2126)
 BUDI_NAME = 'Budi, "Bud"\nSantoso'  # a comma, quotes and a line break: all quoted in the CSV
 
 ATTENDANCE_HEADER = ("nip,name,unit_code,mode,first_in,last_out,late_minutes,early_minutes,"
-                     "selfie_attached,inside_geofence,violations\r\n")
+                     "selfie_attached,inside_geofence,presence,violations\r\n")
 UNITS_HEADER = "unit_code,headcount,wfo,wfh,absent,wfh_percent,cap_percent,over_cap\r\n"
 VIOLATIONS_HEADER = "violation_id,nip,unit_code,code,checkin_id,evidence,status,sanction,note,decided_by,decided_at\r\n"
 
