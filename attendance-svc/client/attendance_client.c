@@ -51,7 +51,7 @@ static const char usage_text[] =
     "  home --lat LAT --lon LON --address TEXT\n"
     "                                 register a home (pending until the supervisor approves it)\n"
     "  checkin --type in|out --mode WFO|WFH --lat LAT --lon LON --accuracy M\n"
-    "          [--selfie FILE] [--mock] [--captured-at RFC3339]\n"
+    "          [--selfie FILE] [--mock] [--captured-at RFC3339] [--presence CODE]\n"
     "                                 sign and send a check-in (retried safely on network errors and 5xx)\n"
     "--url      the service (default $ATTENDANCE_CLIENT_URL, else " DEFAULT_URL ")\n"
     "--state    where the token and the device key live (default $ATTENDANCE_CLIENT_STATE,\n"
@@ -74,6 +74,7 @@ enum option_id {
     OPT_SELFIE,
     OPT_MOCK,
     OPT_CAPTURED_AT,
+    OPT_PRESENCE,
 };
 #define BIT(o) (1u << (o))
 #define GLOBAL_OPTIONS (BIT(OPT_URL) | BIT(OPT_STATE) | BIT(OPT_JSON) | BIT(OPT_HELP))
@@ -93,6 +94,7 @@ static const struct option long_options[] = {
     {"selfie", required_argument, NULL, OPT_SELFIE},
     {"mock", no_argument, NULL, OPT_MOCK},
     {"captured-at", required_argument, NULL, OPT_CAPTURED_AT},
+    {"presence", required_argument, NULL, OPT_PRESENCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -100,7 +102,7 @@ struct client {
     const char *url;
     char state_dir[PATH_MAX];
     bool json;
-    const char *text[OPT_CAPTURED_AT + 1]; /* each option's argument as given */
+    const char *text[OPT_PRESENCE + 1]; /* each option's argument as given */
     double lat, lon, accuracy;
     CURL *curl;
 };
@@ -559,6 +561,7 @@ static int cmd_checkin(struct client *c, char **args)
         .accuracy_m = c->accuracy,
         .mock_location = c->text[OPT_MOCK] != NULL,
         .selfie_sha256 = selfie ? selfie_hex : NULL,
+        .presence = c->text[OPT_PRESENCE],
     };
     struct signed_checkin signed_checkin = {0};
     int signed_ok = checkin_sign(&fields, sk, &signed_checkin);
@@ -593,14 +596,14 @@ static const struct command commands[] = {
      cmd_home},
     {"checkin", 0,
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY) | BIT(OPT_SELFIE) |
-         BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT),
+         BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT) | BIT(OPT_PRESENCE),
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY), cmd_checkin},
 };
 
 /* Checks the command's options and reads its numbers; EXIT_DONE, or EXIT_USAGE after saying why. */
 static int check_options(struct client *c, const struct command *cmd, unsigned given)
 {
-    for (int o = 0; o <= OPT_CAPTURED_AT; o++) {
+    for (int o = 0; o <= OPT_PRESENCE; o++) {
         if ((given & BIT(o)) && !((GLOBAL_OPTIONS | cmd->options) & BIT(o)))
             return usage_error("--%s does not go with this command", long_options[o].name);
         if ((cmd->required & BIT(o)) && !(given & BIT(o)))
