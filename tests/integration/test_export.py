@@ -141,19 +141,19 @@ def the_known_day_is_exported_byte_for_byte(env):
     eq(sorted(os.listdir(out_dir)), sorted(names()), "the four files and nothing else (no temporary file left)")
     want = (ATTENDANCE_HEADER
             + "198001012000012001,Siti Aminah,EXP-A,WFO,2023-09-04T07:25:00+07:00,2023-09-04T16:05:00+07:00,"
-              "0,0,false,true,LATE_SYNC\r\n"
+              "0,0,false,true,gps,LATE_SYNC\r\n"
             + '198001012000012002,"Budi, ""Bud""\nSantoso",EXP-A,WFO,2023-09-04T07:47:30+07:00,'
-              "2023-09-04T15:30:00+07:00,17,30,false,true,EARLY_DEPARTURE;LATE_ARRIVAL;LATE_SYNC\r\n"
-            + "198001012000012003,Dewi Lestari,EXP-A,WFO,,,0,0,,,ABSENT\r\n"
+              "2023-09-04T15:30:00+07:00,17,30,false,true,gps,EARLY_DEPARTURE;LATE_ARRIVAL;LATE_SYNC\r\n"
+            + "198001012000012003,Dewi Lestari,EXP-A,WFO,,,0,0,,,,ABSENT\r\n"
             # The nightly closes the day first: Eko's only "in", outside its home, is no arrival (ABSENT);
             # Fajar and Hadi are absent too (a WFH day needs its check-in as well). Indah, who joined the day
             # after, is not listed.
-            + "198001012000012004,Eko Prasetyo,EXP-A,WFH,,,0,0,false,false,"
+            + "198001012000012004,Eko Prasetyo,EXP-A,WFH,,,0,0,false,false,,"
               "ABSENT;LATE_SYNC;NO_SELFIE;OUTSIDE_HOME\r\n"
-            + "198001012000012005,Fajar Nugroho,EXP-B,WFO,,,0,0,,,ABSENT\r\n"
+            + "198001012000012005,Fajar Nugroho,EXP-B,WFO,,,0,0,,,,ABSENT\r\n"
             + "198001012000012006,Gita Ayu,EXP-C,WFH,2023-09-04T07:10:00+08:00,2023-09-04T16:30:00+08:00,"
-              "0,0,true,true,LATE_SYNC\r\n"
-            + "198001012000012007,Hadi Susanto,EXP-C,WFH,,,0,0,,,ABSENT\r\n")
+              "0,0,true,true,gps,LATE_SYNC\r\n"
+            + "198001012000012007,Hadi Susanto,EXP-C,WFH,,,0,0,,,,ABSENT\r\n")
     eq(read(out_dir, f"attendance_{DAY}.csv").decode(), want, "attendance file")
     want = (UNITS_HEADER
             + "EXP-A,4,3,1,2,25.00,50,false\r\n"
@@ -224,7 +224,7 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
     eq(rows[0], ATTENDANCE_HEADER.strip().split(","), "header")
     eq(len(rows), 8, "a header and seven employees: the line break inside a name is no new row")
     eq(rows[2][1], BUDI_NAME, "the name read back")
-    eq({len(r) for r in rows}, {11}, "eleven fields in every row")
+    eq({len(r) for r in rows}, {12}, "twelve fields in every row")
     manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
     eq([f["rows"] for f in manifest["files"]], [7, 4, 17], "rows in the manifest (header not counted)")
 
