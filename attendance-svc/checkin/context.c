@@ -412,6 +412,9 @@ static int context_from_doc(const json_t *doc, long long account_id, int64_t jud
     ctx->existing = json_is_object(existing);
     ctx->existing_same = json_is_true(json_object_get(existing, "same"));
     ctx->selfie_first_use_id = id_parse(json_string_value(json_object_get(doc, "selfie_first_use_id")));
+    const json_t *near = json_object_get(doc, "selfie_near");
+    ctx->selfie_near_id = id_parse(json_string_value(json_object_get(near, "checkin_id")));
+    ctx->selfie_near_bits = json_int_or(json_object_get(near, "distance"), 0);
     return 0;
 }
 

@@ -70,6 +70,8 @@ struct checkin_context {
     struct presence_verdict presence; /* the payload's kiosk code against the unit's kiosks */
     int local_second;      /* of judged_ms, in the unit's time zone */
     long long selfie_first_use_id; /* an earlier check-in with this selfie (known only from the database); 0: none */
+    long long selfie_near_id;      /* an earlier one with a near copy of it (likewise); 0: none */
+    int selfie_near_bits;
     bool from_database;    /* false: from the cache */
     bool existing, existing_same; /* the nonce was used (with the same bytes): known only from the database */
 };

@@ -21,6 +21,8 @@
 #include "multipart.h"
 #include "rate_limit.h"
 #include "rules/checkin_rules.h"
+#include "selfie/image.h"
+#include "selfie/phash.h"
 #include "selfie_store.h"
 #include "store/store_checkins.h"
 
@@ -133,6 +135,7 @@ struct checkin_work {
     unsigned char signature[crypto_sign_BYTES];
     const char *selfie_type; /* NULL: no selfie */
     char selfie_hex[65];
+    struct selfie_phash selfie_phash; /* present when the selfie decoded */
     struct checkin_context ctx;
     struct place_verdict place;
     char place_text[32];
@@ -179,6 +182,25 @@ static bool declared_image_type_differs(const struct multipart_part *selfie, con
     return false; /* no type, or a generic one (application/octet-stream): the bytes decide */
 }
 
+/*
+ * The selfie's perceptual hash, for near copies; one that does not decode (or
+ * breaks a limit against decompression bombs) is compared by SHA-256 only.
+ */
+static void hash_selfie(struct request *req, const struct multipart_part *selfie, struct selfie_phash *out)
+{
+    struct grey_image image;
+    enum image_result decoded = image_decode_grey(selfie->data, selfie->len, &image);
+    *out = (struct selfie_phash){.match_bits = (int)req->app->cfg.selfie_match_bits};
+    if (decoded != IMAGE_OK) {
+        log_info("checkin: a selfie of %zu bytes is compared by its SHA-256 only: %s", selfie->len,
+                 image_result_name(decoded));
+        return;
+    }
+    out->present = true;
+    out->hash = phash_of(&image);
+    free(image.pixels);
+}
+
 /* Decodes the parts: payload, signature, selfie hash and type. False after answering. */
 static bool decode(struct request *req, struct checkin_work *w)
 {
@@ -216,6 +238,7 @@ static bool decode(struct request *req, struct checkin_work *w)
             return false;
         }
         sha256_hex(selfie->data, selfie->len, w->selfie_hex);
+        hash_selfie(req, selfie, &w->selfie_phash);
     }
     if (selfie->seen != w->payload.has_selfie_sha256 ||
         (selfie->seen && strcmp(w->selfie_hex, w->payload.selfie_sha256) != 0)) {
@@ -268,6 +291,8 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .judged_at_ms = w->ctx.judged_ms,
         .selfie_attached = w->selfie_type != NULL,
         .selfie_first_use_id = w->ctx.selfie_first_use_id,
+        .selfie_near_id = w->ctx.selfie_near_id,
+        .selfie_near_bits = w->ctx.selfie_near_bits,
         .place = w->place,
         .presence = w->ctx.presence,
         .local_weekday = unit->weekday,
@@ -310,7 +335,8 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
     const struct checkin_payload *p = &w->payload;
     enum db_status st;
     json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, judged_ms,
-                                       w->selfie_type ? w->selfie_hex : NULL, (const char *)w->parts[PART_PAYLOAD].data,
+                                       w->selfie_type ? w->selfie_hex : NULL, &w->selfie_phash,
+                                       (const char *)w->parts[PART_PAYLOAD].data,
                                        w->parts[PART_PAYLOAD].len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
@@ -415,6 +441,8 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .home_id = emp->home_id,
         .previous_id = emp->previous_id,
         .selfie_first_use_id = w->selfie_type ? w->ctx.selfie_first_use_id : 0,
+        .selfie_near_id = w->selfie_phash.present ? w->ctx.selfie_near_id : 0,
+        .selfie_phash = &w->selfie_phash,
         .rostered = emp->rostered,
         .had_arrival = emp->had_arrival,
         .roster_mode = work_mode_name(emp->roster_mode),

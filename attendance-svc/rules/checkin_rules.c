@@ -232,7 +232,15 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
     if (f->selfie_attached && f->selfie_first_use_id) {
         char earlier[24];
         snprintf(earlier, sizeof earlier, "%lld", f->selfie_first_use_id);
-        flag(out, &n, "SELFIE_REUSED", json_pack("{s:s, s:s}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256));
+        flag(out, &n, "SELFIE_REUSED",
+             json_pack("{s:s, s:s, s:s, s:i}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256, "match",
+                       "sha256", "distance_bits", 0));
+    } else if (f->selfie_attached && f->selfie_near_id) {
+        char earlier[24];
+        snprintf(earlier, sizeof earlier, "%lld", f->selfie_near_id);
+        flag(out, &n, "SELFIE_REUSED",
+             json_pack("{s:s, s:s, s:s, s:i}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256, "match",
+                       "perceptual", "distance_bits", f->selfie_near_bits));
     }
     if (f->vouched_source) {
         char by[24];

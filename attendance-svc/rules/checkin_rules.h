@@ -73,6 +73,8 @@ struct checkin_facts {
     int64_t judged_at_ms;     /* checkin_judged_at_ms */
     bool selfie_attached;
     long long selfie_first_use_id; /* an earlier check-in that attached the same selfie; 0: none */
+    long long selfie_near_id;      /* else an earlier one of the last 90 days whose selfie is a near copy; 0: none */
+    int selfie_near_bits;          /* the Hamming distance of their perceptual hashes */
     struct place_verdict place; /* against the kiosk's office when the code proves the check-in */
     struct presence_verdict presence;
 
