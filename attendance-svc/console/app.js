@@ -9,6 +9,7 @@ import { detailView } from './views/detail.js';
 import { disciplineView } from './views/discipline.js';
 import { unitDayView } from './views/unitday.js';
 import { exportsView } from './views/exports.js';
+import { officesView, officeView } from './views/offices.js';
 
 const main = document.getElementById('main');
 const session = { who: null, message: null }; // message: {text, kind}, shown after the next page is drawn
@@ -20,6 +21,8 @@ const routes = [
   [/^\/employees\/(\d+)\/discipline$/, () => disciplineView],
   [/^\/units\/day$/, () => unitDayView],
   [/^\/exports$/, () => exportsView],
+  [/^\/offices$/, () => officesView],
+  [/^\/offices\/(\d+)$/, () => officeView],
 ];
 
 function parseHash() {
@@ -52,10 +55,10 @@ function drawShell() {
   const nav = clear(document.getElementById('nav'));
   if (!session.who) return;
   const here = parseHash().path;
-  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday']];
+  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/offices', 'nav.offices']];
   if (session.who.role !== 'supervisor') items.push(['/exports', 'nav.exports']); // reviewers and admins
   for (const [path, key] of items) {
-    const current = here === path || (path === '/violations' && here.startsWith('/violations/'));
+    const current = here === path || (path !== '/units/day' && here.startsWith(`${path}/`));
     nav.append(h('a', { href: `#${path}`, 'aria-current': current ? 'page' : null }, t(key)));
   }
   nav.append(h('span', { class: 'who' }, t('nav.signedin', { role: t(`role.${session.who.role}`) })));
