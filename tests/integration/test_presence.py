@@ -254,7 +254,7 @@ def invalid_revoked_foreign_and_stale_codes_are_flagged_and_judged_without(env):
 @test
 def the_reference_client_signs_the_code_into_its_payload(env):
     unit, office, _ = unit_started(env, 30)
-    kiosk_id, secret = kiosk(env, office, made_hours_ago=1)
+    kiosk_id, secret = kiosk(env, office, made_hours_ago=2)
     phone = Phone(env.svc, env.db, unit["id"])
     state = os.path.join(env.work, "client-" + secrets.token_hex(4))
     os.makedirs(state, mode=0o700)
@@ -265,7 +265,7 @@ def the_reference_client_signs_the_code_into_its_payload(env):
     with open(os.path.join(state, "device.key"), "wb") as f:
         f.write(bytes(phone.key) + bytes(phone.key.verify_key))
     os.chmod(os.path.join(state, "device.key"), 0o600)
-    captured = time.time() - 1800
+    captured = time.time() - 3600  # before the start, well clear of its minute
     out = subprocess.run([CLIENT, "--url", f"http://127.0.0.1:{env.svc.port}", "--state", state, "--json",
                           "checkin", "--type", "in", "--mode", "WFO", "--lat", "-6.1818", "--lon", "106.8283",
                           "--accuracy", "8", "--captured-at", rfc3339(captured),
