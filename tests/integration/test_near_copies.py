@@ -95,6 +95,26 @@ def the_same_phone_reusing_its_morning_photo_at_night_is_caught_past_the_cache(e
 
 
 @test
+def a_photo_of_more_than_90_days_ago_is_no_near_copy(env):
+    unit = env.agency.unit_a["id"]
+    old = photo(80)
+    first = Phone(env.svc, env.db, unit).checkin(selfie=encoded(old, quality=90))
+    eq(reuse(first), [], "first seen")
+    # As if it had been sent 91 days ago (the search's window is the hash's day, by its own index).
+    env.db.sql("UPDATE selfie_phashes SET local_day = local_day - 91 WHERE checkin_id = :'c'",
+               f"c={first.json()['checkin_id']}")
+    second = Phone(env.svc, env.db, unit).checkin(selfie=encoded(old, quality=60))
+    eq(reuse(second), [], "a near copy of a photo of 91 days ago")
+    env.db.sql("UPDATE selfie_phashes SET local_day = local_day - 91 WHERE checkin_id = :'c'",
+               f"c={second.json()['checkin_id']}")
+    env.db.sql("UPDATE selfie_phashes SET local_day = local_day + 2 WHERE checkin_id = :'c'",
+               f"c={first.json()['checkin_id']}")
+    flagged = reuse(Phone(env.svc, env.db, unit).checkin(selfie=encoded(old, quality=50)))
+    eq(len(flagged), 1, "a near copy of one of 89 days ago")
+    eq(evidence(env, flagged[0]["violation_id"])["earlier_checkin_id"], first.json()["checkin_id"], "that one")
+
+
+@test
 def the_match_bits_setting_and_images_that_do_not_decode(env):
     unit = env.agency.unit_a["id"]
     garbage = jpeg(3000)  # a JPEG by its magic bytes only: compared by SHA-256
