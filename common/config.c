@@ -250,6 +250,7 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(upload_connect_timeout_s, "ATTENDANCE_EXPORT_UPLOAD_CONNECT_TIMEOUT_S", 10, 1, 600)
     UNSIGNED_SETTING(upload_timeout_s, "ATTENDANCE_EXPORT_UPLOAD_TIMEOUT_S", 600, 1, 86400)
     UNSIGNED_SETTING(selfie_retention_days, "ATTENDANCE_SELFIE_RETENTION_DAYS", 400, 0, 36500)
+    UNSIGNED_SETTING(selfie_match_bits, "ATTENDANCE_SELFIE_MATCH_BITS", 8, 0, 11) /* PHASH_MATCH_BITS_MAX */
 #undef UNSIGNED_SETTING
     const char *issuer = getenv("ATTENDANCE_JWT_ISSUER");
     const char *audience = getenv("ATTENDANCE_JWT_AUDIENCE");

@@ -75,6 +75,8 @@ struct config {
     char *upload_ca_file;           /* CA certificates to verify the receiver by, or NULL: the system's */
     /* The nightly deletes selfies of days more than this before its day; 0: keeps them all. */
     unsigned selfie_retention_days;
+    /* A selfie whose perceptual hash is within this many bits of one of the last 90 days is SELFIE_REUSED. */
+    unsigned selfie_match_bits;
 };
 
 /* Fills cfg from the environment; returns 0, or -1 after logging the one bad setting. */

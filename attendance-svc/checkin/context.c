@@ -51,6 +51,9 @@ static void unit_day_free(struct unit_day *day)
     for (size_t i = 0; i < day->office_count; i++)
         geofence_free(&day->offices[i].fence);
     free(day->offices);
+    if (day->kiosks)
+        sodium_memzero(day->kiosks, day->kiosk_count * sizeof *day->kiosks);
+    free(day->kiosks);
     free(day);
 }
 
@@ -73,6 +76,34 @@ static void unit_day_release(struct unit_day *day)
 static int64_t json_ms(const json_t *v) { return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0; }
 
 static int json_int_or(const json_t *v, int fallback) { return json_is_integer(v) ? (int)json_integer_value(v) : fallback; }
+
+/* The unit's kiosks from the context's "kiosks" (absent: none); -1 out of memory. A kiosk that cannot be read is left out. */
+static int kiosks_from_json(const json_t *kiosks, struct unit_day *day)
+{
+    if (!json_array_size(kiosks))
+        return 0;
+    if (!(day->kiosks = calloc(json_array_size(kiosks), sizeof *day->kiosks)))
+        return -1;
+    size_t i;
+    json_t *k;
+    json_array_foreach(kiosks, i, k) {
+        struct kiosk *out = &day->kiosks[day->kiosk_count];
+        const char *hex = json_string_value(json_object_get(k, "secret"));
+        size_t secret_len = 0;
+        out->id = id_parse(json_string_value(json_object_get(k, "id")));
+        out->office_id = id_parse(json_string_value(json_object_get(k, "office_id")));
+        out->period_s = json_int_or(json_object_get(k, "period_s"), 0);
+        out->created_ms = json_ms(json_object_get(k, "created_ms"));
+        out->revoked_ms = json_ms(json_object_get(k, "revoked_ms"));
+        if (out->id && out->period_s > 0 && hex &&
+            sodium_hex2bin(out->secret, sizeof out->secret, hex, strlen(hex), NULL, &secret_len, NULL) == 0 &&
+            secret_len == sizeof out->secret)
+            day->kiosk_count++;
+        else
+            log_warn("checkin: kiosk %lld cannot be read from the context", out->id);
+    }
+    return 0;
+}
 
 /* A new unit day from the document (refs 1), or NULL with the reason in err. */
 static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t err_len)
@@ -125,6 +156,11 @@ static struct unit_day *unit_day_from_json(const json_t *doc, char *err, size_t 
             day->office_count++;
         else
             log_warn("checkin: office %lld has an unusable geofence: %s", f->id, why);
+    }
+    if (kiosks_from_json(json_object_get(doc, "kiosks"), day) != 0) {
+        snprintf(err, err_len, "out of memory");
+        unit_day_free(day);
+        return NULL;
     }
     return day;
 }
@@ -247,17 +283,27 @@ void context_cache_shutdown(void)
     pthread_mutex_unlock(&cache.lock);
 }
 
-bool context_cache_get(long long device_id, int64_t captured_ms, int64_t received_ms, struct checkin_context *ctx)
+int64_t context_judged_ms(const struct unit_day *unit, const struct checkin_payload *p, int64_t received_ms,
+                          struct presence_verdict *presence)
+{
+    *presence = presence_verify(p->has_presence ? p->presence : NULL, unit->kiosks, unit->kiosk_count,
+                                p->captured_at_ms, received_ms);
+    return checkin_judged_ms(p, received_ms, unit->sync_tolerance_s, presence);
+}
+
+bool context_cache_get(const struct checkin_payload *p, int64_t received_ms, struct checkin_context *ctx)
 {
     bool hit = false;
     pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
-        struct employee_entry *e = *employee_slot_locked(device_id);
-        int64_t judged_ms = e ? checkin_judged_at_ms(captured_ms, received_ms, e->unit->sync_tolerance_s) : 0;
+        struct employee_entry *e = *employee_slot_locked(p->device_id);
+        struct presence_verdict presence = {.result = PRESENCE_NONE};
+        int64_t judged_ms = e ? context_judged_ms(e->unit, p, received_ms, &presence) : 0;
         int local_second = e ? (int)((judged_ms - e->unit->start_ms) / 1000) : 0;
         if (e && judged_ms >= e->unit->start_ms && judged_ms < e->unit->end_ms &&
             !belongs_to_previous_day(e->facts.previous_overnight_end_min, local_second)) {
-            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms};
+            *ctx = (struct checkin_context){.emp = e->facts, .unit = e->unit, .judged_ms = judged_ms,
+                                            .presence = presence};
             ctx->local_second = local_second;
             e->unit->refs++;
             hit = true;
@@ -387,6 +433,9 @@ static int context_from_doc(const json_t *doc, long long account_id, int64_t jud
     ctx->existing = json_is_object(existing);
     ctx->existing_same = json_is_true(json_object_get(existing, "same"));
     ctx->selfie_first_use_id = id_parse(json_string_value(json_object_get(doc, "selfie_first_use_id")));
+    const json_t *near = json_object_get(doc, "selfie_near");
+    ctx->selfie_near_id = id_parse(json_string_value(json_object_get(near, "checkin_id")));
+    ctx->selfie_near_bits = json_int_or(json_object_get(near, "distance"), 0);
     return 0;
 }
 

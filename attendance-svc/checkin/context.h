@@ -41,6 +41,8 @@ struct unit_day {
     bool selfie_wfh, selfie_wfo; /* required by the policies in force */
     size_t office_count;
     struct office_fence *offices;
+    size_t kiosk_count;
+    struct kiosk *kiosks;      /* of the unit's offices, revoked ones too (with their secrets: zeroed when freed) */
     unsigned refs; /* guarded by the cache's lock */
 };
 
@@ -70,8 +72,11 @@ struct checkin_context {
     struct employee_facts emp;
     struct unit_day *unit; /* one reference, released by checkin_context_clear */
     int64_t judged_ms;     /* the instant the context's day and local_second are of */
+    struct presence_verdict presence; /* the payload's kiosk code against the unit's kiosks */
     int local_second;      /* of judged_ms, in the unit's time zone */
     long long selfie_first_use_id; /* an earlier check-in with this selfie (known only from the database); 0: none */
+    long long selfie_near_id;      /* an earlier one with a near copy of it (likewise); 0: none */
+    int selfie_near_bits;
     bool from_database;    /* false: from the cache */
     bool existing, existing_same; /* the nonce was used (with the same bytes): known only from the database */
 };
@@ -81,14 +86,18 @@ void context_cache_init(size_t max_employees);
 void context_cache_shutdown(void);
 
 /*
- * Fills ctx from the cache for a check-in with this device (the employee's
+ * Fills ctx from the cache for a check-in p with its device (the employee's
  * facts are cached by its active device: a check-in without a token names
- * nothing else), captured at captured_ms and received at received_ms, when
- * the cached day is the day of its judged time (and not the morning a night
- * shift of the day before still owns); false on a miss (nothing to release
- * then). The caller checks that a token, if any, is ctx->emp.account_id's.
+ * nothing else), received at received_ms, when the cached day is the day of
+ * its judged time (and not the morning a night shift of the day before still
+ * owns); false on a miss (nothing to release then). The caller checks that a
+ * token, if any, is ctx->emp.account_id's.
  */
-bool context_cache_get(long long device_id, int64_t captured_ms, int64_t received_ms, struct checkin_context *ctx);
+bool context_cache_get(const struct checkin_payload *p, int64_t received_ms, struct checkin_context *ctx);
+
+/* The verdict on p's kiosk code under the unit's kiosks into *presence, and the judged instant it gives. */
+int64_t context_judged_ms(const struct unit_day *unit, const struct checkin_payload *p, int64_t received_ms,
+                          struct presence_verdict *presence);
 
 /*
  * Fills ctx from the context query's document (see store_checkin_context),

@@ -96,6 +96,15 @@ enum payload_result checkin_payload_decode(const char *bytes, size_t len, struct
         snprintf(err, err_len, "payload.selfie_sha256 must be 64 lowercase hex digits or null");
         goto done;
     }
+    const json_t *presence = json_object_get(root, "presence");
+    if (json_is_string(presence) && json_string_length(presence) >= 1 &&
+        json_string_length(presence) <= PRESENCE_CODE_MAX) { /* json_parse_object refused NUL */
+        out->has_presence = true;
+        memcpy(out->presence, json_string_value(presence), json_string_length(presence) + 1);
+    } else if (presence && !json_is_null(presence)) {
+        snprintf(err, err_len, "payload.presence must be a kiosk's code (1 to %d bytes) or null", PRESENCE_CODE_MAX);
+        goto done;
+    }
     out->mock_location = mock != 0;
     out->lat = json_number_value(lat);
     out->lon = json_number_value(lon);

@@ -4,10 +4,12 @@
  *
  * {"device_id", "type": "in"|"out", "mode": "WFO"|"WFH", "captured_at" (RFC 3339),
  *  "lat", "lon", "accuracy_m", "mock_location": bool, "nonce": base64url of 16+
- *  random bytes, "selfie_sha256": lowercase hex | null}
+ *  random bytes, "selfie_sha256": lowercase hex | null, "presence"?: a kiosk's code | null}
  */
 #ifndef ATTENDANCE_CHECKIN_PAYLOAD_H
 #define ATTENDANCE_CHECKIN_PAYLOAD_H
+
+#include "rules/presence.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +32,8 @@ struct checkin_payload {
     char nonce[128];         /* as sent (base64url) */
     bool has_selfie_sha256;
     char selfie_sha256[65];  /* lowercase hex */
+    bool has_presence;
+    char presence[PRESENCE_CODE_MAX + 1]; /* the kiosk's code as scanned, judged by presence_verify */
 };
 
 enum payload_result {

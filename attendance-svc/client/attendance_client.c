@@ -54,7 +54,7 @@ static const char usage_text[] =
     "  home --lat LAT --lon LON --address TEXT\n"
     "                                 register a home (pending until the supervisor approves it)\n"
     "  checkin --type in|out --mode WFO|WFH --lat LAT --lon LON --accuracy M\n"
-    "          [--selfie FILE] [--mock] [--captured-at RFC3339]\n"
+    "          [--selfie FILE] [--mock] [--captured-at RFC3339] [--presence CODE]\n"
     "                                 sign and send a check-in (retried safely on network errors and 5xx)\n"
     "  leave --kind KIND --from DATE --to DATE --reason TEXT [--start HH:MM --end HH:MM] [--attach FILE]\n"
     "                                 ask for leave (cuti_*, izin, dinas_luar), with its letter (PDF, JPEG, PNG)\n"
@@ -80,6 +80,7 @@ enum option_id {
     OPT_SELFIE,
     OPT_MOCK,
     OPT_CAPTURED_AT,
+    OPT_PRESENCE,
     OPT_KIND,
     OPT_FROM,
     OPT_TO,
@@ -107,6 +108,7 @@ static const struct option long_options[] = {
     {"selfie", required_argument, NULL, OPT_SELFIE},
     {"mock", no_argument, NULL, OPT_MOCK},
     {"captured-at", required_argument, NULL, OPT_CAPTURED_AT},
+    {"presence", required_argument, NULL, OPT_PRESENCE},
     {"kind", required_argument, NULL, OPT_KIND},
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
@@ -622,6 +624,7 @@ static int cmd_checkin(struct client *c, char **args)
         .accuracy_m = c->accuracy,
         .mock_location = c->text[OPT_MOCK] != NULL,
         .selfie_sha256 = selfie ? selfie_hex : NULL,
+        .presence = c->text[OPT_PRESENCE],
     };
     struct signed_checkin signed_checkin = {0};
     int signed_ok = checkin_sign(&fields, sk, &signed_checkin);
@@ -750,7 +753,7 @@ static const struct command commands[] = {
      cmd_home},
     {"checkin", 0, NULL,
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY) | BIT(OPT_SELFIE) |
-         BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT),
+         BIT(OPT_MOCK) | BIT(OPT_CAPTURED_AT) | BIT(OPT_PRESENCE),
      BIT(OPT_TYPE) | BIT(OPT_MODE) | BIT(OPT_LAT) | BIT(OPT_LON) | BIT(OPT_ACCURACY), cmd_checkin},
     {"leave", 0, NULL,
      BIT(OPT_KIND) | BIT(OPT_FROM) | BIT(OPT_TO) | BIT(OPT_REASON) | BIT(OPT_START) | BIT(OPT_END) | BIT(OPT_ATTACH),

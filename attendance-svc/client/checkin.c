@@ -67,6 +67,10 @@ int checkin_sign(const struct checkin_fields *f, const unsigned char secret_key[
                             f->type, "mode", f->mode, "captured_at", f->captured_at, "lat", f->lat, "lon", f->lon,
                             "accuracy_m", f->accuracy_m, "mock_location", f->mock_location, "nonce", nonce,
                             "selfie_sha256", f->selfie_sha256);
+    if (doc && f->presence && json_object_set_new(doc, "presence", json_string(f->presence)) != 0) {
+        json_decref(doc);
+        doc = NULL;
+    }
     out->payload = doc ? json_dumps(doc, PAYLOAD_JSON_FLAGS) : NULL;
     json_decref(doc);
     if (!out->payload)

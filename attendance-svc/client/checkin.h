@@ -30,6 +30,7 @@ struct checkin_fields {
     double lat, lon, accuracy_m; /* finite */
     bool mock_location;
     const char *selfie_sha256; /* 64 lowercase hex digits, or NULL for none */
+    const char *presence;      /* the kiosk's code the phone scanned, or NULL (then the payload has no such field) */
 };
 
 struct signed_checkin {

@@ -10,6 +10,7 @@ import { disciplineView } from './views/discipline.js';
 import { unitDayView } from './views/unitday.js';
 import { exportsView } from './views/exports.js';
 import { leaveView } from './views/leave.js';
+import { officesView, officeView } from './views/offices.js';
 
 const main = document.getElementById('main');
 const session = { who: null, message: null }; // message: {text, kind}, shown after the next page is drawn
@@ -22,6 +23,8 @@ const routes = [
   [/^\/units\/day$/, () => unitDayView],
   [/^\/exports$/, () => exportsView],
   [/^\/leave$/, () => leaveView],
+  [/^\/offices$/, () => officesView],
+  [/^\/offices\/(\d+)$/, () => officeView],
 ];
 
 function parseHash() {
@@ -54,10 +57,11 @@ function drawShell() {
   const nav = clear(document.getElementById('nav'));
   if (!session.who) return;
   const here = parseHash().path;
-  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/leave', 'nav.leave']];
+  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/leave', 'nav.leave'],
+    ['/offices', 'nav.offices']];
   if (session.who.role !== 'supervisor') items.push(['/exports', 'nav.exports']); // reviewers and admins
   for (const [path, key] of items) {
-    const current = here === path || (path === '/violations' && here.startsWith('/violations/'));
+    const current = here === path || (path !== '/units/day' && here.startsWith(`${path}/`));
     nav.append(h('a', { href: `#${path}`, 'aria-current': current ? 'page' : null }, t(key)));
   }
   nav.append(h('span', { class: 'who' }, t('nav.signedin', { role: t(`role.${session.who.role}`) })));

@@ -182,7 +182,8 @@ static int write_unit_row(const PGresult *row, void *ctx)
 
 static const char *const attendance_header[] = {"nip",          "name",          "unit_code",      "mode",
                                                 "first_in",     "last_out",      "late_minutes",   "early_minutes",
-                                                "selfie_attached", "inside_geofence", "violations", "leave"};
+                                                "selfie_attached", "inside_geofence", "presence", "violations",
+                                                "leave"};
 static const char *const units_header[] = {"unit_code", "headcount",   "wfo",         "wfh",
                                            "absent",    "wfh_percent", "cap_percent", "over_cap"};
 static const char *const violations_header[] = {"violation_id", "nip",      "unit_code", "code",

@@ -1,8 +1,10 @@
 /*
  * The review console's static files (docs/console.md): GET /console/ is
  * index.html of the console directory (ATTENDANCE_CONSOLE_DIR), GET
- * /console/<path> a file under it. Not in the route table: the tree is served
- * by prefix, and needs no token (the page signs in through /v1/console/login).
+ * /console/<path> a file under it; GET /kiosk/ and /kiosk/<path> likewise of
+ * its kiosk/ directory (the office's kiosk page, which needs no sign-in at
+ * all). Not in the route table: the trees are served by prefix, and need no
+ * token (the console signs in through /v1/console/login).
  *
  * A path is served only when every segment is made of letters, digits, '-',
  * '_' and '.', and none starts with '.': no "..", no hidden files, nothing
@@ -24,12 +26,14 @@
 #include <unistd.h>
 
 #define CONSOLE_PREFIX "/console/"
+#define KIOSK_PREFIX "/kiosk/" /* served from the console directory's kiosk/ */
 #define CONSOLE_FILE_MAX (4u << 20)
 #define CONSOLE_PATH_MAX 200
 
 bool console_path(const char *path)
 {
-    return strcmp(path, "/console") == 0 || strncmp(path, CONSOLE_PREFIX, strlen(CONSOLE_PREFIX)) == 0;
+    return strcmp(path, "/console") == 0 || strncmp(path, CONSOLE_PREFIX, strlen(CONSOLE_PREFIX)) == 0 ||
+           strcmp(path, "/kiosk") == 0 || strncmp(path, KIOSK_PREFIX, strlen(KIOSK_PREFIX)) == 0;
 }
 
 /* Whether rel is a path the console may serve (see the top of the file). */
@@ -94,12 +98,13 @@ void console_serve(struct request *req, const char *path)
         reply_header(req, "Allow", "GET, HEAD");
         return;
     }
-    if (strcmp(path, "/console") == 0) {
+    bool kiosk = strncmp(path, "/kiosk", 6) == 0;
+    if (strcmp(path, "/console") == 0 || strcmp(path, "/kiosk") == 0) {
         reply_buffer(req, 308, "text/plain; charset=utf-8", (void *)"", 0, MHD_RESPMEM_PERSISTENT);
-        reply_header(req, "Location", CONSOLE_PREFIX);
+        reply_header(req, "Location", kiosk ? KIOSK_PREFIX : CONSOLE_PREFIX);
         return;
     }
-    const char *rel = path + strlen(CONSOLE_PREFIX);
+    const char *rel = path + strlen(kiosk ? KIOSK_PREFIX : CONSOLE_PREFIX);
     if (*rel == '\0')
         rel = "index.html";
     const char *type = content_type_of(rel);
@@ -108,7 +113,7 @@ void console_serve(struct request *req, const char *path)
         return;
     }
     char full[PATH_MAX];
-    int n = snprintf(full, sizeof full, "%s/%s", req->app->cfg.console_dir, rel);
+    int n = snprintf(full, sizeof full, "%s/%s%s", req->app->cfg.console_dir, kiosk ? "kiosk/" : "", rel);
     int fd = n > 0 && (size_t)n < sizeof full ? open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > CONSOLE_FILE_MAX) {

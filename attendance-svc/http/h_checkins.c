@@ -24,6 +24,8 @@
 #include "multipart.h"
 #include "rate_limit.h"
 #include "rules/checkin_rules.h"
+#include "selfie/image.h"
+#include "selfie/phash.h"
 #include "selfie_store.h"
 #include "store/store_checkins.h"
 
@@ -136,6 +138,8 @@ struct checkin_work {
     unsigned char signature[crypto_sign_BYTES];
     const char *selfie_type; /* NULL: no selfie */
     char selfie_hex[65];
+    struct selfie_phash selfie_phash; /* present when the selfie decoded */
+    bool selfie_hashed;               /* decoded (or tried): after the signature verified, never before */
     struct checkin_context ctx;
     struct place_verdict place;
     char place_text[32];
@@ -180,6 +184,25 @@ static bool declared_image_type_differs(const struct multipart_part *selfie, con
         if (strlen(image_types[i].declared) == n && strncasecmp(selfie->type, image_types[i].declared, n) == 0)
             return strcmp(image_types[i].is, actual) != 0;
     return false; /* no type, or a generic one (application/octet-stream): the bytes decide */
+}
+
+/*
+ * The selfie's perceptual hash, for near copies; one that does not decode (or
+ * breaks a limit against decompression bombs) is compared by SHA-256 only.
+ */
+static void hash_selfie(struct request *req, const struct multipart_part *selfie, struct selfie_phash *out)
+{
+    struct grey_image image;
+    enum image_result decoded = image_decode_grey(selfie->data, selfie->len, &image);
+    *out = (struct selfie_phash){.match_bits = (int)req->app->cfg.selfie_match_bits};
+    if (decoded != IMAGE_OK) {
+        log_info("checkin: a selfie of %zu bytes is compared by its SHA-256 only: %s", selfie->len,
+                 image_result_name(decoded));
+        return;
+    }
+    out->present = true;
+    out->hash = phash_of(&image);
+    free(image.pixels);
 }
 
 /* Decodes the parts: payload, signature, selfie hash and type. False after answering. */
@@ -269,6 +292,10 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
     struct geofence home = {.type = GEOFENCE_CIRCLE, .circle = {emp->home_lat, emp->home_lon, emp->home_radius_m}};
     w->place = p->mode == MODE_WFO ? place_for_offices(unit->offices, unit->office_count, p->lat, p->lon)
                                    : place_for_home(emp->home_id ? &home : NULL, p->lat, p->lon);
+    if (checkin_presence_proves(p, &w->ctx.presence)) /* the kiosk's office is the place: the point is weighed against it */
+        for (size_t i = 0; i < unit->office_count; i++)
+            if (unit->offices[i].id == w->ctx.presence.office_id)
+                w->place = place_for_offices(&unit->offices[i], 1, p->lat, p->lon);
     w->place.distance_m = round(w->place.distance_m * 100.0) / 100.0; /* stored and answered alike */
     w->place_text[0] = '\0';
     if (w->place.checked && p->mode == MODE_WFO)
@@ -282,7 +309,10 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
         .judged_at_ms = w->ctx.judged_ms,
         .selfie_attached = w->selfie_type != NULL,
         .selfie_first_use_id = w->ctx.selfie_first_use_id,
+        .selfie_near_id = w->ctx.selfie_near_id,
+        .selfie_near_bits = w->ctx.selfie_near_bits,
         .place = w->place,
+        .presence = w->ctx.presence,
         .local_weekday = unit->weekday,
         .local_second_of_day = w->ctx.local_second,
         .holiday = unit->holiday,
@@ -331,7 +361,8 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
     const struct checkin_payload *p = &w->payload;
     enum db_status st;
     json_t *doc = store_checkin_context(db, req->auth.account_id, p->device_id, p->nonce, judged_ms, day_offset,
-                                       w->selfie_type ? w->selfie_hex : NULL, (const char *)w->parts[PART_PAYLOAD].data,
+                                       w->selfie_type ? w->selfie_hex : NULL, &w->selfie_phash,
+                                       (const char *)w->parts[PART_PAYLOAD].data,
                                        w->parts[PART_PAYLOAD].len, w->signature, sizeof w->signature, &st);
     if (st != DB_OK) {
         reply_db_error(req, st);
@@ -360,10 +391,11 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
 
 /*
  * Loads the context of the check-in's judged time; false after answering. The
- * judged time needs the unit's tolerance, which the context brings: it is read
- * for the time the default tolerance gives, and read again in the rare case
- * that the unit's own tolerance judges another instant. The morning after a
- * night shift belongs to the day the shift began: read again for that day.
+ * judged time needs the unit's tolerance and kiosks, which the context brings:
+ * it is read for the time the default tolerance gives, and read again in the
+ * rare case that the unit's own tolerance, or a kiosk's code, judges another
+ * instant. The morning after a night shift belongs to the day the shift
+ * began: read again for that day.
  */
 static bool load_context(struct request *req, struct checkin_work *w, struct db_conn *db, int64_t received_ms)
 {
@@ -371,16 +403,25 @@ static bool load_context(struct request *req, struct checkin_work *w, struct db_
     int64_t guess_ms = checkin_judged_at_ms(captured_ms, received_ms, RULE_SYNC_TOLERANCE_DEFAULT_S);
     if (!load_context_at(req, w, db, guess_ms, 0))
         return false;
-    int64_t judged_ms = checkin_judged_at_ms(captured_ms, received_ms, w->ctx.unit->sync_tolerance_s);
+    struct presence_verdict presence;
+    int64_t judged_ms = context_judged_ms(w->ctx.unit, &w->payload, received_ms, &presence);
     if (judged_ms != guess_ms) {
         checkin_context_clear(&w->ctx);
         if (!load_context_at(req, w, db, judged_ms, 0))
             return false;
+        /* The setup may have changed between the reads (a kiosk revoked): the verdict is the one read last. */
+        if (context_judged_ms(w->ctx.unit, &w->payload, received_ms, &presence) != judged_ms) {
+            reply_error(req, ERR_DATABASE_UNAVAILABLE, "the unit's setup is changing; retry shortly");
+            return false;
+        }
     }
-    if (!belongs_to_previous_day(w->ctx.emp.previous_overnight_end_min, w->ctx.local_second))
-        return true;
-    checkin_context_clear(&w->ctx);
-    return load_context_at(req, w, db, judged_ms, -1);
+    if (belongs_to_previous_day(w->ctx.emp.previous_overnight_end_min, w->ctx.local_second)) {
+        checkin_context_clear(&w->ctx);
+        if (!load_context_at(req, w, db, judged_ms, -1))
+            return false;
+    }
+    w->ctx.presence = presence;
+    return true;
 }
 
 /* The nonce was taken: the first answer again for the same bytes (200), else 409. */
@@ -438,11 +479,15 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .home_id = emp->home_id,
         .previous_id = emp->previous_id,
         .selfie_first_use_id = w->selfie_type ? w->ctx.selfie_first_use_id : 0,
+        .selfie_near_id = w->selfie_phash.present ? w->ctx.selfie_near_id : 0,
+        .selfie_phash = &w->selfie_phash,
         .rostered = emp->rostered,
         .had_arrival = emp->had_arrival,
         .roster_mode = emp->roster_off ? "OFF" : work_mode_name(emp->roster_mode),
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,
+        .presence_kiosk_id = w->ctx.presence.result == PRESENCE_VALID ? w->ctx.presence.kiosk_id : 0,
+        .presence_t = w->ctx.presence.t,
     };
     return store_checkin_insert(db, &row, &w->stored, st);
 }
@@ -473,7 +518,7 @@ void h_checkin_create(struct request *req)
     bool selfie_written = false;
     for (int attempt = 1;; attempt++) {
         struct db_conn *db = NULL;
-        if (context_cache_get(p->device_id, p->captured_at_ms, received_ms, &w.ctx)) {
+        if (context_cache_get(p, received_ms, &w.ctx)) {
             metrics_checkin_context("cache");
         } else {
             metrics_checkin_context("database");
@@ -494,6 +539,15 @@ void h_checkin_create(struct request *req)
         }
         if (db)
             request_db_release(req); /* the rules and the selfie write need no connection */
+        /*
+         * Decoding costs milliseconds of CPU: only for a signed check-in. The
+         * first context was read without the hash, so a near copy is found by
+         * the store's guard (stale) and the check-in judged again with it.
+         */
+        if (w.selfie_type && !w.selfie_hashed) {
+            hash_selfie(req, &w.parts[PART_SELFIE], &w.selfie_phash);
+            w.selfie_hashed = true;
+        }
         if (!judge(req, &w, received_ms))
             goto done;
         if (w.selfie_type && !selfie_written) {

@@ -81,6 +81,11 @@ void h_office_create(struct request *req);
 void h_office_get(struct request *req);
 void h_office_list(struct request *req);
 
+/* h_kiosks.c */
+void h_kiosk_create(struct request *req);
+void h_kiosk_list(struct request *req);
+void h_kiosk_revoke(struct request *req);
+
 /* h_employees.c */
 void h_employee_create(struct request *req);
 void h_employee_get(struct request *req);

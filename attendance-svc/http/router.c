@@ -43,6 +43,9 @@ static const struct route routes[] = {
     {"POST", "/v1/offices", h_office_create, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/offices", h_office_list, ROLES_STAFF, 0, 0},
     {"GET", "/v1/offices/{office_id}", h_office_get, ROLES_STAFF, 0, 0},
+    {"POST", "/v1/offices/{office_id}/kiosks", h_kiosk_create, ROLE_ADMIN, 0, 0},
+    {"GET", "/v1/offices/{office_id}/kiosks", h_kiosk_list, ROLES_STAFF, 0, 0},
+    {"DELETE", "/v1/offices/{office_id}/kiosks/{kiosk_id}", h_kiosk_revoke, ROLE_ADMIN, 0, 0},
 
     {"POST", "/v1/employees", h_employee_create, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/employees", h_employee_list, ROLES_STAFF, 0, 0},

@@ -48,6 +48,19 @@ int64_t checkin_judged_at_ms(int64_t captured_at_ms, int64_t received_at_ms, int
     return behind_ms >= 0 && behind_ms <= (int64_t)sync_tolerance_s * 1000 ? captured_at_ms : received_at_ms;
 }
 
+bool checkin_presence_proves(const struct checkin_payload *p, const struct presence_verdict *presence)
+{
+    return p->mode == MODE_WFO && presence->result == PRESENCE_VALID;
+}
+
+int64_t checkin_judged_ms(const struct checkin_payload *p, int64_t received_at_ms, int sync_tolerance_s,
+                          const struct presence_verdict *presence)
+{
+    if (checkin_presence_proves(p, presence))
+        return p->captured_at_ms < received_at_ms ? p->captured_at_ms : received_at_ms;
+    return checkin_judged_at_ms(p->captured_at_ms, received_at_ms, sync_tolerance_s);
+}
+
 static double round2(double x) { return round(x * 100.0) / 100.0; }
 
 static void flag(struct violation *out, size_t *n, const char *code, json_t *evidence)
@@ -71,11 +84,25 @@ static bool beyond_tolerance(const struct checkin_facts *f)
 /* The place verdict fails the check-in: the code it is flagged with, or NULL if it passes. */
 static const char *place_failure(const struct checkin_facts *f)
 {
+    if (checkin_presence_proves(f->p, &f->presence))
+        return NULL;
     if (f->p->mode == MODE_WFO)
         return !f->place.checked || beyond_tolerance(f) ? "OUTSIDE_GEOFENCE" : NULL;
     if (!f->place.checked)
         return "NO_HOME_REGISTERED";
     return beyond_tolerance(f) ? "OUTSIDE_HOME" : NULL;
+}
+
+/*
+ * A valid code with a point farther than PRESENCE_MISMATCH_M from the kiosk's
+ * office: the two proofs contradict each other. The cheap fraud looks exactly
+ * like this (a colleague at the office sends a picture of the code), so such a
+ * check-in is flagged and counts for nothing; a reviewer sees both.
+ */
+static bool presence_mismatch(const struct checkin_facts *f)
+{
+    return checkin_presence_proves(f->p, &f->presence) && f->place.checked &&
+           f->place.distance_m > PRESENCE_MISMATCH_M;
 }
 
 /* The mode the day's roster sets (no entry: WFO). */
@@ -107,8 +134,8 @@ static bool outside_window(const struct checkin_facts *f)
 bool checkin_counts_for_day(const struct checkin_facts *f)
 {
     bool home_on_an_office_day = f->p->mode == MODE_WFH && !f->rest_day && rostered_mode(f) == MODE_WFO;
-    return !place_failure(f) && !f->p->mock_location && !f->day_closed && !home_on_an_office_day &&
-           !outside_window(f);
+    return !place_failure(f) && !presence_mismatch(f) && !f->p->mock_location && !f->day_closed &&
+           !home_on_an_office_day && !outside_window(f);
 }
 
 static void place_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
@@ -160,6 +187,27 @@ static void time_rules(const struct checkin_facts *f, struct violation *out, siz
     }
 }
 
+static void presence_rules(const struct checkin_facts *f, struct violation *out, size_t *n)
+{
+    const struct presence_verdict *v = &f->presence;
+    if (v->result == PRESENCE_NONE)
+        return;
+    char kiosk[24], office[24];
+    snprintf(kiosk, sizeof kiosk, "%lld", v->kiosk_id);
+    snprintf(office, sizeof office, "%lld", v->office_id);
+    if (presence_mismatch(f))
+        flag(out, n, "PRESENCE_MISMATCH",
+             json_pack("{s:s, s:s, s:I, s:f, s:f, s:f}", "kiosk_id", kiosk, "office_id", office, "t", (json_int_t)v->t,
+                       "distance_m", round2(f->place.distance_m), "accuracy_m", f->p->accuracy_m, "limit_m",
+                       PRESENCE_MISMATCH_M));
+    else if (v->result != PRESENCE_VALID || f->p->mode != MODE_WFO)
+        flag(out, n, "PRESENCE_INVALID",
+             json_pack("{s:s, s:s?, s:s?, s:I}", "reason",
+                       v->result == PRESENCE_VALID ? "wfh_mode" : presence_result_name(v->result), "kiosk_id",
+                       v->kiosk_id ? kiosk : NULL, "office_id", v->kiosk_id ? office : NULL, "t",
+                       (json_int_t)v->t));
+}
+
 static void travel_rule(const struct checkin_facts *f, struct violation *out, size_t *n)
 {
     if (!f->has_previous)
@@ -204,14 +252,25 @@ size_t checkin_violations(const struct checkin_facts *f, struct violation *out)
                        format_hhmm(is_in ? f->settings->in_to : f->settings->out_to, to)));
     }
     time_rules(f, out, &n);
+    presence_rules(f, out, &n);
     int64_t delay = f->received_at_ms - p->captured_at_ms;
-    if ((delay > RULE_LATE_SYNC_MS && !f->vouched_source) || f->day_closed)
+    /* A kiosk's code proves when the phone was at the office: its late arrival is no reason to doubt the time. */
+    bool late = delay > RULE_LATE_SYNC_MS && !f->vouched_source && !checkin_presence_proves(p, &f->presence);
+    if (late || f->day_closed)
         flag(out, &n, "LATE_SYNC",
              json_pack("{s:I, s:b}", "delay_seconds", (json_int_t)(delay / 1000), "day_closed", f->day_closed));
     if (f->selfie_attached && f->selfie_first_use_id) {
         char earlier[24];
         snprintf(earlier, sizeof earlier, "%lld", f->selfie_first_use_id);
-        flag(out, &n, "SELFIE_REUSED", json_pack("{s:s, s:s}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256));
+        flag(out, &n, "SELFIE_REUSED",
+             json_pack("{s:s, s:s, s:s, s:i}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256, "match",
+                       "sha256", "distance_bits", 0));
+    } else if (f->selfie_attached && f->selfie_near_id) {
+        char earlier[24];
+        snprintf(earlier, sizeof earlier, "%lld", f->selfie_near_id);
+        flag(out, &n, "SELFIE_REUSED",
+             json_pack("{s:s, s:s, s:s, s:i}", "earlier_checkin_id", earlier, "sha256", p->selfie_sha256, "match",
+                       "perceptual", "distance_bits", f->selfie_near_bits));
     }
     if (f->vouched_source) {
         char by[24];

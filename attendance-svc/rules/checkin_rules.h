@@ -11,6 +11,7 @@
 #include "checkin/payload.h"
 #include "geo.h"
 #include "rules/leave.h"
+#include "rules/presence.h"
 #include "rules/work_hours.h"
 
 #include <jansson.h>
@@ -52,13 +53,31 @@ struct place_verdict place_for_home(const struct geofence *home, double lat, dou
  */
 int64_t checkin_judged_at_ms(int64_t captured_at_ms, int64_t received_at_ms, int sync_tolerance_s);
 
+/*
+ * A kiosk's code proves a WFO check-in's place and time (presence.h); in a WFH
+ * check-in it proves nothing the mode claims, and is flagged PRESENCE_INVALID.
+ */
+bool checkin_presence_proves(const struct checkin_payload *p, const struct presence_verdict *presence);
+
+/*
+ * The judged time with the kiosk's code considered: a code that proves the
+ * check-in fixes it at captured_at however late the check-in arrives (the code
+ * bounds captured_at to within a period of the kiosk's clock), but never after
+ * the moment received; else checkin_judged_at_ms.
+ */
+int64_t checkin_judged_ms(const struct checkin_payload *p, int64_t received_at_ms, int sync_tolerance_s,
+                          const struct presence_verdict *presence);
+
 struct checkin_facts {
     const struct checkin_payload *p;
     int64_t received_at_ms;
     int64_t judged_at_ms;     /* checkin_judged_at_ms */
     bool selfie_attached;
     long long selfie_first_use_id; /* an earlier check-in that attached the same selfie; 0: none */
-    struct place_verdict place;
+    long long selfie_near_id;      /* else an earlier one of the last 90 days whose selfie is a near copy; 0: none */
+    int selfie_near_bits;          /* the Hamming distance of their perceptual hashes */
+    struct place_verdict place; /* against the kiosk's office when the code proves the check-in */
+    struct presence_verdict presence;
 
     /* The unit and its judged day, in the unit's time zone. */
     int local_weekday;        /* enum weekday */
@@ -106,9 +125,10 @@ struct violation {
 /*
  * Whether the check-in may be the day's arrival (an "in") or departure (an
  * "out"): it passed its place check (no OUTSIDE_GEOFENCE, OUTSIDE_HOME,
- * NO_HOME_REGISTERED or MOCK_LOCATION), it was not a WFH check-in on a day
- * rostered WFO, it lies within the unit's window of its kind (no
- * OUTSIDE_WINDOW), and its day was not closed yet. One that does not count is
+ * NO_HOME_REGISTERED or MOCK_LOCATION; a kiosk's valid code passes it at the
+ * kiosk's office), its point does not contradict that code (PRESENCE_MISMATCH),
+ * it was not a WFH check-in on a day rostered WFO, it lies within the unit's
+ * window of its kind (no OUTSIDE_WINDOW), and its day was not closed yet. One that does not count is
  * stored and flagged, and no time rule judges it.
  */
 bool checkin_counts_for_day(const struct checkin_facts *f);

@@ -20,6 +20,7 @@ extern const struct db_statement store_holidays_statements[];
 extern const struct db_statement store_leave_statements[];
 extern const struct db_statement store_me_statements[];
 extern const struct db_statement store_homes_statements[];
+extern const struct db_statement store_kiosks_statements[];
 extern const struct db_statement store_offices_statements[];
 extern const struct db_statement store_partitions_statements[];
 extern const struct db_statement store_policies_statements[];
@@ -44,6 +45,7 @@ const struct db_statement *const store_statement_sets[] = {
     store_leave_statements,
     store_me_statements,
     store_homes_statements,
+    store_kiosks_statements,
     store_offices_statements,
     store_partitions_statements,
     store_policies_statements,

@@ -3,6 +3,8 @@
  */
 #include "store_checkins.h"
 
+#include "selfie/phash.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -80,7 +82,7 @@ const struct db_statement store_checkins_statements[] = {
                   " WHERE a.id = coalesce($1::bigint, (SELECT o.id FROM devices d JOIN accounts o"
                   "                                     ON o.employee_id = d.employee_id AND o.role = 'employee'"
                   "                                    WHERE d.id = $2))"
-                  "   AND a.role = 'employee' AND NOT a.disabled AND e.active", "$8")
+                  "   AND a.role = 'employee' AND NOT a.disabled AND e.active", "$13")
      " SELECT json_build_object(" CONTEXT_FIELDS ", 'account_id', emp.account_id::text,"
      "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
      "                                      'public_key', encode(d.public_key, 'hex'))"
@@ -88,7 +90,16 @@ const struct db_statement store_checkins_statements[] = {
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
      "               FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      "              WHERE n.device_id = $2 AND n.nonce = $3),"
-     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7))"
+     "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7),"
+     "  'selfie_near', CASE WHEN $8::bigint IS NOT NULL THEN"
+     "    selfie_near_copy($8::bigint, $9::integer[], $10::integer[], $11::integer[], t.local::date - 90, $12::integer)"
+     "  END,"
+     "  'kiosks', (SELECT json_agg(json_build_object('id', k.id::text, 'office_id', k.office_id::text,"
+     "                                               'secret', encode(k.secret, 'hex'), 'period_s', k.period_s,"
+     "                                               'created_ms', (extract(epoch FROM k.created_at) * 1000)::bigint,"
+     "                                               'revoked_ms', (extract(epoch FROM k.revoked_at) * 1000)::bigint)"
+     "                             ORDER BY k.id)"
+     "             FROM kiosks k JOIN offices o ON o.id = k.office_id WHERE o.unit_id = unit.id))"
      " FROM emp, unit, t"},
     /*
      * A vouched record's: $1-$3 the caller (SCOPE_SQL: the employee's unit must
@@ -123,16 +134,20 @@ const struct db_statement store_checkins_statements[] = {
      "       IS NOT DISTINCT FROM $27::bigint"
      "   AND EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1 AND c.local_day = $9::date"
      "               AND c.type = 'in' AND c.counts_for_day) = $28::boolean"
-     "   AND (SELECT s.checkin_id FROM selfie_uses s WHERE s.sha256 = $17) IS NOT DISTINCT FROM $29::bigint AS fresh),"
+     "   AND (SELECT s.checkin_id FROM selfie_uses s WHERE s.sha256 = $17) IS NOT DISTINCT FROM $29::bigint"
+     "   AND (CASE WHEN $35::bigint IS NOT NULL THEN"
+     "          selfie_near_copy($35::bigint, $36::integer[], $37::integer[], $38::integer[], $9::date - 90, $39::integer)"
+     "          ->> 'checkin_id' END) IS NOT DISTINCT FROM $40::text AS fresh),"
      " s AS (INSERT INTO selfies (sha256, day, content_type, size_bytes)"
      "       SELECT $17::text, $9::date, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
      "       ON CONFLICT (sha256, day) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
-     "         payload, signature, judged_at, counts_for_day, after_closure)"
+     "         payload, signature, judged_at, counts_for_day, after_closure, presence_kiosk_id, presence_t,"
+     "         selfie_phash)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
      "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21,"
-     "              to_timestamp($30::bigint / 1000.0), $31, $32"
+     "              to_timestamp($30::bigint / 1000.0), $31, $32, $33::bigint, $34::bigint, $35::bigint"
      "         FROM g WHERE g.fresh RETURNING id, local_day, captured_at, received_at, judged_at),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
@@ -169,19 +184,66 @@ const struct db_statement store_checkins_statements[] = {
     {NULL, NULL},
 };
 
+/* The near-copy search's parameters: the hash, the probes of its parts (SQL array text), the distance. */
+struct near_copy_params {
+    char hash[24], match_bits[8];
+    char *probes[PHASH_PARTS]; /* owned */
+};
+
+/* 0, or -1 out of memory (*status DB_UNAVAILABLE then); all NULL (SQL NULL) without a hash. */
+static int near_copy_params_make(const struct selfie_phash *phash, struct near_copy_params *out, enum db_status *status)
+{
+    memset(out, 0, sizeof *out);
+    if (!phash || !phash->present)
+        return 0;
+    snprintf(out->hash, sizeof out->hash, "%" PRId64, (int64_t)phash->hash);
+    snprintf(out->match_bits, sizeof out->match_bits, "%d", phash->match_bits);
+    uint32_t probes[PHASH_PROBES_MAX];
+    for (int i = 0; i < PHASH_PARTS; i++) {
+        size_t n = phash_probes(phash->hash, i, phash->match_bits, probes);
+        char *text = malloc(n * 9 + 3), *at = text;
+        if (!text) {
+            *status = DB_UNAVAILABLE;
+            return -1;
+        }
+        *at++ = '{';
+        for (size_t k = 0; k < n; k++)
+            at += sprintf(at, k ? ",%" PRIu32 : "%" PRIu32, probes[k]);
+        strcpy(at, "}");
+        out->probes[i] = text;
+    }
+    return 0;
+}
+
+static void near_copy_params_free(struct near_copy_params *p)
+{
+    for (int i = 0; i < PHASH_PARTS; i++)
+        free(p->probes[i]);
+}
+
+/* A parameter's text: NULL (SQL NULL) when empty. */
+static const char *or_null(const char *text) { return text && *text ? text : NULL; }
+
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256, const char *payload,
-                              size_t payload_len, const unsigned char *signature, size_t signature_len,
-                              enum db_status *status)
+                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256,
+                              const struct selfie_phash *phash, const char *payload, size_t payload_len,
+                              const unsigned char *signature, size_t signature_len, enum db_status *status)
 {
     char account[24], dev[24], judged[24], offset[8];
+    struct near_copy_params near;
+    if (near_copy_params_make(phash, &near, status) != 0) {
+        near_copy_params_free(&near);
+        return NULL;
+    }
     snprintf(judged, sizeof judged, "%" PRId64, judged_at_ms);
     snprintf(offset, sizeof offset, "%d", day_offset);
     const char *values[] = {id_text(account, account_id), id_text(dev, device_id), nonce, judged, payload,
-                            (const char *)signature, selfie_sha256, offset};
-    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len, 0, 0};
-    const int formats[] = {0, 0, 0, 0, 1, 1, 0, 0};
-    PGresult *r = db_exec_binary(db, "checkin_context", 8, values, lengths, formats, status);
+                            (const char *)signature, selfie_sha256, or_null(near.hash), near.probes[0],
+                            near.probes[1], near.probes[2], or_null(near.match_bits), offset};
+    const int lengths[] = {0, 0, 0, 0, (int)payload_len, (int)signature_len, 0, 0, 0, 0, 0, 0, 0};
+    const int formats[] = {0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+    PGresult *r = db_exec_binary(db, "checkin_context", 13, values, lengths, formats, status);
+    near_copy_params_free(&near);
     if (!r)
         return NULL;
     json_t *doc = store_doc(r, 0, 0);
@@ -193,7 +255,14 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
                                          enum db_status *status)
 {
     char emp[24], unit[24], dev[24], captured[24], received[24], judged[24], lat[32], lon[32], acc[32], dist[32],
-        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24];
+        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24], kiosk[24],
+        window[24], near_id[24];
+    struct near_copy_params near;
+    *stored = NULL;
+    if (near_copy_params_make(row->selfie_phash, &near, status) != 0) {
+        near_copy_params_free(&near);
+        return CHECKIN_NOT_STORED;
+    }
     snprintf(captured, sizeof captured, "%" PRId64, row->captured_at_ms);
     snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
     snprintf(judged, sizeof judged, "%" PRId64, row->judged_at_ms);
@@ -203,6 +272,7 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
     snprintf(dist, sizeof dist, "%.17g", row->distance_m);
     snprintf(size, sizeof size, "%zu", row->selfie_size);
     snprintf(generation, sizeof generation, "%lld", row->generation);
+    snprintf(window, sizeof window, "%" PRId64, row->presence_t);
     /* The guard's form of the roster entry: "mode start end", -1 for the unit's hours. */
     snprintf(roster, sizeof roster, "%s %d %d", row->roster_mode ? row->roster_mode : "", row->roster_start_min,
              row->roster_end_min);
@@ -214,13 +284,15 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
         (const char *)row->signature, row->violations_json, id_text(account, row->account_id), generation,
         id_text(home, row->home_id), row->rostered ? roster : NULL, id_text(previous, row->previous_id),
         row->had_arrival ? "true" : "false", id_text(first_use, row->selfie_first_use_id), judged,
-        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false"};
-    int lengths[32] = {0};
-    int formats[32] = {0};
+        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false",
+        id_text(kiosk, row->presence_kiosk_id), row->presence_kiosk_id ? window : NULL, or_null(near.hash),
+        near.probes[0], near.probes[1], near.probes[2], or_null(near.match_bits), id_text(near_id, row->selfie_near_id)};
+    int lengths[40] = {0};
+    int formats[40] = {0};
     lengths[19] = (int)row->payload_len, formats[19] = 1;
     lengths[20] = (int)row->signature_len, formats[20] = 1;
-    *stored = NULL;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 32, values, lengths, formats, status);
+    PGresult *r = db_exec_binary(db, "checkin_insert", 40, values, lengths, formats, status);
+    near_copy_params_free(&near);
     if (!r)
         return CHECKIN_NOT_STORED;
     enum checkin_stored result = CHECKIN_STALE;

@@ -9,6 +9,13 @@
 
 #include <stdint.h>
 
+/* A selfie's perceptual hash (selfie/phash.h) and the distance within which another is a near copy. */
+struct selfie_phash {
+    bool present; /* false: no selfie, or one that did not decode (compared by SHA-256 only) */
+    uint64_t hash;
+    int match_bits;
+};
+
 /*
  * Everything the rules need, as one JSON document, for the token's account if
  * it is an enabled login of an active employee (employee_id): the unit (work hours, grace,
@@ -19,18 +26,22 @@
  * day_end_ms, local_weekday 0 = Monday, local_second), setup_generation, the device
  * (id, employee_id, active, public_key hex), whether this device's nonce is taken
  * (existing: {id, same}), the unit's offices, the approved home (id, lat, lon,
- * radius_m), the roster entry, the policies in force, the day's arrival (arrival_second of
- * the day, null without one), the latest check-in by captured_at (previous: id, captured_at_ms,
- * lat, lon, accuracy_m), and the first check-in that attached the selfie
- * selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none), and the employee's account_id.
- * account_id 0: the account is the employee login of the device's employee (a check-in
- * without a token). NULL with DB_OK when the account is not usable (or, without a token, the
- * device is unknown).
+ * radius_m), the kiosks of the unit's offices (kiosks: id, office_id, secret hex,
+ * period_s, created_ms, revoked_ms or null), the roster entry, the policies in force, the day's
+ * arrival (arrival_second of the day, null without one), the latest check-in by captured_at
+ * (previous: id, captured_at_ms, lat, lon, accuracy_m), the first check-in that attached the
+ * selfie selfie_sha256 (selfie_first_use_id; NULL selfie_sha256: none), the nearest check-in of
+ * the last 90 days whose selfie's perceptual hash is within phash->match_bits of phash->hash
+ * (selfie_near: {checkin_id, distance}; none without phash->present), and the employee's
+ * account_id. day_offset moves the day read from the instant's (-1: the morning after a night
+ * shift belongs to the day before). account_id 0: the account is the employee login of the
+ * device's employee (a check-in without a token). NULL with DB_OK when the account is not
+ * usable (or, without a token, the device is unknown).
  */
 json_t *store_checkin_context(struct db_conn *db, long long account_id, long long device_id, const char *nonce,
-                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256, const char *payload,
-                              size_t payload_len, const unsigned char *signature, size_t signature_len,
-                              enum db_status *status);
+                              int64_t judged_at_ms, int day_offset, const char *selfie_sha256,
+                              const struct selfie_phash *phash, const char *payload, size_t payload_len,
+                              const unsigned char *signature, size_t signature_len, enum db_status *status);
 
 struct checkin_row {
     long long employee_id, unit_id, device_id;
@@ -49,9 +60,12 @@ struct checkin_row {
     const unsigned char *signature;
     size_t signature_len;
     const char *violations_json; /* [{"code", "evidence", "ord"}] */
+    const struct selfie_phash *selfie_phash; /* kept with the row; its near copy is a fact (selfie_near_id) */
+    long long presence_kiosk_id; /* the kiosk whose valid code proved the check-in; 0: none */
+    int64_t presence_t;          /* that code's window */
 
     /* The facts the check-in was judged by, which must still hold when it is stored. */
-    long long account_id, generation, home_id, previous_id, selfie_first_use_id; /* 0: none */
+    long long account_id, generation, home_id, previous_id, selfie_first_use_id, selfie_near_id; /* 0: none */
     bool rostered, had_arrival;
     const char *roster_mode;
     int roster_start_min, roster_end_min; /* -1: none */
@@ -63,7 +77,7 @@ enum checkin_stored { CHECKIN_STORED, CHECKIN_NOT_STORED, CHECKIN_STALE };
  * Stores the check-in, its selfie record and its violations atomically, if the
  * facts it was judged by still hold (the account, the employee's unit, the active
  * device, setup_generation, the home, the roster entry, the latest check-in,
- * had_arrival and the selfie's first use): CHECKIN_STORED with *stored =
+ * had_arrival, the selfie's first use and its nearest near copy): CHECKIN_STORED with *stored =
  * [checkin_id, [{"violation_id", "code"}...], {"captured_at", "received_at", "judged_at"}];
  * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts);
  * CHECKIN_NOT_STORED when the nonce was taken meanwhile. With *status not DB_OK,

@@ -58,7 +58,7 @@ const struct db_statement store_exports_statements[] = {
      "        local_rfc3339(a.arrival_at, u.timezone), local_rfc3339(a.departure_at, u.timezone),"
      "        round(coalesce(dv.late_minutes, 0))::text,"
      "        round(coalesce(early.early_minutes, dv.missing_out_minutes, 0))::text,"
-     "        d.selfie_attached::text, d.inside::text, dv.codes,"
+     "        d.selfie_attached::text, d.inside::text, a.arrival_presence, dv.codes,"
      /* The day's approved leave: its kind, and its hours for an izin of hours. */
      "        (SELECT l.kind || coalesce(' ' || lpad((l.start_min / 60)::text, 2, '0') || ':'"
      "                || lpad((l.start_min % 60)::text, 2, '0') || '-' || lpad((l.end_min / 60)::text, 2, '0')"

@@ -19,7 +19,9 @@ enum db_status store_export_begin(struct db_conn *db);
  * first "in" and last "out", RFC 3339 in the unit's time zone), late_minutes
  * (the LATE_ARRIVAL's), early_minutes (the EARLY_DEPARTURE of the last "out",
  * if it was early), selfie_attached and inside_geofence ("true" when every
- * check-in of the day was so; NULL without check-ins), violations (the day's
+ * check-in of the day was so; NULL without check-ins), presence (how the
+ * arrival's place was proved: "kiosk" by a kiosk's code, "gps" by the phone's
+ * point; NULL without an arrival or for a vouched record), violations (the day's
  * codes, each once, sorted, joined by ';'), leave (the day's approved leave:
  * its kind, with "HH:MM-HH:MM" for the hours of an izin; NULL without).
  */

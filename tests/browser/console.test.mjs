@@ -2,6 +2,8 @@
 // that tests/browser/run.py started and seeded (its settings in CONSOLE_TEST).
 // One TAP line per step; screenshots of the main pages go to SCREENSHOT_DIR.
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 
 const cfg = JSON.parse(process.env.CONSOLE_TEST);
@@ -314,6 +316,71 @@ try {
     const kinds = await page.locator('.unitday span.leave').allInnerTexts();
     return onLeave.length === 1 && onLeave[0] === 'Cuti/izin' && kinds[0].includes('Cuti sakit');
   });
+
+  // The office's kiosks (issue 26): an admin makes one on the office page, the link provisions the tablet's page,
+  // which draws a code the service would accept, as a QR code that a decoder reads, renewed with no network.
+  const admin = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'id-ID' });
+  const adminPage = await admin.newPage();
+  adminPage.on('pageerror', (e) => problems.push(String(e)));
+  adminPage.on('dialog', (d) => d.accept());
+  adminPage.setDefaultTimeout(10000);
+  let made = null;
+  await step('an admin makes a kiosk on the office page: the provisioning link and the secret, shown once', async () => {
+    await adminPage.goto(base);
+    await adminPage.fill('#username', cfg.admin);
+    await adminPage.fill('#password', cfg.password);
+    await adminPage.click('button[type=submit]');
+    await adminPage.locator('#nav a', { hasText: 'Kantor & kios' }).click();
+    await adminPage.locator(`tr[data-office="${cfg.office_id}"] a`).click();
+    await adminPage.fill('#kiosk-label', 'Lobi utama');
+    await adminPage.click('#new-kiosk button[type=submit]');
+    await adminPage.locator('#provision-link').waitFor();
+    made = { link: await adminPage.getAttribute('#provision-link', 'href'), secret: await adminPage.locator('#kiosk-secret').innerText() };
+    await adminPage.reload();
+    await adminPage.locator('tr[data-kiosk]').first().waitFor();
+    await shot(adminPage, 'office-kiosks');
+    const gone = (await adminPage.locator('#kiosk-secret').count()) === 0;
+    const listed = await adminPage.locator('tr[data-kiosk] .last-use').innerText();
+    return gone && listed === 'belum pernah' && made.link.includes('/kiosk/#kiosk_id=') && made.secret.length === 43;
+  });
+
+  const expected = (id, t) => `ATT1.${id}.${t}.${createHmac('sha256', Buffer.from(made.secret, 'base64url')).update(`${id}.${t}`).digest().subarray(0, 16).toString('base64url')}`;
+  const kiosk = await admin.newPage();
+  kiosk.on('pageerror', (e) => problems.push(String(e)));
+  kiosk.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  let firstCode = null;
+  await step('the kiosk page, provisioned by the link, shows the code of the current period as a QR code a decoder reads', async () => {
+    await kiosk.goto(made.link);
+    await kiosk.waitForFunction(() => document.getElementById('code').dataset.code);
+    firstCode = await kiosk.evaluate(() => document.getElementById('code').dataset.code);
+    const [, id, t] = firstCode.split('.');
+    const file = path.join(shots, 'kiosk-code.png');
+    await kiosk.locator('#code').screenshot({ path: file });
+    const read = execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).trim();
+    const secretGone = await kiosk.evaluate(() => !location.href.includes('secret'));
+    const nowT = Math.floor(Date.now() / 30000);
+    if (read !== firstCode) throw new Error(`the QR code reads ${read}, the page says ${firstCode}`);
+    return secretGone && firstCode === expected(id, t) && Math.abs(Number(t) - nowT) <= 1;
+  });
+
+  await step('with no network the kiosk page opens again from the tablet and renews its code each period', async () => {
+    await kiosk.evaluate(() => navigator.serviceWorker.ready);
+    await admin.setOffline(true);
+    await kiosk.goto(`${cfg.url}/kiosk/`);
+    await kiosk.waitForFunction(() => document.getElementById('code').dataset.code);
+    await kiosk.waitForFunction((before) => document.getElementById('code').dataset.code !== before, firstCode, { timeout: 35000 });
+    const next = await kiosk.evaluate(() => document.getElementById('code').dataset.code);
+    await admin.setOffline(false);
+    const [, id, t] = next.split('.');
+    return Number(t) === Number(firstCode.split('.')[2]) + 1 && next === expected(id, t);
+  });
+
+  await step('the admin revokes the kiosk on the office page', async () => {
+    await adminPage.locator('tr[data-kiosk] button.revoke').click();
+    await adminPage.locator('tr[data-kiosk] .badge', { hasText: 'dicabut' }).waitFor();
+    return (await adminPage.locator('tr[data-kiosk] button.revoke').count()) === 0;
+  });
+  await admin.close();
 
   ok(problems.length === 0, 'no script error or Content-Security-Policy violation in the console', problems.join('\n'));
   await context.close();

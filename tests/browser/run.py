@@ -25,7 +25,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
-from harness import (ADMIN_PASSWORD, REPO, Agency, Phone, admin_env, base_env, check, make_staff,  # noqa: E402
+from harness import (ADMIN_PASSWORD, ADMIN_USER, REPO, Agency, Phone, admin_env, base_env, check, make_staff,  # noqa: E402
                      npm_ci, run_svc)
 
 BALAI_KOTA = (-6.1818, 106.8283)
@@ -81,6 +81,7 @@ def seed(env, work):
                                                 "geofence": {"type": "circle", "lat": BALAI_KOTA[0],
                                                              "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
     check(r.status == 201, f"office: {r}")
+    office_id = r.json()["id"]
     make_staff(env, "reviewer", a.top["id"], username="reviewer.satu")
     make_staff(env, "reviewer", a.top["id"], username="reviewer.dua")
     make_staff(env, "supervisor", unit["id"], username="supervisor.kep")
@@ -122,7 +123,8 @@ def seed(env, work):
     nightly_runs(env, work)
     return {"url": f"http://127.0.0.1:{env.svc.port}", "password": ADMIN_PASSWORD, "unit_id": unit["id"],
             "violations": violations, "reviewer": "reviewer.satu", "reviewer2": "reviewer.dua",
-            "supervisor": "supervisor.kep", "absent_id": str(absent), "leave_id": leave_id, "leave_from": str(first)}
+            "supervisor": "supervisor.kep", "absent_id": str(absent), "leave_id": leave_id, "leave_from": str(first),
+            "admin": ADMIN_USER, "office_id": office_id}
 
 
 def missing_tools():

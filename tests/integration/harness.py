@@ -7,6 +7,7 @@ module; run.py runs them in order and prints TAP. A test gets what it needs from
 here: a fresh database (Database), a running service on it (Service), and HTTP
 helpers that return a Response with status, headers and body.
 """
+import datetime
 import http.client
 import json
 import os
@@ -19,10 +20,12 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
+import zoneinfo
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SVC = os.environ.get("ATTENDANCE_SVC", os.path.join(REPO, "build", "attendance-svc", "attendance-svc"))
 SQL_DIR = os.environ.get("ATTENDANCE_SQL_DIR", os.path.join(REPO, "sql"))
+CLIENT = os.environ.get("ATTENDANCE_CLIENT", os.path.join(REPO, "build", "attendance-svc", "client", "attendance-client"))
 JWT_SECRET = "integration-test-secret-0123456789abcdef"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
 
@@ -485,6 +488,27 @@ def rfc3339(ts):
 # tests of a known day long past, sent through the API today (CONTRACT.md, "The record is judged on times the
 # service can trust"; test_dishonest shows the default).
 BELIEVE_PHONES = {"sync_tolerance_s": 315360000}
+
+# ---- units working around the moment a test runs ----
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Zones whose offsets are at most three hours apart, so that some local hour is always in a window of three.
+ZONES = ("Pacific/Auckland", "Australia/Sydney", "Asia/Tokyo", "Asia/Jakarta", "Asia/Kolkata", "Asia/Dubai",
+         "Europe/Moscow", "Europe/London", "America/Sao_Paulo", "America/New_York", "America/Denver",
+         "America/Los_Angeles", "Pacific/Honolulu")
+
+
+def zone_where(hour_from, hour_to):
+    """A zone whose local hour is now in [hour_from, hour_to), and its local now."""
+    for zone in ZONES:
+        now = datetime.datetime.now(zoneinfo.ZoneInfo(zone))
+        if hour_from <= now.hour < hour_to:
+            return zone, now
+    raise Failure(f"no zone has a local hour in [{hour_from}, {hour_to})")
+
+
+def hhmm(t):
+    return t.strftime("%H:%M")
 
 
 def make_employee(db, unit_id, nip=None, name="Pegawai"):

@@ -22,7 +22,7 @@ import harness
 from harness import Agency, admin_env, check, eq, jpeg, test
 
 CLIENT_DIR = os.path.join(harness.REPO, "build", "attendance-svc", "client")
-CLIENT = os.environ.get("ATTENDANCE_CLIENT", os.path.join(CLIENT_DIR, "attendance-client"))
+CLIENT = harness.CLIENT
 LOADGEN = os.environ.get("ATTENDANCE_LOADGEN", os.path.join(CLIENT_DIR, "attendance-loadgen"))
 BALAI_KOTA = (-6.1818, 106.8283)
 FAR = (BALAI_KOTA[0] + 500 / 111195.0, BALAI_KOTA[1])  # about 500 m north: outside the 100 m circle

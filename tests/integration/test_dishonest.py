@@ -8,15 +8,10 @@ import subprocess
 import tempfile
 import zoneinfo
 
-from harness import (SVC, Agency, Database, Failure, Phone, admin_env, base_env, check, check_sanitizers, eq, jpeg,
-                     make_staff, migrate_before, rfc3339, run_svc, test)
+from harness import (DAYS, SVC, Agency, Database, Phone, admin_env, base_env, check, check_sanitizers, eq, hhmm, jpeg,
+                     make_staff, migrate_before, rfc3339, run_svc, test, zone_where)
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOME = (-6.30, 106.70)  # some 20 km from the office at Balai Kota
-# Zones whose offsets are at most three hours apart, so that some local hour is always in a window of three.
-ZONES = ("Pacific/Auckland", "Australia/Sydney", "Asia/Tokyo", "Asia/Jakarta", "Asia/Kolkata", "Asia/Dubai",
-         "Europe/Moscow", "Europe/London", "America/Sao_Paulo", "America/New_York", "America/Denver",
-         "America/Los_Angeles", "Pacific/Honolulu")
 
 
 def setup():
@@ -35,19 +30,6 @@ def setup():
 def teardown(env):
     shutil.rmtree(env.work, ignore_errors=True)
     env.close()
-
-
-def zone_where(hour_from, hour_to):
-    """A zone whose local hour is now in [hour_from, hour_to), and its local now."""
-    for zone in ZONES:
-        now = datetime.datetime.now(zoneinfo.ZoneInfo(zone))
-        if hour_from <= now.hour < hour_to:
-            return zone, now
-    raise Failure(f"no zone has a local hour in [{hour_from}, {hour_to})")
-
-
-def hhmm(t):
-    return t.strftime("%H:%M")
 
 
 def unit_with_hours(env, zone, start, end, **extra):

@@ -37,6 +37,37 @@ static void a_good_payload_decodes(void **state)
     assert_string_equal(p.nonce, NONCE);
 }
 
+/* The kiosk's code is optional: absent or null is none, a string of 1 to 127 bytes is kept, anything else refused. */
+static void the_presence_field(void **state)
+{
+    char json[512], code[200];
+    struct checkin_payload p;
+    const char *head = "{\"device_id\": \"1\", \"type\": \"in\", \"mode\": \"WFO\", \"captured_at\": \"2026-11-24T07:31:05Z\", "
+                       "\"lat\": -6.2, \"lon\": 106, \"accuracy_m\": 5, \"mock_location\": false, \"nonce\": \"" NONCE "\", "
+                       "\"selfie_sha256\": null";
+    snprintf(json, sizeof json, "%s}", head);
+    assert_int_equal(decode(json, &p), PAYLOAD_OK);
+    assert_false(p.has_presence);
+    snprintf(json, sizeof json, "%s, \"presence\": null}", head);
+    assert_int_equal(decode(json, &p), PAYLOAD_OK);
+    assert_false(p.has_presence);
+    snprintf(json, sizeof json, "%s, \"presence\": \"ATT1.5.59850000.AAAAAAAAAAAAAAAAAAAAAA\"}", head);
+    assert_int_equal(decode(json, &p), PAYLOAD_OK);
+    assert_true(p.has_presence);
+    assert_string_equal(p.presence, "ATT1.5.59850000.AAAAAAAAAAAAAAAAAAAAAA");
+    memset(code, 'x', 127), code[127] = '\0';
+    snprintf(json, sizeof json, "%s, \"presence\": \"%s\"}", head, code);
+    assert_int_equal(decode(json, &p), PAYLOAD_OK); /* 127 bytes: kept (and judged PRESENCE_INVALID) */
+    memset(code, 'x', 128), code[128] = '\0';
+    snprintf(json, sizeof json, "%s, \"presence\": \"%s\"}", head, code);
+    assert_int_equal(decode(json, &p), PAYLOAD_MALFORMED);
+    static const char *const bad[] = {"\"\"", "5", "true", "{}", "[\"ATT1\"]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(json, sizeof json, "%s, \"presence\": %s}", head, bad[i]);
+        assert_int_equal(decode(json, &p), PAYLOAD_MALFORMED);
+    }
+}
+
 static void rfc3339_forms(void **state)
 {
     int64_t a, b;
@@ -157,6 +188,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_good_payload_decodes),
+        cmocka_unit_test(the_presence_field),
         cmocka_unit_test(rfc3339_forms),
         cmocka_unit_test(dates_exist_or_are_refused),
         cmocka_unit_test(malformed_payloads),
