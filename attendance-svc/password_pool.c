@@ -8,6 +8,8 @@
 #include "log.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -90,12 +92,19 @@ struct password_pool *password_pool_start(unsigned threads, unsigned wait_ms)
     pthread_cond_init(&pool->wake, NULL);
     pool->wait_ms = wait_ms;
     password_init(); /* the dummy hash, before the first login needs it */
-    for (; pool->thread_count < threads; pool->thread_count++) {
-        if (pthread_create(&pool->threads[pool->thread_count], NULL, worker, pool) != 0) {
-            log_error("password: cannot start the hashing threads (%u of %u started)", pool->thread_count, threads);
-            password_pool_stop(pool);
-            return NULL;
-        }
+    /* The workers take no signal: SIGTERM is the main thread's, by sigwait (a worker would die of it). */
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
+    bool started = true;
+    for (; started && pool->thread_count < threads; pool->thread_count++)
+        started = pthread_create(&pool->threads[pool->thread_count], NULL, worker, pool) == 0;
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (!started) {
+        pool->thread_count--;
+        log_error("password: cannot start the hashing threads (%u of %u started)", pool->thread_count, threads);
+        password_pool_stop(pool);
+        return NULL;
     }
     return pool;
 }
