@@ -224,7 +224,7 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
     eq(rows[0], ATTENDANCE_HEADER.strip().split(","), "header")
     eq(len(rows), 8, "a header and seven employees: the line break inside a name is no new row")
     eq(rows[2][1], BUDI_NAME, "the name read back")
-    eq({len(r) for r in rows}, {12}, "twelve fields in every row")
+    eq({len(r) for r in rows}, {13}, "thirteen fields in every row")
     manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
     eq([f["rows"] for f in manifest["files"]], [7, 4, 17], "rows in the manifest (header not counted)")
 
