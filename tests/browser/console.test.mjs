@@ -311,9 +311,9 @@ try {
 
   await step("the unit's day shows who is on leave", async () => {
     await page.goto(`${base}#/units/day?unit_id=${cfg.unit_id}&date=${cfg.leave_from}`);
-    await page.locator('.unitday table.list').waitFor();
-    const onLeave = await page.locator('.unitday .badge.on_leave').allInnerTexts();
-    const kinds = await page.locator('.unitday span.leave').allInnerTexts();
+    await page.locator('.unitday > table.list').waitFor();
+    const onLeave = await page.locator('.unitday > table.list .badge.on_leave').allInnerTexts();
+    const kinds = await page.locator('.unitday > table.list span.leave').allInnerTexts();
     return onLeave.length === 1 && onLeave[0] === 'Cuti/izin' && kinds[0].includes('Cuti sakit');
   });
 
