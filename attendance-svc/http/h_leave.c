@@ -389,6 +389,69 @@ void h_leave_withdraw(struct request *req)
     json_decref(after);
 }
 
+/* ---- GET /v1/leave/approvers, PUT /v1/leave/approvers/{kind} ---- */
+
+/* The role that decides each kind in an agency (?agency_id=, default the caller's): its staff, and admins. */
+void h_leave_approvers_get(struct request *req)
+{
+    long long agency_id;
+    if (!query_id(req, "agency_id", &agency_id) || !request_db(req))
+        return;
+    if (!agency_id)
+        agency_id = req->auth.agency_id;
+    enum db_status st = DB_OK;
+    bool visible = req->auth.role == ROLE_ADMIN || agency_id == req->auth.agency_id;
+    json_t *items = agency_id && visible ? store_leave_approvers_of(req->db, agency_id, &st) : NULL;
+    if (st == DB_OK && !items) {
+        reply_error(req, ERR_NOT_FOUND, "no such agency");
+        return;
+    }
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        return;
+    }
+    char agency[24];
+    snprintf(agency, sizeof agency, "%lld", agency_id);
+    reply_json(req, 200, json_pack("{s:s, s:o}", "agency_id", agency, "items", items));
+}
+
+/* An admin names the role that decides a kind in an agency: {"agency_id", "role"}; audited. */
+void h_leave_approver_put(struct request *req)
+{
+    const char *kind = req->params[0];
+    json_t *body = request_json(req), *doc = NULL;
+    if (!body)
+        return;
+    const char *role, *field;
+    char err[256];
+    long long agency_id = json_id_field(body, "agency_id");
+    if (json_unpack_fields(body, err, sizeof err, &field, "{s:s}", "role", &role) != 0)
+        reply_field_error(req, ERR_INVALID_FIELD, field, "%s", err);
+    else if (agency_id <= 0)
+        reply_field_error(req, ERR_INVALID_FIELD, "agency_id", "agency_id must be an agency's id (a string)");
+    else if (strcmp(role, "supervisor") != 0 && strcmp(role, "reviewer") != 0 && strcmp(role, "admin") != 0)
+        reply_field_error(req, ERR_INVALID_VALUE, "role", "role must be supervisor, reviewer or admin");
+    if (req->response || !request_db(req))
+        goto done;
+    enum db_status st = db_begin(req->db);
+    if (st == DB_OK)
+        doc = store_leave_approver_set(req->db, agency_id, kind, role, &st);
+    if (st == DB_OK && !doc) {
+        reply_error(req, ERR_NOT_FOUND, "no agency %lld or no leave kind %.40s", agency_id, kind);
+        goto done;
+    }
+    if (st == DB_OK)
+        st = request_commit_audited(req, "set", "leave_approver", NULL, doc);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    reply_json(req, 200, json_incref(doc));
+done:
+    json_decref(doc);
+    json_decref(body);
+}
+
 /* ---- POST /v1/leave/{leave_id}/decision ---- */
 
 static int hhmm_or(const char *text, int fallback)
@@ -480,6 +543,18 @@ void h_leave_decide(struct request *req)
         reply_error(req, ERR_SELF_APPROVAL, "nobody decides its own leave");
         goto done;
     }
+    /* The approver of the kind in the employee's agency (sql/0031): the unit's supervisor unless the agency names another role. */
+    const char *kind = json_string_value(json_object_get(before, "kind"));
+    char approver[16] = "supervisor";
+    st = store_leave_approver(req->db, id_parse(json_string_value(json_object_get(before, "unit_id"))), kind, approver);
+    if (st != DB_OK) {
+        reply_db_error(req, st);
+        goto done;
+    }
+    if (strcmp(approver, role_name(req->auth.role)) != 0) {
+        reply_error(req, ERR_FORBIDDEN, "in this agency %s is decided by the %s", kind, approver);
+        goto done;
+    }
     if (json_integer_value(json_object_get(before, "version")) != version) {
         reply_error_details(req, ERR_VERSION_CONFLICT, json_pack("{s:O}", "current_version",
                                                                  json_object_get(before, "version")),
@@ -491,7 +566,6 @@ void h_leave_decide(struct request *req)
         goto done;
     }
     bool approve = strcmp(decision, "approved") == 0;
-    const char *kind = json_string_value(json_object_get(before, "kind"));
     const char *start = json_string_value(json_object_get(before, "start"));
     const char *end = json_string_value(json_object_get(before, "end"));
     int days = 0;

@@ -55,6 +55,8 @@ void h_leave_withdraw(struct request *req);
 void h_leave_attach(struct request *req);
 void h_leave_attachment(struct request *req);
 void h_leave_decide(struct request *req);
+void h_leave_approvers_get(struct request *req);
+void h_leave_approver_put(struct request *req);
 
 /* h_me.c: the employee's own records */
 void h_me(struct request *req);

@@ -95,12 +95,14 @@ static const struct route routes[] = {
     {"POST", "/v1/discipline/cases/{case_id}/decision", h_case_decide, ROLE_REVIEWER, 0, 0},
 
     {"POST", "/v1/leave", h_leave_create, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/leave/approvers", h_leave_approvers_get, ROLES_STAFF, 0, 0},
+    {"PUT", "/v1/leave/approvers/{kind}", h_leave_approver_put, ROLE_ADMIN, 0, 0},
     {"GET", "/v1/leave", h_leave_list, ROLES_ALL, 0, 0},
     {"GET", "/v1/leave/{leave_id}", h_leave_get, ROLES_ALL, 0, 0},
     {"DELETE", "/v1/leave/{leave_id}", h_leave_withdraw, ROLE_EMPLOYEE, 0, 0},
     {"PUT", "/v1/leave/{leave_id}/attachment", h_leave_attach, ROLE_EMPLOYEE, ATTACHMENT_MAX_BODY, 0},
     {"GET", "/v1/leave/{leave_id}/attachment", h_leave_attachment, ROLES_ALL, 0, 0},
-    {"POST", "/v1/leave/{leave_id}/decision", h_leave_decide, ROLE_SUPERVISOR, 0, 0},
+    {"POST", "/v1/leave/{leave_id}/decision", h_leave_decide, ROLES_STAFF, 0, 0},
 
     {"GET", "/v1/me", h_me, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/me/checkins", h_me_checkins, ROLE_EMPLOYEE, 0, 0},

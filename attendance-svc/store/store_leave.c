@@ -13,6 +13,18 @@
 #define LEAVE_EXCUSED_CODES "('ABSENT', 'LATE_ARRIVAL', 'EARLY_DEPARTURE', 'OUTSIDE_GEOFENCE')"
 
 const struct db_statement store_leave_statements[] = {
+    {"leave_approver", "SELECT leave_approver($1::bigint, $2)"},
+    /* Every kind with the role that decides it in the agency; $1 an agency (a top-level unit). */
+    {"leave_approvers_of",
+     "SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'role', coalesce(a.role, 'supervisor'))"
+     "                ORDER BY k.kind), '[]')"
+     "  FROM leave_kinds k LEFT JOIN leave_approvers a ON a.kind = k.kind AND a.agency_id = $1"
+     " WHERE EXISTS (SELECT 1 FROM units u WHERE u.id = $1 AND u.parent_id IS NULL)"},
+    {"leave_approver_set",
+     "INSERT INTO leave_approvers (agency_id, kind, role)"
+     " SELECT u.id, k.kind, $3 FROM units u, leave_kinds k WHERE u.id = $1 AND u.parent_id IS NULL AND k.kind = $2"
+     " ON CONFLICT (agency_id, kind) DO UPDATE SET role = EXCLUDED.role"
+     " RETURNING json_build_object('agency_id', agency_id::text, 'kind', kind, 'role', role)"},
     {"leave_kind",
      "SELECT json_build_object('kind', kind, 'min_service_months', min_service_months,"
      "  'max_calendar_days', coalesce(max_calendar_days, 0), 'annual_working_days', coalesce(annual_working_days, 0),"
@@ -245,4 +257,31 @@ enum db_status store_leave_dismiss(struct db_conn *db, long long violation_id, c
     *dismissed = PQntuples(r) == 1;
     PQclear(r);
     return DB_OK;
+}
+
+enum db_status store_leave_approver(struct db_conn *db, long long unit_id, const char *kind, char role[16])
+{
+    char unit[24];
+    const char *params[] = {id_text(unit, unit_id), kind};
+    enum db_status st;
+    PGresult *r = db_exec(db, "leave_approver", 2, params, &st);
+    if (r && PQntuples(r) == 1)
+        snprintf(role, 16, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return st;
+}
+
+json_t *store_leave_approvers_of(struct db_conn *db, long long agency_id, enum db_status *status)
+{
+    char agency[24];
+    const char *params[] = {id_text(agency, agency_id)};
+    return store_doc_exec(db, "leave_approvers_of", 1, params, status);
+}
+
+json_t *store_leave_approver_set(struct db_conn *db, long long agency_id, const char *kind, const char *role,
+                                 enum db_status *status)
+{
+    char agency[24];
+    const char *params[] = {id_text(agency, agency_id), kind, role};
+    return store_doc_exec(db, "leave_approver_set", 3, params, status);
 }

@@ -70,4 +70,17 @@ json_t *store_leave_flags(struct db_conn *db, long long employee_id, const char 
 enum db_status store_leave_dismiss(struct db_conn *db, long long violation_id, const char *day, int version,
                                    long long leave_id, const char *note, bool *dismissed);
 
+/* The role that decides kind for the employees of unit_id (leave_approvers, sql/0031; default supervisor). */
+enum db_status store_leave_approver(struct db_conn *db, long long unit_id, const char *kind, char role[16]);
+
+/*
+ * [{"kind", "role"}] for every kind in the agency agency_id; NULL with DB_OK
+ * when agency_id is no agency (a top-level unit).
+ */
+json_t *store_leave_approvers_of(struct db_conn *db, long long agency_id, enum db_status *status);
+
+/* Names the role that decides kind in the agency: {"agency_id", "kind", "role"}; NULL with DB_OK for an unknown agency or kind. */
+json_t *store_leave_approver_set(struct db_conn *db, long long agency_id, const char *kind, const char *role,
+                                 enum db_status *status);
+
 #endif

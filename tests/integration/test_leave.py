@@ -221,6 +221,34 @@ def nobody_approves_its_own_leave(env):
 
 
 @test
+def the_agency_names_another_approver_for_a_kind(env):
+    a = env.agency
+    r = env.svc.request("GET", f"/v1/leave/approvers?agency_id={a.top['id']}", token=env.sup_a)
+    eq(r.status, 200, f"the approvers: {r}")
+    eq({i["kind"]: i["role"] for i in r.json()["items"]}["cuti_besar"], "supervisor", "by default the supervisor")
+    for body, status in (({"agency_id": a.top["id"], "role": "janitor"}, 422), ({"role": "reviewer"}, 400),
+                         ({"agency_id": a.unit_a["id"], "role": "reviewer"}, 404)):
+        eq(env.svc.request("PUT", "/v1/leave/approvers/cuti_besar", body, token=a.admin).status, status, f"{body}")
+    eq(env.svc.request("PUT", "/v1/leave/approvers/no_such_kind", {"agency_id": a.top["id"], "role": "reviewer"},
+                       token=a.admin).status, 404, "an unknown kind")
+    r = env.svc.request("PUT", "/v1/leave/approvers/cuti_besar", {"agency_id": a.top["id"], "role": "reviewer"},
+                        token=a.admin)
+    eq((r.status, r.json()["role"]), (200, "reviewer"), f"cuti besar decided by BKD: {r}")
+    check(env.db.sql("SELECT count(*) FROM audit_log WHERE entity = 'leave_approver'")[0][0] != "0", "audited")
+    senior = employee(env, a.unit_a["id"], appointed="200001")  # 26 years of service: cuti besar allowed
+    first = weekday_ahead(40)
+    leave = ask(env, senior, "cuti_besar", first, first + datetime.timedelta(days=6))
+    eq(leave.status, 201, f"asked: {leave}")
+    r = decide(env, env.sup_a, leave.json())
+    eq((r.status, r.error_code()), (403, "forbidden"), f"no more the supervisor's: {r}")
+    r = decide(env, env.reviewer, leave.json())
+    eq((r.status, r.json()["status"]), (200, "approved"), f"the reviewer's: {r}")
+    other = ask(env, senior, "dinas_luar", weekday_ahead(60), weekday_ahead(60)).json()
+    eq(decide(env, env.reviewer, other).status, 403, "other kinds stay the supervisor's")
+    eq(decide(env, env.sup_a, other).status, 200, "the supervisor decides them")
+
+
+@test
 def a_supervisor_sees_the_units_under_it_and_never_a_sibling(env):
     a = env.agency
     worker = employee(env, env.section["id"])
