@@ -190,11 +190,16 @@ static const char *const violations_header[] = {"violation_id", "nip",      "uni
                                                 "checkin_id",   "evidence", "status",    "sanction",
                                                 "note",         "decided_by", "decided_at"};
 
+/* The discipline cases decided on day D (PP 94/2021; sql/0025), with the violations they judged. */
+static const char *const cases_header[] = {"case_id", "nip", "unit_code", "year", "violation_ids", "suggested_sanction",
+                                           "sanction", "reason", "decided_by", "decided_at"};
+
 #define COLUMNS(header) (sizeof header / sizeof header[0])
 static const struct csv_file csv_files[MANIFEST_CSV_FILES] = {
     {attendance_header, COLUMNS(attendance_header), store_export_attendance, write_columns},
     {units_header, COLUMNS(units_header), store_export_units, write_unit_row},
     {violations_header, COLUMNS(violations_header), store_export_violations, write_columns},
+    {cases_header, COLUMNS(cases_header), store_export_cases, write_columns},
 };
 
 /* Writes one CSV file under its temporary name; 0, or -1 after logging why. */

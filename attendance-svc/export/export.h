@@ -16,7 +16,7 @@
 
 #include <sodium.h>
 
-#define EXPORT_FILE_COUNT 4 /* the three CSV files, then the manifest */
+#define EXPORT_FILE_COUNT 5 /* the four CSV files, then the manifest */
 #define EXPORT_NAME_MAX 64
 
 /* A file written: its name, its records after the header (-1 for the manifest) and its SHA-256. */

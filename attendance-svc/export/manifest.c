@@ -11,7 +11,7 @@
 
 void manifest_csv_name(size_t i, const char *day, char out[64])
 {
-    static const char *const prefixes[MANIFEST_CSV_FILES] = {"attendance", "units", "violations"};
+    static const char *const prefixes[MANIFEST_CSV_FILES] = {"attendance", "units", "violations", "cases"};
     snprintf(out, 64, "%s_%.10s.csv", i < MANIFEST_CSV_FILES ? prefixes[i] : "unknown", day);
 }
 

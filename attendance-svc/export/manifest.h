@@ -4,7 +4,7 @@
  *
  *   {"audit_head":"<hex>","date":"2023-09-04",
  *    "files":[{"name":"attendance_2023-09-04.csv","rows":3,"sha256":"..."},...],
- *    "format":"attendance-export/1","public_key":"<base64url>","signature":"<base64url>"}
+ *    "format":"attendance-export/2","public_key":"<base64url>","signature":"<base64url>"}
  *
  * audit_head is the hash of the audit log's last entry when the day was closed:
  * published with the signed manifest, it anchors the chain outside the database
@@ -23,13 +23,13 @@
 #include <sodium.h>
 #include <stddef.h>
 
-#define MANIFEST_FORMAT "attendance-export/1"
+#define MANIFEST_FORMAT "attendance-export/2"
 /* A public key as base64url without padding, and its NUL. */
 #define MANIFEST_KEY_TEXT_LEN \
     sodium_base64_ENCODED_LEN(crypto_sign_PUBLICKEYBYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)
 
 /* The CSV files of a day, in the manifest's order. */
-#define MANIFEST_CSV_FILES 3
+#define MANIFEST_CSV_FILES 4
 /* The name of the i-th CSV file of day: attendance_D.csv, units_D.csv, violations_D.csv. */
 void manifest_csv_name(size_t i, const char *day, char out[64]);
 /* manifest_D.json */

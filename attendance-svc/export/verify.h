@@ -1,7 +1,7 @@
 /*
  * attendance-svc verify-export: what a receiver runs on a night's files
  * (docs/export.md). The manifest must be in its canonical form, name the
- * day's three CSV files, and carry a signature that verifies with the
+ * day's four CSV files, and carry a signature that verifies with the
  * public key given; each file must have the manifest's SHA-256 and as many
  * records after its header as the manifest says (read as RFC 4180, UTF-8).
  */

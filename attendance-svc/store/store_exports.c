@@ -105,6 +105,16 @@ const struct db_statement store_exports_statements[] = {
      "  LEFT JOIN accounts a ON a.id = d.decided_by"
      " WHERE v.day = $1::date"
      " ORDER BY v.id"},
+    /* The cases decided on $1 in the unit's zone; decided cases are few, and read by their status. */
+    {"export_cases",
+     "SELECT c.id::text, e.nip, u.code, c.year::text,"
+     "       (SELECT string_agg(x.violation_id::text, ';' ORDER BY x.violation_id)"
+     "          FROM discipline_case_violations x WHERE x.case_id = c.id),"
+     "       c.suggested_sanction, c.sanction, c.reason, a.username, local_rfc3339(c.decided_at, u.timezone)"
+     "  FROM discipline_cases c JOIN employees e ON e.id = c.employee_id JOIN units u ON u.id = c.unit_id"
+     "  LEFT JOIN accounts a ON a.id = c.decided_by"
+     " WHERE c.status = 'decided' AND (c.decided_at AT TIME ZONE u.timezone)::date = $1::date"
+     " ORDER BY c.id"},
     {NULL, NULL},
 };
 
@@ -132,4 +142,10 @@ enum db_status store_export_violations(struct db_conn *db, const char *day, db_r
 {
     const char *params[] = {day};
     return db_stream(db, "export_violations", 1, params, fn, ctx);
+}
+
+enum db_status store_export_cases(struct db_conn *db, const char *day, db_row_fn fn, void *ctx)
+{
+    const char *params[] = {day};
+    return db_stream(db, "export_cases", 1, params, fn, ctx);
 }

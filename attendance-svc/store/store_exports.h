@@ -41,4 +41,11 @@ enum db_status store_export_units(struct db_conn *db, const char *day, db_row_fn
  */
 enum db_status store_export_violations(struct db_conn *db, const char *day, db_row_fn fn, void *ctx);
 
+/*
+ * Streams the discipline cases decided on day (in their unit's zone), by id:
+ * case_id, nip, unit_code, year, violation_ids (';'-joined), suggested_sanction,
+ * sanction, reason, decided_by (username), decided_at (unit-local RFC 3339).
+ */
+enum db_status store_export_cases(struct db_conn *db, const char *day, db_row_fn fn, void *ctx);
+
 #endif

@@ -253,7 +253,7 @@ try {
     await noRawJson(page);
     const seen = JSON.stringify({ outcomes, files, hashes });
     if (outcomes.length !== 2 || outcomes[0] !== 'Gagal: unggahan' || outcomes[1] !== 'Berhasil') throw new Error(`the runs: ${seen}`);
-    return files.length === 4 && files[3].startsWith('manifest_') && hashes.every((x) => /^[0-9a-f]{64}$/.test(x));
+    return files.length === 5 && files[4].startsWith('manifest_') && hashes.every((x) => /^[0-9a-f]{64}$/.test(x));
   });
 
   await step('English is the second language', async () => {

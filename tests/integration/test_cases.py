@@ -1,6 +1,15 @@
 """Discipline cases (CONTRACT.md, "Discipline as PP 94/2021 runs it"; issue 23): summoned by the direct superior on
 the employee's confirmed violations, examined, the employee's statement, decided by a reviewer; every step audited."""
-from harness import ADMIN_PASSWORD, Agency, admin_env, check, eq, login, make_employee, make_staff, test
+import csv
+import datetime
+import os
+import shutil
+import subprocess
+import tempfile
+import zoneinfo
+
+from harness import (ADMIN_PASSWORD, SVC, Agency, admin_env, base_env, check, check_sanitizers, eq, login,
+                     make_employee, make_staff, run_svc, test)
 
 
 def setup():
@@ -73,6 +82,27 @@ def a_case_goes_from_summons_to_decision(env):
     actions = [a for a, in env.db.sql("SELECT action FROM audit_log WHERE entity = 'discipline_case'"
                                       " AND entity_id = :'c' ORDER BY id", f"c={case['id']}")]
     eq(actions, ["summon", "examine", "state", "decide"], "every step audited")
+
+    # The nightly export of the day it was decided lists it in cases_D.csv, signed in the manifest like the others.
+    work = tempfile.mkdtemp(prefix="cases-")
+    try:
+        key = os.path.join(work, "export.key")
+        out = subprocess.run([SVC, "export-keygen", "--out", key], env=base_env(env.db.url), capture_output=True,
+                             text=True, timeout=60)
+        check_sanitizers(out.stderr, "export-keygen")
+        day = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date().isoformat()
+        code, lines = run_svc(["nightly", "--date", day, "--out", work],
+                              base_env(env.db.url, ATTENDANCE_EXPORT_KEY_FILE=key), timeout=120)
+        eq(code, 0, f"nightly: {lines[-3:]}")
+        with open(os.path.join(work, f"cases_{day}.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        mine = [r for r in rows if r["case_id"] == case["id"]]
+        eq([(r["sanction"], r["suggested_sanction"], r["violation_ids"]) for r in mine],
+           [("teguran_tertulis", "teguran_tertulis", ";".join(sorted(ids, key=int)))], f"the case in cases_D.csv: {rows}")
+        with open(os.path.join(work, f"manifest_{day}.json")) as f:
+            check(f'cases_{day}.csv' in f.read(), "named in the manifest")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @test

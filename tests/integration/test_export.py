@@ -132,13 +132,14 @@ def read(out_dir, name):
 
 
 def names():
-    return [f"attendance_{DAY}.csv", f"units_{DAY}.csv", f"violations_{DAY}.csv", f"manifest_{DAY}.json"]
+    return [f"attendance_{DAY}.csv", f"units_{DAY}.csv", f"violations_{DAY}.csv", f"cases_{DAY}.csv",
+            f"manifest_{DAY}.json"]
 
 
 @test
 def the_known_day_is_exported_byte_for_byte(env):
     out_dir = export(env, "known")
-    eq(sorted(os.listdir(out_dir)), sorted(names()), "the four files and nothing else (no temporary file left)")
+    eq(sorted(os.listdir(out_dir)), sorted(names()), "the five files and nothing else (no temporary file left)")
     want = (ATTENDANCE_HEADER
             + "198001012000012001,Siti Aminah,EXP-A,WFO,2023-09-04T07:25:00+07:00,2023-09-04T16:05:00+07:00,"
               "0,0,false,true,gps,LATE_SYNC,\r\n"
@@ -226,7 +227,7 @@ def fields_with_commas_quotes_and_line_breaks_round_trip(env):
     eq(rows[2][1], BUDI_NAME, "the name read back")
     eq({len(r) for r in rows}, {13}, "thirteen fields in every row")
     manifest = json.loads(read(out_dir, f"manifest_{DAY}.json"))
-    eq([f["rows"] for f in manifest["files"]], [7, 4, 17], "rows in the manifest (header not counted)")
+    eq([f["rows"] for f in manifest["files"]], [7, 4, 17, 0], "rows in the manifest (header not counted)")
 
 
 @test
@@ -257,9 +258,9 @@ def the_manifest_is_signed_over_its_documented_canonical_form(env):
     manifest = json.loads(raw)
     eq(raw, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode() + b"\n", "the file's form")
     eq(sorted(manifest), ["audit_head", "date", "files", "format", "public_key", "signature"], "members")
-    eq((manifest["date"], manifest["format"], manifest["public_key"]), (DAY, "attendance-export/1", env.public_key),
+    eq((manifest["date"], manifest["format"], manifest["public_key"]), (DAY, "attendance-export/2", env.public_key),
        "date, format, key")
-    for entry, name in zip(manifest["files"], names()[:3]):
+    for entry, name in zip(manifest["files"], names()[:4]):
         data = read(out_dir, name)
         eq(entry["name"], name, "order")
         eq(entry["sha256"], hashlib.sha256(data).hexdigest(), name + " sha256")
@@ -461,13 +462,13 @@ def every_run_is_recorded_with_its_outcome_and_files(env):
     eq([f["name"] for f in succeeded["files"]], names(), "the files, manifest last")
     for f in succeeded["files"]:
         eq(f["sha256"], hashlib.sha256(read(out_dir, f["name"])).hexdigest(), f["name"] + "'s hash")
-    manifest = json.loads(read(out_dir, names()[3]))
+    manifest = json.loads(read(out_dir, names()[4]))
     eq([f["rows"] for f in succeeded["files"]], [f["rows"] for f in manifest["files"]] + [None],
        "rows as the manifest counts them")
     eq(succeeded["files"][0]["rows"], 7, "the day's seven employees")
     check(succeeded["started_at"] <= succeeded["finished_at"], "started before it finished")
     eq(refused["upload_url"], receiver.url, "the receiver without its user, password, query or fragment")
-    eq(len(refused["files"]), 4, "an upload that failed still lists the files written")
+    eq(len(refused["files"]), 5, "an upload that failed still lists the files written")
     eq(written["files"], [], "nothing written, nothing listed")
     check(isinstance(written["closure"]["absent"], int), "the day was closed before the write failed")
     # The day's first run flagged the four absentees (Dewi, Fajar, Hadi, and Eko, whose only "in" was outside

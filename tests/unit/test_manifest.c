@@ -40,7 +40,7 @@ static void the_signed_form_is_compact_sorted_and_leaves_out_the_signature(void 
     manifest_key_text(public_key, key);
     snprintf(want, sizeof want,
              "{\"audit_head\":\"" HEAD "\",\"date\":\"2023-09-04\",\"files\":[{\"name\":\"attendance_2023-09-04.csv\",\"rows\":3,\"sha256\":\"ab\"},"
-             "{\"name\":\"units_2023-09-04.csv\",\"rows\":0,\"sha256\":\"cd\"}],\"format\":\"attendance-export/1\","
+             "{\"name\":\"units_2023-09-04.csv\",\"rows\":0,\"sha256\":\"cd\"}],\"format\":\"attendance-export/2\","
              "\"public_key\":\"%s\"}",
              key);
     char *form = manifest_signed_form(m);
