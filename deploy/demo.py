@@ -315,6 +315,8 @@ def import_week(admin):
         for nip, name, unit in EMPLOYEES:
             if unit not in doors or (nip == EMPLOYEES[2][0] and i == 2):  # Dewi absent mid-week
                 continue
+            if nip == EMPLOYEES[6][0] and i in (0, 1, 3):  # Putri absent three days: past the 3-day threshold
+                continue
             office, source, offset = doors[unit]
             end = 16 * 60 + (30 if day.weekday() == 4 else 0)            # the DKI week: Friday until 16:30
             arrive = 7 * 60 + 5 + minute_of(nip, day, "in", 24)           # 07:05 to 07:28
@@ -476,10 +478,45 @@ def seed_leave_after_closure():
                   f"dismissed by the service")
 
 
+def seed_case():
+    """Putri Ayu's three absences of the imported week confirmed by BKD (no valid reason), and her direct superior
+    summons her and records the examination (PP 94/2021 Art. 26): the case waits for the reviewer's decision."""
+    marker = os.path.join(STATE, "case-seeded")
+    if os.path.exists(marker):
+        return
+    admin = login(ADMIN_USER, ADMIN_PASSWORD)
+    people = must((200,), call("GET", "/v1/employees?limit=100", token=admin), "employees")["items"]
+    putri = next(e for e in people if e["nip"] == EMPLOYEES[6][0])
+    reviewer = login("reviewer.dki", PASSWORD)
+    flagged = must((200,), call("GET", f"/v1/violations?status=pending&code=ABSENT&unit_id={putri['unit_id']}&limit=50",
+                                token=reviewer), "Putri's absences")["items"]
+    ids = []
+    for v in (v for v in flagged if v["employee_id"] == putri["id"]):
+        must((200,), call("POST", f"/v1/violations/{v['id']}/decision", {"decision": "confirmed", "sanction": None,
+                          "note": "Tidak ada keterangan sah.", "version": v["version"]}, reviewer), "confirming")
+        ids.append(v["id"])
+    if len(ids) < 3:
+        print(f"demo: Putri Ayu has {len(ids)} absences to judge; no case")
+        return
+    supervisor = login("supervisor.dukcapil", PASSWORD)
+    summons = (datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")) + datetime.timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    case = must((201,), call("POST", "/v1/discipline/cases", {"employee_id": putri["id"], "violation_ids": ids,
+                                                              "summoned_for": summons.isoformat()}, supervisor), "the case")
+    case_id = case.get("case_id") or case.get("id")
+    must((200,), call("POST", f"/v1/discipline/cases/{case_id}/examination", {
+        "record": "BAP: hadir; tidak dapat menunjukkan alasan sah atas tiga hari tidak masuk kerja."}, supervisor),
+        "the examination")
+    print(f"demo: discipline case {case_id} of Putri Ayu ({len(ids)} days, suggested {case.get('suggested_sanction')})"
+          " examined; reviewer.dki decides it in the console")
+    open(marker, "w").close()
+
+
 def main():
     os.makedirs(STATE, mode=0o700, exist_ok=True)
     if sys.argv[6:] == ["--after-closure"]:
         seed_leave_after_closure()
+        seed_case()
         return
     admin, units = make_agency()
     make_calendar_and_rosters(admin, units)

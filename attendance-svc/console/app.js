@@ -9,6 +9,7 @@ import { detailView } from './views/detail.js';
 import { disciplineView } from './views/discipline.js';
 import { unitDayView } from './views/unitday.js';
 import { exportsView } from './views/exports.js';
+import { caseView, casesView } from './views/cases.js';
 import { leaveView } from './views/leave.js';
 import { officesView, officeView } from './views/offices.js';
 
@@ -23,6 +24,8 @@ const routes = [
   [/^\/units\/day$/, () => unitDayView],
   [/^\/exports$/, () => exportsView],
   [/^\/leave$/, () => leaveView],
+  [/^\/cases$/, () => casesView],
+  [/^\/cases\/(\d+)$/, () => caseView],
   [/^\/offices$/, () => officesView],
   [/^\/offices\/(\d+)$/, () => officeView],
 ];
@@ -57,7 +60,7 @@ function drawShell() {
   const nav = clear(document.getElementById('nav'));
   if (!session.who) return;
   const here = parseHash().path;
-  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/leave', 'nav.leave'],
+  const items = [['/violations', 'nav.queue'], ['/units/day', 'nav.unitday'], ['/leave', 'nav.leave'], ['/cases', 'nav.cases'],
     ['/offices', 'nav.offices']];
   if (session.who.role !== 'supervisor') items.push(['/exports', 'nav.exports']); // reviewers and admins
   for (const [path, key] of items) {

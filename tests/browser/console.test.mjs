@@ -317,6 +317,58 @@ try {
     return onLeave.length === 1 && onLeave[0] === 'Cuti/izin' && kinds[0].includes('Cuti sakit');
   });
 
+  // A discipline case from summons to decision (PP 94/2021): the direct superior summons the employee on its
+  // confirmed violation and records the examination, the employee states its side, a reviewer decides.
+  let caseId = null;
+  await step('the supervisor summons the employee on its confirmed violation and records the examination', async () => {
+    const year = new Date().getFullYear();
+    await page.goto(`${base}#/employees/${first.employee_id}/discipline?year=${year}`);
+    await page.locator('#case-summon').waitFor();
+    const listed = await page.locator('#case-summon input[name=violation]').count();
+    await page.fill('#summoned-for', `${year + 1}-01-05T09:00`);
+    await page.click('#case-summon button[type=submit]');
+    await page.locator('#case-examine').waitFor();
+    caseId = page.url().split('/cases/')[1];
+    await page.fill('#record', 'BAP: hadir, mengakui berada di luar kantor tanpa surat tugas.');
+    await page.click('#case-examine button[type=submit]');
+    await page.locator('#case-state', { hasText: 'Diperiksa' }).waitFor();
+    await noRawJson(page);
+    const stored = await apiAs(cfg.supervisor, 'GET', `/v1/discipline/cases/${caseId}`);
+    return listed === 1 && stored.body.status === 'examined' && stored.body.violations[0].id === first.id;
+  });
+
+  await step("the reviewer decides the case, the employee's statement beside the evidence", async () => {
+    const said = await apiAs(first.nip, 'POST', `/v1/discipline/cases/${caseId}/statement`, { text: 'Saya mengantar ibu ke rumah sakit.' });
+    if (said.status !== 200) throw new Error(`statement: ${said.status}`);
+    const rev = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'id-ID' });
+    const p3 = await rev.newPage();
+    p3.on('pageerror', (e) => problems.push(String(e)));
+    p3.setDefaultTimeout(10000);
+    try {
+      await p3.goto(base);
+      await p3.fill('#username', cfg.reviewer);
+      await p3.fill('#password', cfg.password);
+      await p3.click('button[type=submit]');
+      await p3.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+      await p3.goto(`${base}#/cases/${caseId}`);
+      await p3.locator('#case-decision').waitFor();
+      const statement = await p3.locator('#case-statement').innerText();
+      await p3.selectOption('#case-sanction', 'teguran_lisan');
+      await p3.click('#case-decision button[type=submit]');
+      await p3.locator('#case-decision .error').waitFor(); // no suggestion: a sanction needs a reason
+      await p3.fill('#case-reason', 'Satu hari di luar kantor tanpa izin; teguran lisan.');
+      await p3.click('#case-decision button[type=submit]');
+      await p3.locator('#case-decided').waitFor();
+      await shot(p3, 'case');
+      await noRawJson(p3);
+      const stored = await apiAs(cfg.reviewer, 'GET', `/v1/discipline/cases/${caseId}`);
+      return statement.includes('mengantar ibu') && stored.body.status === 'decided' &&
+        stored.body.decision.sanction === 'teguran_lisan';
+    } finally {
+      await rev.close();
+    }
+  });
+
   // The office's kiosks (issue 26): an admin makes one on the office page, the link provisions the tablet's page,
   // which draws a code the service would accept, as a QR code that a decoder reads, renewed with no network.
   const admin = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'id-ID' });

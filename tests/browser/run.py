@@ -94,7 +94,8 @@ def seed(env, work):
         check(r.status == 201, f"check-in: {r}")
         flagged = {v["code"]: v["violation_id"] for v in r.json()["violations"]}
         check("OUTSIDE_GEOFENCE" in flagged, f"flagged {flagged}")
-        violations.append({"id": flagged["OUTSIDE_GEOFENCE"], "employee": name, "employee_id": str(phone.employee_id)})
+        violations.append({"id": flagged["OUTSIDE_GEOFENCE"], "employee": name, "employee_id": str(phone.employee_id),
+                           "nip": phone.nip})
     # Budi's arrival today from the paper register at the door (his phone's "in" was outside): the unit's day
     # says where the time came from.
     budi = env.db.sql("SELECT nip FROM employees WHERE id = :'e'", f"e={violations[1]['employee_id']}")[0][0]

@@ -2,6 +2,7 @@
 // days, late and early minutes and their day-equivalent, the days still
 // pending apart, and the sanction the confirmed ones suggest.
 import { get } from '../api.js';
+import { summonForm } from './cases.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { number } from '../format.js';
@@ -19,6 +20,7 @@ export async function disciplineView(ctx) {
   const suggested = d.suggested
     ? h('p', { class: 'suggested', id: 'suggested' }, `${t(`sanction.${d.suggested.sanction}`)} (${t(`level.${d.suggested.level}`)})`)
     : h('p', { class: 'suggested none', id: 'suggested' }, t('disc.suggested.none'));
+  const summon = ctx.session.who.role === 'supervisor' ? await summonForm(ctx, employeeId, year) : null;
   return h('section', { class: 'discipline' },
     h('h1', {}, t('disc.title', { year: d.year, name: who.name })),
     h('p', {}, `NIP ${who.nip}`),
@@ -32,6 +34,7 @@ export async function disciplineView(ctx) {
       stat(t('disc.total'), number(d.total_days, 2), 'total-days'),
       stat(t('disc.run'), number(d.longest_absent_run))),
     h('section', { class: 'card' }, h('h2', {}, t('disc.suggested')), suggested),
+    summon,
     h('section', { class: 'card' }, h('h2', {}, t('disc.thresholds')),
       h('table', { class: 'list compact' },
         h('tbody', {}, (d.thresholds || []).map((th) => h('tr', { class: d.suggested && d.suggested.sanction === th.sanction ? 'current' : null },
