@@ -180,27 +180,33 @@ static struct unit_day *unit_day_cached_locked(long long unit_id, const char *lo
     return NULL;
 }
 
-/* Makes day the unit's cached day; under the lock. */
-static void unit_day_remember_locked(struct unit_day *day)
+/*
+ * Makes day the unit's cached day; under the lock. True when the cache had not
+ * this day of the unit under this generation: the first reader of it.
+ */
+static bool unit_day_remember_locked(struct unit_day *day)
 {
     struct unit_entry **head = &cache.units[bucket(day->unit_id)];
     for (struct unit_entry *e = *head; e; e = e->next) {
         if (e->day->unit_id == day->unit_id) {
             if (e->day->generation > day->generation) /* a slower reader brings older facts */
-                return;
+                return false;
+            if (e->day->generation == day->generation && strcmp(e->day->local_day, day->local_day) == 0)
+                return false; /* a reader beside this one was first */
             unit_day_release_locked(e->day);
             e->day = day;
             day->refs++;
-            return;
+            return true;
         }
     }
     struct unit_entry *e = malloc(sizeof *e);
     if (!e)
-        return;
+        return false;
     e->day = day;
     day->refs++;
     e->next = *head;
     *head = e;
+    return true;
 }
 
 /* ---- employees ---- */
@@ -226,11 +232,13 @@ static struct employee_entry **employee_slot_locked(long long device_id)
     return slot;
 }
 
-static void employee_remember(const struct employee_facts *facts, struct unit_day *unit)
+/* Caches facts of unit's day; those already cached stay when keep_cached (they may be newer). Under the lock. */
+static void employee_remember_locked(const struct employee_facts *facts, struct unit_day *unit, bool keep_cached)
 {
-    pthread_mutex_lock(&cache.lock);
     if (cache.employees) {
         struct employee_entry **slot = employee_slot_locked(facts->device_id);
+        if (*slot && keep_cached)
+            return;
         if (!*slot) {
             if (cache.employee_count >= cache.max_employees) {
                 log_info("checkin: the context cache holds %zu employees, its limit: emptied", cache.employee_count);
@@ -247,7 +255,6 @@ static void employee_remember(const struct employee_facts *facts, struct unit_da
             unit->refs++;
         }
     }
-    pthread_mutex_unlock(&cache.lock);
 }
 
 void context_cache_init(size_t max_employees)
@@ -446,8 +453,9 @@ int checkin_context_for_record(const json_t *doc, int64_t judged_ms, struct chec
 }
 
 int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
-                              char *err, size_t err_len)
+                              bool *first_of_unit_day, char *err, size_t err_len)
 {
+    *first_of_unit_day = false;
     if (context_from_doc(doc, account_id, judged_ms, ctx, err, err_len) != 0)
         return -1;
     /*
@@ -458,12 +466,29 @@ int checkin_context_from_json(const json_t *doc, long long account_id, int64_t j
     if (ctx->unit->end_ms - ctx->unit->start_ms == DAY_MS && ctx->emp.device_owner == ctx->emp.employee_id &&
         ctx->emp.device_active && judged_ms >= ctx->unit->start_ms && judged_ms < ctx->unit->end_ms) {
         pthread_mutex_lock(&cache.lock);
-        if (cache.units)
-            unit_day_remember_locked(ctx->unit);
+        *first_of_unit_day = cache.units && unit_day_remember_locked(ctx->unit);
+        employee_remember_locked(&ctx->emp, ctx->unit, false);
         pthread_mutex_unlock(&cache.lock);
-        employee_remember(&ctx->emp, ctx->unit);
     }
     return 0;
+}
+
+void context_cache_remember_unit(struct unit_day *unit, const json_t *employees)
+{
+    size_t i, n = 0;
+    json_t *doc;
+    pthread_mutex_lock(&cache.lock);
+    json_array_foreach(employees, i, doc) {
+        struct employee_facts f;
+        long long account_id = id_parse(json_string_value(json_object_get(doc, "account_id")));
+        employee_facts_from_json(doc, account_id, unit->local_day, &f);
+        if (f.unit_id != unit->unit_id || !f.device_active || f.device_owner != f.employee_id)
+            continue;
+        employee_remember_locked(&f, unit, true);
+        n++;
+    }
+    pthread_mutex_unlock(&cache.lock);
+    log_info("checkin: unit %lld's day %s read for %zu employees", unit->unit_id, unit->local_day, n);
 }
 
 void checkin_context_clear(struct checkin_context *ctx)

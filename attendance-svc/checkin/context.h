@@ -101,11 +101,20 @@ int64_t context_judged_ms(const struct unit_day *unit, const struct checkin_payl
 
 /*
  * Fills ctx from the context query's document (see store_checkin_context),
- * read for the instant judged_ms, and caches it. 0, or -1 with the reason in
- * err (a document the query cannot make).
+ * read for the instant judged_ms, and caches it; *first_of_unit_day tells that
+ * the cache had not this day of the unit before (its employees' facts are then
+ * worth reading: context_cache_remember_unit). 0, or -1 with the reason in err
+ * (a document the query cannot make).
  */
 int checkin_context_from_json(const json_t *doc, long long account_id, int64_t judged_ms, struct checkin_context *ctx,
-                              char *err, size_t err_len);
+                              bool *first_of_unit_day, char *err, size_t err_len);
+
+/*
+ * Caches the facts of the employees of unit's day from store_unit_day_employees'
+ * document, beside those cached already (which may be newer): a morning's first
+ * check-ins then find them, as a phone checking in again does.
+ */
+void context_cache_remember_unit(struct unit_day *unit, const json_t *employees);
 
 /*
  * Fills ctx from a record's context document (store_record_context), read for

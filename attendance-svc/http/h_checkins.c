@@ -352,6 +352,23 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
 }
 
 /*
+ * The first check-in of a unit's day reads the facts of all its employees for
+ * the cache: one query for the unit instead of a context query for each
+ * employee's first check-in. Only a gain: without it, each reads its own.
+ */
+static void remember_unit_day_employees(struct unit_day *unit, struct db_conn *db)
+{
+    enum db_status st;
+    json_t *employees = store_unit_day_employees(db, unit->unit_id, unit->local_day, &st);
+    if (employees)
+        context_cache_remember_unit(unit, employees);
+    else
+        log_warn("checkin: the facts of unit %lld's employees for %s were not read (db status %d)", unit->unit_id,
+                 unit->local_day, (int)st);
+    json_decref(employees);
+}
+
+/*
  * Loads the context of the instant judged_ms, on its calendar day or the day
  * before (day_offset -1), from the database into w->ctx; false after answering.
  */
@@ -378,14 +395,17 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
         return false;
     }
     char err[128];
+    bool first_of_unit_day;
     long long account_id = id_parse(json_string_value(json_object_get(doc, "account_id")));
-    int rc = checkin_context_from_json(doc, account_id, judged_ms, &w->ctx, err, sizeof err);
+    int rc = checkin_context_from_json(doc, account_id, judged_ms, &w->ctx, &first_of_unit_day, err, sizeof err);
     json_decref(doc);
     if (rc != 0) {
         log_error("checkin: unusable context for account %lld: %s", account_id, err);
         reply_error(req, ERR_INTERNAL, "the check-in cannot be judged now");
         return false;
     }
+    if (first_of_unit_day)
+        remember_unit_day_employees(w->ctx.unit, db);
     return true;
 }
 

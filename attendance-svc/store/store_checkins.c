@@ -33,8 +33,8 @@
     "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"                  \
     " l AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit),"           \
     " t AS (SELECT l.local, l.local::date + " day_offset "::int AS day FROM l)"
-#define CONTEXT_FIELDS                                                                                          \
-    "  'employee_id', emp.id::text,"                                                                           \
+/* The unit's part of the context for the day t.day: shared by its employees (struct unit_day). */
+#define CONTEXT_UNIT_FIELDS                                                                                     \
     "  'unit_id', unit.id::text, 'category', unit.category, 'work_hours', unit_week_on(unit.id, t.day),"                    \
     "  'grace_minutes', unit.grace_minutes, 'sync_tolerance_s', unit.sync_tolerance_s, 'local_day', t.day," \
     "  'checkin_windows', unit.checkin_windows, 'grace_made_up', unit.grace_made_up,"                           \
@@ -49,15 +49,21 @@
     "  'closed', EXISTS (SELECT 1 FROM closed_days k WHERE k.unit_id = unit.id AND k.day = t.day),"  \
     "  'offices', (SELECT json_agg(json_build_object('id', o.id::text, 'geofence', o.geofence) ORDER BY o.id)" \
     "              FROM offices o WHERE o.unit_id = unit.id),"                                                \
+    "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"                                           \
+    "               WHERE t.day BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
+    "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up)))"
+
+/*
+ * The employee's part of the context for the day t.day (emp: its id): one employee's
+ * (checkin_context) or every employee's of a unit (unit_day_employees).
+ */
+#define CONTEXT_EMPLOYEE_FIELDS                                                                                 \
     "  'home', (SELECT json_build_object('id', h.id::text, 'lat', h.lat, 'lon', h.lon, 'radius_m', h.radius_m)" \
     "           FROM homes h WHERE h.employee_id = emp.id AND h.status = 'approved'),"                         \
     "  'roster', (SELECT json_build_object('mode', r.mode, 'start_min', r.start_min, 'end_min', r.end_min)"    \
     "             FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.day),"             \
     "  'roster_before', (SELECT json_build_object('start_min', r.start_min, 'end_min', r.end_min)"           \
     "                    FROM roster_entries r WHERE r.employee_id = emp.id AND r.day = t.local::date - 1),"  \
-    "  'policies', (SELECT json_agg(policy_doc(p)) FROM policies p"                                           \
-    "               WHERE t.day BETWEEN p.starts_on AND p.ends_on AND unit.category = ANY (p.applies_to)" \
-    "                 AND (p.unit_id IS NULL OR p.unit_id IN (SELECT id FROM up))),"                          \
     "  'leave', (SELECT json_build_object('kind', l.kind, 'start_min', l.start_min, 'end_min', l.end_min,"     \
     "                                     'excuses_place', k.excuses_place)"                                   \
     "            FROM leave_on_day(emp.id, t.day) l JOIN leave_kinds k ON k.kind = l.kind"                     \
@@ -70,6 +76,11 @@
     "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"         \
     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.day - " PREVIOUS_DAYS \
     "              ORDER BY c.captured_at DESC LIMIT 1)"
+#define CONTEXT_FIELDS "  'employee_id', emp.id::text," CONTEXT_UNIT_FIELDS "," CONTEXT_EMPLOYEE_FIELDS
+/* A device's part of the context. */
+#define DEVICE_DOC(d)                                                                                           \
+    "json_build_object('id', " d ".id::text, 'employee_id', " d ".employee_id::text, 'active', " d ".active,"      \
+    "                  'public_key', encode(" d ".public_key, 'hex'))"
 
 const struct db_statement store_checkins_statements[] = {
     /*
@@ -84,9 +95,7 @@ const struct db_statement store_checkins_statements[] = {
                   "                                    WHERE d.id = $2))"
                   "   AND a.role = 'employee' AND NOT a.disabled AND e.active", "$13")
      " SELECT json_build_object(" CONTEXT_FIELDS ", 'account_id', emp.account_id::text,"
-     "  'device', (SELECT json_build_object('id', d.id::text, 'employee_id', d.employee_id::text, 'active', d.active,"
-     "                                      'public_key', encode(d.public_key, 'hex'))"
-     "             FROM devices d WHERE d.id = $2),"
+     "  'device', (SELECT " DEVICE_DOC("d") " FROM devices d WHERE d.id = $2),"
      "  'existing', (SELECT json_build_object('id', c.id::text, 'same', c.payload = $5 AND c.signature = $6)"
      "               FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
      "              WHERE n.device_id = $2 AND n.nonce = $3),"
@@ -113,6 +122,20 @@ const struct db_statement store_checkins_statements[] = {
      "  'office', (SELECT json_build_object('id', o.id::text, 'geofence', o.geofence) FROM offices o"
      "             WHERE o.code = $6 AND o.unit_id = unit.id))"
      " FROM emp, unit, t"},
+    /*
+     * Every employee's part of the context of unit $1's local day $2, for the
+     * employees a check-in without a token can come from (an enabled employee
+     * login and an active device): read once when a unit's day is first read,
+     * so that its employees' first check-ins of the day find their facts in the
+     * cache (each still under checkin_insert's guard).
+     */
+    {"unit_day_employees",
+     "WITH unit AS (SELECT * FROM units WHERE id = $1), t AS (SELECT $2::date AS day, $2::date::timestamp AS local)"
+     " SELECT coalesce(json_agg(json_build_object('employee_id', emp.id::text, 'unit_id', unit.id::text,"
+     "   'account_id', emp.account_id::text, 'device', " DEVICE_DOC("d") "," CONTEXT_EMPLOYEE_FIELDS ")), '[]')"
+     " FROM (SELECT e.id, a.id AS account_id FROM employees e JOIN accounts a ON a.employee_id = e.id"
+     "        WHERE e.unit_id = $1 AND e.active AND a.role = 'employee' AND NOT a.disabled) emp"
+     " JOIN devices d ON d.employee_id = emp.id AND d.active, unit, t"},
     /*
      * The guard g repeats, as cheap index look-ups, every fact the check-in was
      * judged by. A check-in whose nonce is taken is not stored: the trigger
@@ -249,6 +272,13 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
     json_t *doc = store_doc(r, 0, 0);
     PQclear(r);
     return doc;
+}
+
+json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day, enum db_status *status)
+{
+    char unit[24];
+    const char *params[] = {id_text(unit, unit_id), local_day};
+    return store_doc_exec(db, "unit_day_employees", 2, params, status);
 }
 
 enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,

@@ -43,6 +43,14 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
                               const struct selfie_phash *phash, const char *payload, size_t payload_len,
                               const unsigned char *signature, size_t signature_len, enum db_status *status);
 
+/*
+ * The employee's part of store_checkin_context's document (employee_id, unit_id, account_id,
+ * device, home, roster, roster_before, leave, arrival_second, previous) for the local day
+ * local_day (YYYY-MM-DD) of every employee of unit unit_id that can check in without a token
+ * (an enabled employee login, an active device), as one JSON array.
+ */
+json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day, enum db_status *status);
+
 struct checkin_row {
     long long employee_id, unit_id, device_id;
     const char *nonce, *type, *mode;

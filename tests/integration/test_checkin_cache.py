@@ -119,6 +119,36 @@ def a_home_and_a_roster_entry_after_caching_are_used_at_once(env):
 
 
 @test
+def a_units_first_check_in_of_the_day_brings_its_colleagues_facts(env):
+    # The morning: the first check-in of a unit's day reads every employee's facts of that day, so that the
+    # others' first check-ins come from the cache; a fact changed after that read is still judged fresh.
+    unit = env.agency.unit(env.agency.prefix + "-MORN", "administrative", timezone=env.unit["timezone"],
+                           work_hours={})
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
+        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
+    eq(r.status, 201, "office")
+    first, plain, rostered, revoked = (Phone(env.svc, env.db, unit["id"]) for _ in range(4))
+    before = contexts(env)
+    eq(codes(first.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "the unit's first check-in of the day")
+    eq(contexts(env)["database"] - before["database"], 1, "read from the database")
+    env.db.sql("INSERT INTO roster_entries (employee_id, day, unit_id, mode) VALUES (:'e', :'d', :'u', 'WFH')",
+               f"e={rostered.employee_id}", f"d={local_day(unit)}", f"u={unit['id']}")
+    env.db.sql("UPDATE devices SET active = false, revoked_at = now() WHERE id = :'d'", f"d={revoked.device_id}")
+    before = contexts(env)
+    r = plain.post(plain.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)
+    eq(codes(r), [], "a colleague's first check-in, without a token")
+    eq(contexts(env)["cache"] - before["cache"], 1, "its facts came from the cache")
+    before = contexts(env)
+    eq(codes(rostered.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), ["MODE_MISMATCH"],
+       "judged on the roster entry made after the unit's facts were read")
+    eq(contexts(env)["stale"] - before["stale"], 1, "the cached roster was found stale")
+    r = revoked.post(revoked.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)
+    eq((r.status, r.error_code()), (403, "device_not_bound"), "a device revoked after the read")
+    eq(env.db.sql("SELECT count(*) FROM checkins WHERE unit_id = :'u'", f"u={unit['id']}"), [["3"]],
+       "three check-ins stored, none for the revoked device")
+
+
+@test
 def a_revoked_device_or_a_disabled_login_after_caching_is_refused(env):
     p = warm(env)
     env.db.sql("UPDATE devices SET active = false, revoked_at = now() WHERE id = :'d'", f"d={p.device_id}")
