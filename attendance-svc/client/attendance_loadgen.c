@@ -53,7 +53,7 @@ enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 #define DEFAULT_DURATION_S 10.0
 #define DEFAULT_CONNECTIONS 8u
 #define MAX_EMPLOYEES 100000u
-#define MAX_CONNECTIONS 256u
+#define MAX_CONNECTIONS 1024u
 #define MAX_REQUESTS 10000000u
 #define MAX_RATE 100000.0
 #define HTTP_STATUSES 600
@@ -61,7 +61,7 @@ enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "usage: attendance-loadgen --url URL --admin USER:PASSWORD --employees M [--connections N]\n"
     "                          [--duration S | --requests K] [--rate R] [--unit-code CODE]\n"
-    "                          [--service-pid PID] [--seed-only]\n"
+    "                          [--service-pid PID] [--seed-only] [--latency-log FILE]\n"
     "  --url          the service, on this machine only (127.0.0.0/8, localhost, [::1])\n"
     "  --admin        an admin login, to make the unit, office, employees and supervisor\n"
     "  --employees    how many employees check in (at least 3)\n"
@@ -72,6 +72,9 @@ static const char usage_text[] =
     "  --unit-code    the code of the unit made for the run (default LG-<random>)\n"
     "  --service-pid  report the service's peak RSS (VmHWM)\n"
     "  --seed-only    prepare the data and stop\n"
+    "  --latency-log  write a line per check-in to FILE: seconds from the start when it was due, milliseconds\n"
+    "                 the generator sent it late by, its latency in milliseconds (from when due), HTTP status\n"
+    "                 (0: no answer), kind (0 WFO inside, 1 WFH, 2 outside, 3 with a selfie)\n"
     "Check-ins go without a token, as a phone's in the morning: the device's signature authenticates them;\n"
     "the employees' password logins are made only to enrol their devices.\n"
     "Prints a table and, last, one JSON line: {\"checkins\", \"seconds\", \"per_s\", \"p50_ms\", \"p90_ms\",\n"
@@ -164,13 +167,14 @@ struct slot {
     CURL *easy;
     struct api_call *call;
     double due; /* monotonic seconds: when its check-in was due (open loop) or sent (closed loop) */
+    double sent; /* monotonic seconds: when it was handed to curl (later than due when the generator lags) */
     enum checkin_kind kind;
     bool busy;
     unsigned char *selfie; /* SELFIE_BYTES, made when first needed */
 };
 
 struct options {
-    const char *url, *admin, *unit_code;
+    const char *url, *admin, *unit_code, *latency_log;
     unsigned employees, connections;
     double duration_s, rate;
     unsigned long requests;
@@ -195,6 +199,8 @@ struct loadgen {
 
     CURLM *multi;
     struct slot *slots;
+    FILE *latency_log; /* --latency-log: a line per check-in */
+    double driving_since; /* monotonic seconds when the first round began */
 
     /* What the run measured. */
     size_t sent, unsent; /* unsent: scheduled (open loop) but never sent within the grace */
@@ -693,6 +699,7 @@ static int start(struct loadgen *g, struct slot *s, const struct round *r, size_
         return -1;
     s->busy = true;
     s->due = due;
+    s->sent = mono_s();
     s->kind = p->kind;
     g->kinds[p->kind]++;
     return 0;
@@ -719,6 +726,9 @@ static void complete(struct loadgen *g, struct slot *s, CURLcode rc)
     hist_record(&g->hist_by_kind[s->kind], latency_us);
     long status = s->call->status >= 0 && s->call->status < HTTP_STATUSES ? s->call->status : 0;
     g->status[status]++;
+    if (g->latency_log)
+        fprintf(g->latency_log, "%.4f %.3f %.3f %ld %d\n", s->due - g->driving_since, (s->sent - s->due) * 1e3,
+                latency_s * 1e3, status, (int)s->kind);
     if (status == 201)
         count_violations(g, s->call->json);
     else if (!g->first_error[status]) {
@@ -810,6 +820,7 @@ static int drive(struct loadgen *g)
                    : g->o.rate > 0 ? (size_t)ceil(g->o.rate * g->o.duration_s)
                                    : SIZE_MAX;
     int rc = 0;
+    g->driving_since = mono_s();
     while (rc == 0 && g->sent + g->unsent < total && g->measured_s < limit) {
         double span = fmin(limit - g->measured_s, ROUND_SECONDS);
         double count;
@@ -965,7 +976,8 @@ static int usage_error(const char *what, const char *value)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum {
-        O_URL = 1, O_ADMIN, O_EMPLOYEES, O_CONNECTIONS, O_DURATION, O_REQUESTS, O_RATE, O_UNIT, O_PID, O_SEED, O_HELP
+        O_URL = 1, O_ADMIN, O_EMPLOYEES, O_CONNECTIONS, O_DURATION, O_REQUESTS, O_RATE, O_UNIT, O_PID, O_SEED,
+        O_LATENCY_LOG, O_HELP
     };
     static const struct option table[] = {
         {"url", required_argument, NULL, O_URL},
@@ -978,6 +990,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"unit-code", required_argument, NULL, O_UNIT},
         {"service-pid", required_argument, NULL, O_PID},
         {"seed-only", no_argument, NULL, O_SEED},
+        {"latency-log", required_argument, NULL, O_LATENCY_LOG},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -1003,7 +1016,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case O_CONNECTIONS:
             if (!parse_unsigned(optarg, 1, MAX_CONNECTIONS, &v))
-                return usage_error("--connections must be 1 to 256, not ", optarg);
+                return usage_error("--connections must be 1 to 1024, not ", optarg);
             o->connections = (unsigned)v;
             break;
         case O_DURATION:
@@ -1030,6 +1043,9 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case O_SEED:
             o->seed_only = true;
+            break;
+        case O_LATENCY_LOG:
+            o->latency_log = optarg;
             break;
         case O_HELP:
             fputs(usage_text, stdout);
@@ -1102,6 +1118,8 @@ static void loadgen_free(struct loadgen *g)
     free(g->supervisor_token);
     free(g->scratch);
     json_decref(g->violations);
+    if (g->latency_log && fclose(g->latency_log) != 0)
+        fprintf(stderr, "attendance-loadgen: cannot write %s: %s\n", g->o.latency_log, strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -1124,6 +1142,12 @@ int main(int argc, char **argv)
     sodium_bin2hex(g.password, sizeof g.password, secret, sizeof secret);
     snprintf(g.own_password, sizeof g.own_password, "%s-own", g.password);
     g.employees = calloc(g.o.employees, sizeof *g.employees);
+    /* Before the preparation's minutes of logins, so that a wrong path fails at once. */
+    if (g.o.latency_log && !(g.latency_log = fopen(g.o.latency_log, "w"))) {
+        fprintf(stderr, "attendance-loadgen: cannot write %s: %s\n", g.o.latency_log, strerror(errno));
+        free(g.employees);
+        return EXIT_FAILED;
+    }
 
     double began = mono_s();
     rc = g.employees ? EXIT_DONE : EXIT_FAILED;
