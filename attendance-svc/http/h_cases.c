@@ -249,8 +249,11 @@ void h_case_decide(struct request *req)
         goto done;
     }
     enum error_code code;
-    const char *problem = case_decide_problem(json_string_value(json_object_get(before, "status")), sanction,
-                                              json_string_value(json_object_get(before, "suggested_sanction")),
+    /* The case's violations are by day: the first says whether PP 53/2010 judged one of them. */
+    const char *first_day = json_string_value(json_object_get(json_array_get(json_object_get(before, "violations"), 0),
+                                                              "day"));
+    const char *problem = case_decide_problem(json_string_value(json_object_get(before, "status")), first_day,
+                                              sanction, json_string_value(json_object_get(before, "suggested_sanction")),
                                               reason, &code);
     if (problem) {
         reply_error(req, code, "%s", problem);
