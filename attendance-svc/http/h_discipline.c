@@ -156,7 +156,8 @@ static void facts_read(const json_t *facts, int year, struct discipline_facts *f
     }
 }
 
-json_t *discipline_summary_doc(struct request *req, long long id, int year)
+json_t *discipline_summary_doc(struct request *req, long long id, int year, const int64_t *case_days,
+                               size_t case_day_count)
 {
     json_t *facts = NULL, *answer = NULL;
     struct discipline_absence *absences = NULL;
@@ -182,6 +183,8 @@ json_t *discipline_summary_doc(struct request *req, long long id, int year)
     size_t pending_count;
     facts_read(facts, year, &f, absences, confirmed, pending, &pending_count, divisors, thresholds);
     struct discipline_summary summary = discipline_assess(&f);
+    if (case_days)
+        summary.suggested = discipline_suggestion_judging(&summary, case_days, case_day_count);
     struct pending_totals pending_totals = {
         .minute_days = discipline_minute_days(pending, pending_count, divisors, f.divisor_count, f.year_first,
                                               f.year_last)};
@@ -207,7 +210,7 @@ static void discipline_answer(struct request *req, long long id)
     json_t *employee, *answer;
     if (!query_year(req, &year) || !(employee = employee_if_visible(req, id)))
         return;
-    if ((answer = discipline_summary_doc(req, id, year)))
+    if ((answer = discipline_summary_doc(req, id, year, NULL, 0)))
         reply_json(req, 200, answer);
     json_decref(employee);
 }

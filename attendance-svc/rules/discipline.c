@@ -90,6 +90,25 @@ static size_t ladders(const struct discipline_facts *f, struct discipline_regime
     return n;
 }
 
+/*
+ * The heavier of the regimes' suggestions, of those judging one of days (days
+ * NULL: all). The regimes are by date: on a tie of weight the later
+ * regulation, in force when the case is decided, speaks.
+ */
+static const struct discipline_threshold *heaviest(const struct discipline_summary *s, const int64_t *days, size_t n)
+{
+    const struct discipline_threshold *found = NULL;
+    for (size_t k = 0; k < s->regime_count; k++) {
+        const struct discipline_regime *r = &s->regimes[k];
+        bool judges = !days;
+        for (size_t i = 0; !judges && i < n; i++)
+            judges = within(days[i], r->from, r->to);
+        if (judges && r->suggested && (!found || !heavier(found, r->suggested)))
+            found = r->suggested;
+    }
+    return found;
+}
+
 static void assess_regime(const struct discipline_facts *f, struct discipline_regime *r)
 {
     int64_t ladder_from = r->from, ladder_to = r->to;
@@ -141,9 +160,12 @@ struct discipline_summary discipline_assess(const struct discipline_facts *f)
                                            f->year_last);
     s.total_days = s.absent_days + s.minute_days;
     s.longest_absent_run = longest_run(f, INT64_MIN, DISCIPLINE_NO_END);
-    /* The regimes are by date: on a tie of weight the later regulation, in force when the case is decided, speaks. */
-    for (size_t k = 0; k < s.regime_count; k++)
-        if (s.regimes[k].suggested && (!s.suggested || !heavier(s.suggested, s.regimes[k].suggested)))
-            s.suggested = s.regimes[k].suggested;
+    s.suggested = heaviest(&s, NULL, 0);
     return s;
+}
+
+const struct discipline_threshold *discipline_suggestion_judging(const struct discipline_summary *s,
+                                                                 const int64_t *days, size_t n)
+{
+    return heaviest(s, days, n);
 }

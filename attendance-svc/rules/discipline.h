@@ -110,4 +110,12 @@ int discipline_minute_days(const struct discipline_minutes *m, size_t n, const s
  */
 struct discipline_summary discipline_assess(const struct discipline_facts *f);
 
+/*
+ * What a case about violations on these days suggests: the heavier of the
+ * suggestions of the regimes that judge one of them (the year's suggestion
+ * narrowed to the regulations the case is about); NULL: none.
+ */
+const struct discipline_threshold *discipline_suggestion_judging(const struct discipline_summary *s,
+                                                                 const int64_t *days, size_t n);
+
 #endif

@@ -313,6 +313,11 @@ static void a_year_with_days_on_both_sides(void **state)
     assert_string_equal(sanction_of(s.regimes[1].suggested), "teguran_tertulis");
     assert_string_equal(sanction_of(s.suggested), "pernyataan_tidak_puas"); /* not PP 94/2021's 16: tukin 9 months */
     assert_string_equal(s.suggested->regulation, "PP 53/2010");
+    /* A case about September's days only is PP 94/2021's; one about days on both sides, the heavier. */
+    const int64_t september[] = {date_days(2021, 9, 1)}, both[] = {date_days(2021, 7, 1), date_days(2021, 9, 1)};
+    assert_string_equal(sanction_of(discipline_suggestion_judging(&s, september, 1)), "teguran_tertulis");
+    assert_string_equal(sanction_of(discipline_suggestion_judging(&s, both, 2)), "pernyataan_tidak_puas");
+    assert_null(discipline_suggestion_judging(&s, both, 0));
 
     year_start(&b, 2021, pns, PNS_COUNT);
     absent_apart(&b, 2021, 7, 1, 5);  /* PP 53/2010: teguran lisan */
