@@ -171,6 +171,11 @@ const id = {
   'sanction.penurunan_jabatan': 'Penurunan jabatan setingkat lebih rendah selama 12 bulan',
   'sanction.pembebasan_jabatan': 'Pembebasan dari jabatan menjadi pelaksana selama 12 bulan',
   'sanction.pemberhentian': 'Pemberhentian dengan hormat tidak atas permintaan sendiri',
+  'sanction.penundaan_kgb_1_tahun': 'Penundaan kenaikan gaji berkala selama 1 tahun (PP 53/2010)',
+  'sanction.penundaan_pangkat_1_tahun': 'Penundaan kenaikan pangkat selama 1 tahun (PP 53/2010)',
+  'sanction.penurunan_pangkat_1_tahun': 'Penurunan pangkat setingkat lebih rendah selama 1 tahun (PP 53/2010)',
+  'sanction.penurunan_pangkat_3_tahun': 'Penurunan pangkat setingkat lebih rendah selama 3 tahun (PP 53/2010)',
+  'sanction.pemindahan_penurunan_jabatan': 'Pemindahan dalam rangka penurunan jabatan setingkat lebih rendah (PP 53/2010)',
   'level.ringan': 'ringan',
   'level.sedang': 'sedang',
   'level.berat': 'berat',
@@ -482,6 +487,11 @@ const en = {
   'sanction.penurunan_jabatan': 'Demotion by one level for 12 months',
   'sanction.pembebasan_jabatan': 'Release to a staff position for 12 months',
   'sanction.pemberhentian': 'Honourable dismissal not at own request',
+  'sanction.penundaan_kgb_1_tahun': 'Periodic salary increase deferred for 1 year (PP 53/2010)',
+  'sanction.penundaan_pangkat_1_tahun': 'Promotion in rank deferred for 1 year (PP 53/2010)',
+  'sanction.penurunan_pangkat_1_tahun': 'Demotion in rank by one grade for 1 year (PP 53/2010)',
+  'sanction.penurunan_pangkat_3_tahun': 'Demotion in rank by one grade for 3 years (PP 53/2010)',
+  'sanction.pemindahan_penurunan_jabatan': 'Transfer to a position one level lower (PP 53/2010)',
   'level.ringan': 'light',
   'level.sedang': 'moderate',
   'level.berat': 'severe',
@@ -648,3 +658,6 @@ export function t(key, values = {}) {
 export const VIOLATION_CODES = Object.keys(id).filter((k) => k.startsWith('code.')).map((k) => k.slice(5));
 // The sanctions of PP 94/2021, lightest first (as the dictionary lists them), for a case's decision.
 export const SANCTIONS = Object.keys(id).filter((k) => k.startsWith('sanction.')).map((k) => k.slice(9));
+// PP 53/2010's own sanctions: only on a case about an absence before 31 August 2021 (rules/cases.c).
+export const SANCTIONS_OF_PP53_ONLY = ['penundaan_kgb_1_tahun', 'penundaan_pangkat_1_tahun', 'penurunan_pangkat_1_tahun',
+  'penurunan_pangkat_3_tahun', 'pemindahan_penurunan_jabatan'];

@@ -8,7 +8,9 @@
  *   GET  /v1/discipline/cases, /v1/discipline/cases/{case_id}
  *
  * A case is about confirmed violations of one employee (rules/cases.c); its
- * suggested sanction is the year's summary's when summoned (h_discipline.c).
+ * suggested sanction is the year's summary's when summoned (h_discipline.c),
+ * of the regulations that judge the case's violations (PP 53/2010 before 31
+ * August 2021, PP 94/2021 from it).
  * It is decided only once examined, and a sanction other than the suggested
  * one needs its reason. Nobody acts on its own case. Every step is audited.
  */
@@ -105,14 +107,15 @@ void h_case_open(struct request *req)
         goto done;
     }
     struct case_violation v[CASE_VIOLATIONS_MAX];
+    int64_t days[CASE_VIOLATIONS_MAX];
     size_t n = 0;
     int year = 0;
     json_array_foreach(found, i, item) {
         const char *day = json_string_value(json_object_get(item, "day"));
-        int64_t days;
         int y = 0, m, d;
-        if (day && date_parse(day, &days) == 0)
-            date_civil(days, &y, &m, &d);
+        days[n] = 0;
+        if (day && date_parse(day, &days[n]) == 0)
+            date_civil(days[n], &y, &m, &d);
         year = y > year ? y : year;
         v[n++] = (struct case_violation){.employee_id = id_parse(json_string_value(json_object_get(item, "employee_id"))),
                                          .status = json_string_value(json_object_get(item, "status")),
@@ -124,7 +127,7 @@ void h_case_open(struct request *req)
         reply_field_error(req, code, "violation_ids", "%s", problem);
         goto done;
     }
-    if (!(summary = discipline_summary_doc(req, employee_id, year)))
+    if (!(summary = discipline_summary_doc(req, employee_id, year, days, n)))
         goto done;
     found_text = json_dumps(found, JSON_COMPACT);
     struct case_new c = {.employee_id = employee_id,
@@ -249,8 +252,11 @@ void h_case_decide(struct request *req)
         goto done;
     }
     enum error_code code;
-    const char *problem = case_decide_problem(json_string_value(json_object_get(before, "status")), sanction,
-                                              json_string_value(json_object_get(before, "suggested_sanction")),
+    /* The case's violations are by day: the first says whether PP 53/2010 judged one of them. */
+    const char *first_day = json_string_value(json_object_get(json_array_get(json_object_get(before, "violations"), 0),
+                                                              "day"));
+    const char *problem = case_decide_problem(json_string_value(json_object_get(before, "status")), first_day,
+                                              sanction, json_string_value(json_object_get(before, "suggested_sanction")),
                                               reason, &code);
     if (problem) {
         reply_error(req, code, "%s", problem);

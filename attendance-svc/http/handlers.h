@@ -35,8 +35,14 @@ json_t *employee_if_visible(struct request *req, long long employee_id);
 
 /* h_discipline.c */
 void h_discipline_get(struct request *req);
-/* The employee's summary of the year (as GET .../discipline answers it); NULL after answering. */
-json_t *discipline_summary_doc(struct request *req, long long employee_id, int year);
+/*
+ * The employee's summary of the year (as GET .../discipline answers it, with
+ * case_days NULL); for a case about violations on case_days (days since
+ * 1970-01-01), its suggestion is of the regulations that judge those days
+ * (rules/discipline.h, discipline_suggestion_judging). NULL after answering.
+ */
+json_t *discipline_summary_doc(struct request *req, long long employee_id, int year, const int64_t *case_days,
+                               size_t case_day_count);
 void h_me_discipline(struct request *req);
 
 /* h_cases.c */

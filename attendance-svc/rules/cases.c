@@ -27,8 +27,8 @@ const char *case_open_problem(long long employee_id, size_t count, size_t found,
     return NULL;
 }
 
-const char *case_decide_problem(const char *status, const char *sanction, const char *suggested, const char *reason,
-                                enum error_code *code)
+const char *case_decide_problem(const char *status, const char *first_day, const char *sanction,
+                                const char *suggested, const char *reason, enum error_code *code)
 {
     if (strcmp(status, "summoned") == 0) {
         *code = ERR_NOT_EXAMINED;
@@ -38,9 +38,13 @@ const char *case_decide_problem(const char *status, const char *sanction, const 
         *code = ERR_CONFLICT;
         return "the case is decided already";
     }
-    if (!sanction_code_known(sanction)) {
+    bool before_pp94 = first_day && strcmp(first_day, PP94_IN_FORCE_FROM) < 0;
+    if (!sanction_code_known(sanction) && !(before_pp94 && sanction_code_of_pp53_only(sanction))) {
         *code = ERR_INVALID_VALUE;
-        return "sanction must be a sanction code of PP 94/2021 (teguran_lisan ... pemberhentian)";
+        return sanction_code_of_pp53_only(sanction)
+                   ? "this sanction is PP 53/2010's: only a case about an absence before 31 August 2021 takes it"
+                   : "sanction must be a sanction code of PP 94/2021 (teguran_lisan ... pemberhentian), or of PP "
+                     "53/2010 on a case about an absence before 31 August 2021";
     }
     if ((!suggested || strcmp(sanction, suggested) != 0) && (!reason || !*reason)) {
         *code = ERR_REASON_REQUIRED;

@@ -22,6 +22,14 @@ bool sanction_code_known(const char *code)
     return one_of(code, sanction_codes, sizeof sanction_codes / sizeof sanction_codes[0]);
 }
 
+bool sanction_code_of_pp53_only(const char *code)
+{
+    static const char *const pp53_only[] = {"penundaan_kgb_1_tahun", "penundaan_pangkat_1_tahun",
+                                            "penurunan_pangkat_1_tahun", "penurunan_pangkat_3_tahun",
+                                            "pemindahan_penurunan_jabatan"};
+    return one_of(code, pp53_only, sizeof pp53_only / sizeof pp53_only[0]);
+}
+
 bool violation_status_known(const char *status)
 {
     static const char *const statuses[] = {"pending", "dismissed", "confirmed"};

@@ -11,8 +11,15 @@
 
 #define REVIEW_NOTE_MAX_BYTES 2000
 
-/* True for one of the sanction codes of DOMAIN.md (teguran_lisan ... pemberhentian). */
+/* True for one of the sanction codes of DOMAIN.md (teguran_lisan ... pemberhentian): PP 94/2021's. */
 bool sanction_code_known(const char *code);
+
+/*
+ * True for a sanction code of PP 53/2010 that PP 94/2021 has not
+ * (penundaan_kgb_1_tahun, penundaan_pangkat_1_tahun, penurunan_pangkat_1_tahun,
+ * penurunan_pangkat_3_tahun, pemindahan_penurunan_jabatan; sql/0032).
+ */
+bool sanction_code_of_pp53_only(const char *code);
 
 /* True for a violation status: pending, dismissed or confirmed. */
 bool violation_status_known(const char *status);

@@ -122,3 +122,67 @@ def only_the_employees_confirmed_violations_make_a_case(env):
     r = env.svc.request("POST", f"/v1/violations/{confirmed[0]}/decision",
                         {"decision": "confirmed", "sanction": "teguran_lisan", "version": 1}, token=env.reviewer)
     eq((r.status, r.error_code()), (422, "sanction_needs_case"), "no sanction on one flag")
+
+
+def examined(env, case):
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/examination", {"record": "BAP: hadir, mengaku."},
+                        token=env.supervisor)
+    eq(r.status, 200, str(r))
+    return r.json()
+
+
+@test
+def absences_either_side_of_31_august_2021_are_judged_each_by_its_own_ladder(env):
+    """PP 53/2010 judges July 2021, PP 94/2021 September 2021 (docs/discipline.md): 16 days in July (PP 53/2010:
+    penundaan kenaikan gaji berkala, sedang) and 3 in September (PP 94/2021: teguran lisan) are not added up into PP
+    94/2021's 19 (tukin cut 12 months), and July's run of 13 work days is no dismissal under PP 94/2021."""
+    ani = employee(env)
+    july = absences(env, ani, [f"2021-07-{d:02d}" for d in (1, 2, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 21, 22, 23)])
+    september = absences(env, ani, ["2021-09-06", "2021-09-08", "2021-09-10"])
+    r = env.svc.request("GET", f"/v1/employees/{ani['id']}/discipline?year=2021", token=env.supervisor)
+    eq(r.status, 200, str(r))
+    d = r.json()
+    eq((d["confirmed_days"], d["total_days"], d["suggested_sanction"], d["suggested"]["regulation"],
+        d["unjudged_days"]), (19, 19, "penundaan_kgb_1_tahun", "PP 53/2010", 0), str(d))
+    eq([(g["regulation"], g["from"], g["to"], g["confirmed_days"], g["longest_absent_run"],
+         g["suggested"] and g["suggested"]["sanction"]) for g in d["regulations"]],
+       [("PP 53/2010", "2021-01-01", "2021-08-30", 16, 13, "penundaan_kgb_1_tahun"),
+        ("PP 94/2021", "2021-08-31", "2021-12-31", 3, 1, "teguran_lisan")], "each under its own ladder")
+    eq(sorted({(t["regulation"], t["in_force_to"]) for t in d["thresholds"]}),
+       [("PP 53/2010", "2021-08-30"), ("PP 94/2021", None)], "the thresholds of both ladders in force in 2021")
+    r = env.svc.request("GET", "/v1/me/discipline?year=2021", token=ani["token"])
+    eq((r.status, r.json()["suggested_sanction"], len(r.json()["regulations"])), (200, "penundaan_kgb_1_tahun", 2),
+       "the employee reads the same")
+
+    # A case about September's absences is PP 94/2021's: PP 53/2010's own sanction is not its to take.
+    r = open_case(env, ani, september)
+    eq((r.status, r.json()["suggested_sanction"]), (201, "teguran_lisan"), str(r))
+    case = examined(env, r.json())
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "penundaan_kgb_1_tahun", "reason": "16 hari di bulan Juli",
+                         "version": case["version"]}, token=env.reviewer)
+    eq((r.status, r.error_code()), (422, "invalid_value"), "a sanction of PP 53/2010 on absences of PP 94/2021")
+
+    # A case about July's absences is PP 53/2010's, decided with its suggested sanction.
+    r = open_case(env, ani, july)
+    eq((r.status, r.json()["suggested_sanction"]), (201, "penundaan_kgb_1_tahun"), str(r))
+    case = examined(env, r.json())
+    r = env.svc.request("POST", f"/v1/discipline/cases/{case['id']}/decision",
+                        {"sanction": "penundaan_kgb_1_tahun", "reason": None, "version": case["version"]},
+                        token=env.reviewer)
+    eq((r.status, r.json()["decision"]["sanction"]), (200, "penundaan_kgb_1_tahun"), str(r))
+
+
+@test
+def an_absence_on_30_august_2021_is_pp53s_on_31_august_pp94s(env):
+    """The day before PP 94/2021 is PP 53/2010's, whose ladder starts at 5 days: three days to 30 August suggest
+    nothing, the same three from 31 August suggest PP 94/2021's teguran lisan."""
+    before, after = employee(env), employee(env)
+    absences(env, before, ["2021-08-26", "2021-08-27", "2021-08-30"])
+    absences(env, after, ["2021-08-31", "2021-09-01", "2021-09-02"])
+    d = env.svc.request("GET", f"/v1/employees/{before['id']}/discipline?year=2021", token=env.supervisor).json()
+    eq((d["confirmed_days"], d["suggested_sanction"], [g["confirmed_days"] for g in d["regulations"]]),
+       (3, None, [3, 0]), str(d))
+    d = env.svc.request("GET", f"/v1/employees/{after['id']}/discipline?year=2021", token=env.supervisor).json()
+    eq((d["confirmed_days"], d["suggested_sanction"], [g["confirmed_days"] for g in d["regulations"]]),
+       (3, "teguran_lisan", [0, 3]), str(d))

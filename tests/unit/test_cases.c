@@ -30,20 +30,37 @@ static void a_case_is_decided_once_examined_and_a_heavier_sanction_has_its_reaso
 {
     (void)state;
     enum error_code code;
-    assert_non_null(case_decide_problem("summoned", "teguran_lisan", "teguran_lisan", NULL, &code));
+    assert_non_null(case_decide_problem("summoned", "2023-10-02", "teguran_lisan", "teguran_lisan", NULL, &code));
     assert_int_equal(code, ERR_NOT_EXAMINED);
-    assert_null(case_decide_problem("examined", "teguran_lisan", "teguran_lisan", NULL, &code));
-    assert_non_null(case_decide_problem("examined", "pemberhentian", "teguran_lisan", NULL, &code));
+    assert_null(case_decide_problem("examined", "2023-10-02", "teguran_lisan", "teguran_lisan", NULL, &code));
+    assert_non_null(case_decide_problem("examined", "2023-10-02", "pemberhentian", "teguran_lisan", NULL, &code));
     assert_int_equal(code, ERR_REASON_REQUIRED);
-    assert_non_null(case_decide_problem("examined", "pemberhentian", "teguran_lisan", "", &code));
+    assert_non_null(case_decide_problem("examined", "2023-10-02", "pemberhentian", "teguran_lisan", "", &code));
     assert_int_equal(code, ERR_REASON_REQUIRED);
-    assert_null(case_decide_problem("examined", "pemberhentian", "teguran_lisan", "10 hari berturut-turut", &code));
-    assert_non_null(case_decide_problem("examined", "teguran_lisan", NULL, NULL, &code)); /* nothing suggested */
+    assert_null(case_decide_problem("examined", "2023-10-02", "pemberhentian", "teguran_lisan", "10 hari berturut-turut", &code));
+    assert_non_null(case_decide_problem("examined", "2023-10-02", "teguran_lisan", NULL, NULL, &code)); /* nothing suggested */
     assert_int_equal(code, ERR_REASON_REQUIRED);
-    assert_non_null(case_decide_problem("examined", "dipecat", "teguran_lisan", "x", &code));
+    assert_non_null(case_decide_problem("examined", "2023-10-02", "dipecat", "teguran_lisan", "x", &code));
     assert_int_equal(code, ERR_INVALID_VALUE);
-    assert_non_null(case_decide_problem("decided", "teguran_lisan", "teguran_lisan", NULL, &code));
+    assert_non_null(case_decide_problem("decided", "2023-10-02", "teguran_lisan", "teguran_lisan", NULL, &code));
     assert_int_equal(code, ERR_CONFLICT);
+}
+
+/* PP 53/2010's own sanctions only on a case that judges an absence before 31 August 2021. */
+static void a_sanction_of_pp53_only_on_a_case_before_31_august_2021(void **state)
+{
+    (void)state;
+    enum error_code code;
+    const char *kgb = "penundaan_kgb_1_tahun";
+    assert_null(case_decide_problem("examined", "2021-08-30", kgb, kgb, NULL, &code));
+    assert_null(case_decide_problem("examined", "2021-07-01", "penurunan_pangkat_3_tahun", kgb, "46 hari", &code));
+    assert_non_null(case_decide_problem("examined", "2021-08-31", kgb, kgb, NULL, &code));
+    assert_int_equal(code, ERR_INVALID_VALUE);
+    assert_non_null(case_decide_problem("examined", NULL, kgb, kgb, NULL, &code)); /* no violation day */
+    assert_int_equal(code, ERR_INVALID_VALUE);
+    assert_null(case_decide_problem("examined", "2021-07-01", "teguran_lisan", "teguran_lisan", NULL, &code));
+    assert_non_null(case_decide_problem("examined", "2021-07-01", "penundaan_kgb_2_tahun", kgb, "x", &code));
+    assert_int_equal(code, ERR_INVALID_VALUE);
 }
 
 int main(void)
@@ -51,6 +68,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_case_is_about_the_employees_confirmed_violations),
         cmocka_unit_test(a_case_is_decided_once_examined_and_a_heavier_sanction_has_its_reason),
+        cmocka_unit_test(a_sanction_of_pp53_only_on_a_case_before_31_august_2021),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,16 @@ static void sanction_codes_are_those_of_pp_94_2021(void **state)
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         assert_false(sanction_code_known(unknown[i]));
     assert_false(sanction_code_known(NULL));
+    /* PP 53/2010's own, for cases before 31 August 2021 (rules/cases.c), are not PP 94/2021's. */
+    const char *pp53[] = {"penundaan_kgb_1_tahun", "penundaan_pangkat_1_tahun", "penurunan_pangkat_1_tahun",
+                          "penurunan_pangkat_3_tahun", "pemindahan_penurunan_jabatan"};
+    for (size_t i = 0; i < sizeof pp53 / sizeof pp53[0]; i++) {
+        assert_false(sanction_code_known(pp53[i]));
+        assert_true(sanction_code_of_pp53_only(pp53[i]));
+    }
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        assert_false(sanction_code_of_pp53_only(known[i]));
+    assert_false(sanction_code_of_pp53_only(NULL));
 }
 
 static void statuses(void **state)

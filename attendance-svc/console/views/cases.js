@@ -5,7 +5,7 @@
 // reviewer decides, with the sanction the thresholds suggested preselected.
 import { errorMessage, get, post } from '../api.js';
 import { h } from '../dom.js';
-import { SANCTIONS, t } from '../i18n.js';
+import { SANCTIONS, SANCTIONS_OF_PP53_ONLY, t } from '../i18n.js';
 import { dateTime, day } from '../format.js';
 
 const TZ = 'Asia/Jakarta';
@@ -53,8 +53,10 @@ function stepForm(id, label, field, button, onSubmit) {
 }
 
 function decisionForm(ctx, c) {
+  // The case's violations are by day: before 31 August 2021 PP 53/2010 judged, and its own sanctions may be chosen.
+  const beforePp94 = (c.violations || []).length > 0 && c.violations[0].day < '2021-08-31';
   const sanction = h('select', { id: 'case-sanction', name: 'sanction' },
-    SANCTIONS.map((s) => h('option', { value: s, selected: s === c.suggested_sanction }, t(`sanction.${s}`))));
+    SANCTIONS.filter((s) => beforePp94 || !SANCTIONS_OF_PP53_ONLY.includes(s)).map((s) => h('option', { value: s, selected: s === c.suggested_sanction }, t(`sanction.${s}`))));
   const reason = h('textarea', { id: 'case-reason', name: 'reason', rows: 3 });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const form = h('form', { id: 'case-decision', class: 'card' },
