@@ -232,12 +232,15 @@ static struct employee_entry **employee_slot_locked(long long device_id)
     return slot;
 }
 
-/* Caches facts of unit's day; those already cached stay when keep_cached (they may be newer). Under the lock. */
+/*
+ * Caches facts of unit's day; under the lock. With keep_cached, facts cached
+ * already for this same day stay (they may be newer); those of another day go.
+ */
 static void employee_remember_locked(const struct employee_facts *facts, struct unit_day *unit, bool keep_cached)
 {
     if (cache.employees) {
         struct employee_entry **slot = employee_slot_locked(facts->device_id);
-        if (*slot && keep_cached)
+        if (*slot && keep_cached && (*slot)->unit == unit)
             return;
         if (!*slot) {
             if (cache.employee_count >= cache.max_employees) {

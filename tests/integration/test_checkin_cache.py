@@ -77,6 +77,15 @@ def local_day(unit):
     return datetime.datetime.now(zoneinfo.ZoneInfo(unit["timezone"])).date().isoformat()
 
 
+def unit_with_office(env, suffix):
+    """A unit of its own in env.unit's time zone, with one office at Balai Kota."""
+    unit = env.agency.unit(env.agency.prefix + suffix, "administrative", timezone=env.unit["timezone"], work_hours={})
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
+        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
+    eq(r.status, 201, "office")
+    return unit
+
+
 @test
 def a_warm_check_in_is_one_statement_and_stores_what_a_cold_one_would(env):
     p = warm(env)
@@ -89,11 +98,7 @@ def a_warm_check_in_is_one_statement_and_stores_what_a_cold_one_would(env):
 
 @test
 def an_office_moved_after_caching_is_used_at_once(env):
-    unit = env.agency.unit(env.agency.prefix + "-MOVE", "administrative", timezone=env.unit["timezone"],
-                           work_hours={})
-    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
-        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
-    eq(r.status, 201, "office")
+    unit = unit_with_office(env, "-MOVE")
     p = warm(env, unit)
     env.db.sql("UPDATE offices SET geofence = jsonb_build_object('type', 'circle', 'lat', -6.1754, 'lon', 106.8272,"
                " 'radius_m', 100) WHERE unit_id = :'u'", f"u={unit['id']}")
@@ -122,11 +127,7 @@ def a_home_and_a_roster_entry_after_caching_are_used_at_once(env):
 def a_units_first_check_in_of_the_day_brings_its_colleagues_facts(env):
     # The morning: the first check-in of a unit's day reads every employee's facts of that day, so that the
     # others' first check-ins come from the cache; a fact changed after that read is still judged fresh.
-    unit = env.agency.unit(env.agency.prefix + "-MORN", "administrative", timezone=env.unit["timezone"],
-                           work_hours={})
-    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Kantor", "geofence": {
-        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=env.agency.admin)
-    eq(r.status, 201, "office")
+    unit = unit_with_office(env, "-MORN")
     first, plain, rostered, revoked = (Phone(env.svc, env.db, unit["id"]) for _ in range(4))
     before = contexts(env)
     eq(codes(first.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "the unit's first check-in of the day")
@@ -146,6 +147,25 @@ def a_units_first_check_in_of_the_day_brings_its_colleagues_facts(env):
     eq((r.status, r.error_code()), (403, "device_not_bound"), "a device revoked after the read")
     eq(env.db.sql("SELECT count(*) FROM checkins WHERE unit_id = :'u'", f"u={unit['id']}"), [["3"]],
        "three check-ins stored, none for the revoked device")
+
+
+@test
+def a_units_new_read_replaces_its_employees_older_facts(env):
+    # After a change of the setup (a new generation), the unit's next read brings every employee's facts
+    # anew: a colleague cached before it is then judged on them without a stale round.
+    unit = unit_with_office(env, "-GEN")
+    a, b = Phone(env.svc, env.db, unit["id"]), Phone(env.svc, env.db, unit["id"])
+    eq(codes(a.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=minutes_ago(10))), [], "a's first")
+    eq(codes(b.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=minutes_ago(10))), [], "b's first")
+    env.db.sql("UPDATE offices SET name = 'Kantor Baru' WHERE unit_id = :'u'", f"u={unit['id']}")
+    before = contexts(env)
+    eq(codes(a.checkin(type="out", lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "a after the change")
+    eq(contexts(env)["stale"] - before["stale"], 1, "a's cached facts were of the old setup")
+    before = contexts(env)
+    eq(codes(b.checkin(type="out", lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "b after a's new read")
+    after = contexts(env)
+    eq((after["cache"] - before["cache"], after["stale"] - before["stale"]), (1, 0),
+       "b's facts came from the unit's new read")
 
 
 @test
