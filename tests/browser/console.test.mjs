@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import { axeFindings } from './axe.mjs';
 
 const cfg = JSON.parse(process.env.CONSOLE_TEST);
 const shots = process.env.SCREENSHOT_DIR;
@@ -32,8 +33,11 @@ async function step(name, fn) {
   }
 }
 
+// Each screen pictured is also read by axe-core: no serious or critical finding.
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const findings = await axeFindings(page);
+  ok(findings.length === 0, `axe-core finds nothing serious on the ${name} screen`, findings.join('\n'));
 }
 
 // The page never shows an API answer as it came.
@@ -350,6 +354,9 @@ try {
       await p3.fill('#password', cfg.password);
       await p3.click('button[type=submit]');
       await p3.locator('h1', { hasText: 'Antrean pelanggaran' }).waitFor();
+      await p3.goto(`${base}#/cases`);
+      await p3.locator(`a[href="#/cases/${caseId}"]`).first().waitFor();
+      await shot(p3, 'cases');
       await p3.goto(`${base}#/cases/${caseId}`);
       await p3.locator('#case-decision').waitFor();
       const statement = await p3.locator('#case-statement').innerText();
@@ -383,6 +390,8 @@ try {
     await adminPage.fill('#password', cfg.password);
     await adminPage.click('button[type=submit]');
     await adminPage.locator('#nav a', { hasText: 'Kantor & kios' }).click();
+    await adminPage.locator(`tr[data-office="${cfg.office_id}"] a`).waitFor();
+    await shot(adminPage, 'offices');
     await adminPage.locator(`tr[data-office="${cfg.office_id}"] a`).click();
     await adminPage.fill('#kiosk-label', 'Lobi utama');
     await adminPage.click('#new-kiosk button[type=submit]');
@@ -409,6 +418,7 @@ try {
     const file = path.join(shots, 'kiosk-code.png');
     await kiosk.locator('#code').screenshot({ path: file });
     const read = execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).trim();
+    await shot(kiosk, 'kiosk');
     const secretGone = await kiosk.evaluate(() => !location.href.includes('secret'));
     const nowT = Math.floor(Date.now() / 30000);
     if (read !== firstCode) throw new Error(`the QR code reads ${read}, the page says ${firstCode}`);
