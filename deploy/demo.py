@@ -106,7 +106,10 @@ EMPLOYEES = [
     ("199402202019032011", "Ns. Maria Ulfa", "DKI-RSUD"),
     ("198910102014031012", "Ns. Rudi Hartono", "DKI-RSUD"),
     ("199107072017012013", "Sri Wahyuni, A.Md.Keb", "DKI-RSUD"),
+    # No phone enrolled by the demo: the one to try the employee's app (/app/) with, who enrols the browser.
+    ("199503152020031014", "Wahyu Hidayat", "DKI-BKD"),
 ]
+APP_EMPLOYEE = EMPLOYEES[-1]
 
 # RSUD Tarakan's rota: who works which shift, or rests, on a day (by how many days it is from a first day).
 # Each day one morning, one afternoon and one night shift, and one at rest; a night is always followed by rest.
@@ -526,6 +529,8 @@ def main():
     seed_leave()
     print(f"demo: staff logins (password {PASSWORD}): supervisor.bkd, supervisor.dukcapil, supervisor.rsud, reviewer.dki, "
           f"reviewer.malang; employees log in with their NIP, e.g. {EMPLOYEES[0][0]}")
+    print(f"demo: the employee's app at /app/: sign in as {APP_EMPLOYEE[0]} ({APP_EMPLOYEE[1]}, no device yet), password "
+          f"{PASSWORD}")
 
 
 if __name__ == "__main__":

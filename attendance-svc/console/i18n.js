@@ -1,4 +1,4 @@
-// The console's words: Indonesian by default, English as the second language.
+// The console's words (and, through addWords, the employee's app's): Indonesian by default, English as the second language.
 // t('key', {name: value}) fills {name} placeholders; a missing English word
 // falls back to the Indonesian one, a missing key shows the key.
 
@@ -646,6 +646,12 @@ export function setLanguage(next) {
   lang = next === 'en' ? 'en' : 'id';
   localStorage.setItem('console.lang', lang);
   document.documentElement.lang = lang;
+}
+
+// More words for another page of the same origin (the employee's app, /app/), in the same two languages.
+export function addWords(more) {
+  Object.assign(id, more.id);
+  Object.assign(en, more.en);
 }
 
 export function has(key) { return key in dictionaries[lang] || key in id; }

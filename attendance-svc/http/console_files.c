@@ -1,10 +1,15 @@
 /*
- * The review console's static files (docs/console.md): GET /console/ is
- * index.html of the console directory (ATTENDANCE_CONSOLE_DIR), GET
- * /console/<path> a file under it; GET /kiosk/ and /kiosk/<path> likewise of
- * its kiosk/ directory (the office's kiosk page, which needs no sign-in at
- * all). Not in the route table: the trees are served by prefix, and need no
- * token (the console signs in through /v1/console/login).
+ * The browser pages' static files (docs/console.md, docs/app.md), each tree by
+ * its prefix from the console directory (ATTENDANCE_CONSOLE_DIR):
+ *
+ *   /console/  the review console (the directory itself)
+ *   /kiosk/    the office's kiosk page (its kiosk/), which needs no sign-in at all
+ *   /app/      the employee's app (its app/), a PWA signing in with its device key
+ *
+ * GET /<tree>/ is the tree's index.html, /<tree>/<path> a file under it, and
+ * /<tree> redirects to /<tree>/. Not in the route table: the trees need no
+ * token (the console signs in through /v1/console/login, the app through
+ * /v1/auth/login and /v1/auth/device).
  *
  * A path is served only when every segment is made of letters, digits, '-',
  * '_' and '.', and none starts with '.': no "..", no hidden files, nothing
@@ -25,15 +30,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONSOLE_PREFIX "/console/"
-#define KIOSK_PREFIX "/kiosk/" /* served from the console directory's kiosk/ */
 #define CONSOLE_FILE_MAX (4u << 20)
 #define CONSOLE_PATH_MAX 200
 
+static const struct tree {
+    const char *root;   /* the path without its slash, redirected to root + "/" */
+    const char *subdir; /* under the console directory */
+} trees[] = {
+    {"/console", ""},
+    {"/kiosk", "kiosk/"},
+    {"/app", "app/"},
+};
+
+/* The tree path lies in, or NULL. */
+static const struct tree *tree_of(const char *path)
+{
+    for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++) {
+        size_t n = strlen(trees[i].root);
+        if (strncmp(path, trees[i].root, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return &trees[i];
+    }
+    return NULL;
+}
+
 bool console_path(const char *path)
 {
-    return strcmp(path, "/console") == 0 || strncmp(path, CONSOLE_PREFIX, strlen(CONSOLE_PREFIX)) == 0 ||
-           strcmp(path, "/kiosk") == 0 || strncmp(path, KIOSK_PREFIX, strlen(KIOSK_PREFIX)) == 0;
+    return tree_of(path) != NULL;
 }
 
 /* Whether rel is a path the console may serve (see the top of the file). */
@@ -63,6 +85,7 @@ static const char *content_type_of(const char *rel)
         {".css", "text/css; charset=utf-8"},     {".svg", "image/svg+xml"},
         {".png", "image/png"},                   {".ico", "image/x-icon"},
         {".json", "application/json"},           {".txt", "text/plain; charset=utf-8"},
+        {".webmanifest", "application/manifest+json"},
     };
     size_t len = strlen(rel);
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -98,14 +121,16 @@ void console_serve(struct request *req, const char *path)
         reply_header(req, "Allow", "GET, HEAD");
         return;
     }
-    bool kiosk = strncmp(path, "/kiosk", 6) == 0;
-    if (strcmp(path, "/console") == 0 || strcmp(path, "/kiosk") == 0) {
+    const struct tree *tree = tree_of(path);
+    const char *rel = path + strlen(tree->root);
+    if (*rel == '\0') {
+        char location[16];
+        snprintf(location, sizeof location, "%s/", tree->root);
         reply_buffer(req, 308, "text/plain; charset=utf-8", (void *)"", 0, MHD_RESPMEM_PERSISTENT);
-        reply_header(req, "Location", kiosk ? KIOSK_PREFIX : CONSOLE_PREFIX);
+        reply_header(req, "Location", location);
         return;
     }
-    const char *rel = path + strlen(kiosk ? KIOSK_PREFIX : CONSOLE_PREFIX);
-    if (*rel == '\0')
+    if (*++rel == '\0')
         rel = "index.html";
     const char *type = content_type_of(rel);
     if (!safe_relative_path(rel) || !type) {
@@ -113,7 +138,7 @@ void console_serve(struct request *req, const char *path)
         return;
     }
     char full[PATH_MAX];
-    int n = snprintf(full, sizeof full, "%s/%s%s", req->app->cfg.console_dir, kiosk ? "kiosk/" : "", rel);
+    int n = snprintf(full, sizeof full, "%s/%s%s", req->app->cfg.console_dir, tree->subdir, rel);
     int fd = n > 0 && (size_t)n < sizeof full ? open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > CONSOLE_FILE_MAX) {

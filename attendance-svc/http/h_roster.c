@@ -305,7 +305,7 @@ void h_unit_day(struct request *req)
     enum db_status st;
     if (!load_day(req, db, unit_id, day, false, &unit, &members, &terms))
         goto done;
-    employees = store_unit_day(db, unit_id, day, &st);
+    employees = store_unit_day(db, unit_id, day, 0, &st);
     if (st == DB_OK)
         roster = store_roster_get(db, unit_id, day, &st);
     if (st == DB_OK)

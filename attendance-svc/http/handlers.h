@@ -68,6 +68,7 @@ void h_leave_approver_put(struct request *req);
 void h_me(struct request *req);
 void h_me_checkins(struct request *req);
 void h_me_violations(struct request *req);
+void h_me_day(struct request *req);
 
 /* h_holidays.c */
 void h_holiday_create(struct request *req);

@@ -107,6 +107,7 @@ static const struct route routes[] = {
     {"GET", "/v1/me", h_me, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/me/checkins", h_me_checkins, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/me/violations", h_me_violations, ROLE_EMPLOYEE, 0, 0},
+    {"GET", "/v1/me/day", h_me_day, ROLE_EMPLOYEE, 0, 0},
     {"GET", "/v1/me/discipline", h_me_discipline, ROLE_EMPLOYEE, 0, ROUTE_READS_REPLICA},
     {"GET", "/v1/me/leave", h_leave_list, ROLE_EMPLOYEE, 0, 0},
 

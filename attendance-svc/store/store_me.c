@@ -4,6 +4,7 @@
 #include "store_me.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 const struct db_statement store_me_statements[] = {
     {"me_checkins",
@@ -23,6 +24,10 @@ const struct db_statement store_me_statements[] = {
      "            FROM violation_explanations x WHERE x.violation_id = v.id)))::json"
      "  FROM violations v WHERE v.employee_id = $1 AND ($2::text IS NULL OR v.status = $2)"
      "   AND ($3::bigint IS NULL OR v.id < $3) ORDER BY v.id DESC LIMIT $4"},
+    /* The employee's unit, and the day asked for or else today on the unit's clock. */
+    {"me_day_of",
+     "SELECT e.unit_id::text, coalesce($2::date, (now() AT TIME ZONE u.timezone)::date)::text, u.timezone"
+     "  FROM employees e JOIN units u ON u.id = e.unit_id WHERE e.id = $1"},
     {NULL, NULL},
 };
 
@@ -42,4 +47,23 @@ json_t *store_me_violations(struct db_conn *db, long long employee_id, const cha
     snprintf(limit_text, sizeof limit_text, "%d", limit);
     const char *params[] = {id_text(emp, employee_id), status, id_text(before, before_id), limit_text};
     return store_docs_exec(db, "me_violations", 4, params, status_out);
+}
+
+enum db_status store_me_day_of(struct db_conn *db, long long employee_id, const char *day, long long *unit_id,
+                               char date[11], char timezone[64])
+{
+    char emp[24];
+    const char *params[] = {id_text(emp, employee_id), day};
+    enum db_status st;
+    PGresult *r = db_exec(db, "me_day_of", 2, params, &st);
+    if (!r)
+        return st;
+    *unit_id = 0;
+    if (PQntuples(r) == 1) {
+        *unit_id = atoll(PQgetvalue(r, 0, 0));
+        snprintf(date, 11, "%s", PQgetvalue(r, 0, 1));
+        snprintf(timezone, 64, "%s", PQgetvalue(r, 0, 2));
+    }
+    PQclear(r);
+    return st;
 }

@@ -25,7 +25,7 @@ const struct db_statement store_roster_statements[] = {
     /* A unit's day as its console shows it: each active employee's rostered mode and shift (start,
      * end: null for the unit's hours), first in and last out (the day's arrival and departure:
      * day_attendance, sql/0016), and whether the nightly closure found it absent (absent), else
-     * arrived (present), on a rest day (off) or not yet (pending). */
+     * arrived (present), on a rest day (off) or not yet (pending). $3: one employee's row only (GET /v1/me/day). */
     {"unit_day",
      "SELECT coalesce(json_agg(json_build_object('employee_id', e.id::text, 'nip', e.nip, 'name', e.name,"
      "   'mode', coalesce(r.mode, 'WFO'),"
@@ -49,7 +49,7 @@ const struct db_statement store_roster_statements[] = {
      "    ON true"
      "  LEFT JOIN LATERAL (SELECT true AS absent FROM violations v"
      "                      WHERE v.employee_id = e.id AND v.day = $2::date AND v.code = 'ABSENT' LIMIT 1) a ON true"
-     " WHERE e.unit_id = $1 AND e.active"},
+     " WHERE e.unit_id = $1 AND e.active AND ($3::bigint IS NULL OR e.id = $3::bigint)"},
     /* The hours that govern the unit's day (sql/0027): its week's or the dated hours', and its settings. */
     {"unit_day_hours",
      "SELECT json_build_object("
@@ -96,11 +96,12 @@ json_t *store_roster_get(struct db_conn *db, long long unit_id, const char *day,
     return store_doc_exec(db, "roster_get", 2, params, status);
 }
 
-json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, enum db_status *status)
+json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, long long employee_id,
+                       enum db_status *status)
 {
-    char unit[24];
-    const char *params[] = {id_text(unit, unit_id), day};
-    return store_doc_exec(db, "unit_day", 2, params, status);
+    char unit[24], emp[24];
+    const char *params[] = {id_text(unit, unit_id), day, id_text(emp, employee_id)};
+    return store_doc_exec(db, "unit_day", 3, params, status);
 }
 
 enum db_status store_roster_replace(struct db_conn *db, long long unit_id, const char *day, const char *entries_json)

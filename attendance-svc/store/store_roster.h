@@ -29,8 +29,9 @@ json_t *store_roster_members(struct db_conn *db, long long unit_id, const char *
 json_t *store_roster_get(struct db_conn *db, long long unit_id, const char *day, enum db_status *status);
 
 /* The unit's active employees that day: [{"employee_id", "nip", "name", "mode", "first_in", "last_out",
- * "state": "present" | "absent" | "pending"}], by name. */
-json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, enum db_status *status);
+ * "state": "present" | "absent" | "pending"}], by name; only employee_id's row unless it is 0. */
+json_t *store_unit_day(struct db_conn *db, long long unit_id, const char *day, long long employee_id,
+                       enum db_status *status);
 /*
  * The unit's hours that day: work_hours (["HH:MM", "HH:MM"] or null), work_day, dated_hours ({id, name} of
  * those governing, or null), grace_minutes, grace_made_up, flex_minutes, checkin_windows.

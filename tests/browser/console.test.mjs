@@ -5,46 +5,12 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { axeFindings } from './axe.mjs';
+import { noRawJson, tap } from './tap.mjs';
 
 const cfg = JSON.parse(process.env.CONSOLE_TEST);
 const shots = process.env.SCREENSHOT_DIR;
 const base = `${cfg.url}/console/`;
-let n = 0;
-let failed = 0;
-
-function ok(cond, name, detail = '') {
-  n += 1;
-  if (cond) console.log(`ok ${n} - browser: ${name}`);
-  else {
-    failed += 1;
-    console.log(`not ok ${n} - browser: ${name}`);
-    if (detail) for (const line of String(detail).split('\n').slice(0, 20)) console.log(`#   ${line}`);
-  }
-  return cond;
-}
-
-async function step(name, fn) {
-  try {
-    const result = await fn();
-    ok(result !== false, name);
-  } catch (err) {
-    ok(false, name, err && err.stack ? err.stack : err);
-  }
-}
-
-// Each screen pictured is also read by axe-core: no serious or critical finding.
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  const findings = await axeFindings(page);
-  ok(findings.length === 0, `axe-core finds nothing serious on the ${name} screen`, findings.join('\n'));
-}
-
-// The page never shows an API answer as it came.
-async function noRawJson(page) {
-  const text = await page.locator('body').innerText();
-  if (text.includes('{"error"') || text.includes('"code":')) throw new Error(`raw JSON on the page: ${text.slice(0, 300)}`);
-}
+const { ok, step, shot, plan } = tap('browser', shots);
 
 async function apiAs(username, method, route, body) {
   const login = await fetch(`${cfg.url}/v1/auth/login`, {
@@ -449,5 +415,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+process.exit(plan());

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """
-The console's browser test: a throwaway database (the integration harness's
+The browser tests of the console and of the employee's app: a throwaway database (the integration harness's
 Database and Service), the scenario's agency made through the API and the
 phone's signed check-ins (harness.Phone), then console.test.mjs driving
 Debian's chromium headless through playwright-core. Prints TAP, one line per
 step, ending with the plan.
 
-    tests/browser/run.py            run the scenario (npm ci first if node_modules is missing)
-    tests/browser/run.py --serve    seed, print the logins and keep serving (Ctrl-C stops)
+    tests/browser/run.py            run the console's scenario (npm ci first if node_modules is missing)
+    tests/browser/run.py --app      run the employee's app's scenario (app.test.mjs) instead
+    tests/browser/run.py --serve    seed, print the logins and keep serving (Ctrl-C stops; with --app too)
 
 The screenshots go to a temporary directory, or with SCREENSHOTS=1 to docs/screenshots
 (SCREENSHOT_DIR names another). Needs ATTENDANCE_TEST_DATABASE_URL as the integration
 suite does (tests/run sets it).
 """
 import datetime
+import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -128,6 +131,30 @@ def seed(env, work):
             "admin": ADMIN_USER, "office_id": office_id}
 
 
+def seed_app(env):
+    """The employee's app's scenario (app.test.mjs): a unit with its office at Balai Kota, whose policy asks for a
+    selfie at the office too, and a new employee whose password the admin set (so it must be changed)."""
+    a = Agency(env.svc, prefix="APP")
+    unit = a.unit("APP-KEP", "administrative", parent_id=a.top["id"])
+    r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "geofence": {
+        "type": "circle", "lat": BALAI_KOTA[0], "lon": BALAI_KOTA[1], "radius_m": 100}}, token=a.admin)
+    check(r.status == 201, f"office: {r}")
+    today = datetime.date.today()
+    r = env.svc.request("POST", "/v1/policies", {"name": "Swafoto WFO dan WFH", "starts_on": str(today - datetime.timedelta(days=7)),
+                                                 "ends_on": str(today + datetime.timedelta(days=7)),
+                                                 "applies_to": ["administrative"], "unit_id": unit["id"],
+                                                 "max_wfh_percent": 50, "selfie_required_for": ["WFH", "WFO"]},
+                        token=a.admin)
+    check(r.status == 201, f"policy: {r}")
+    nip = "19900101" + "".join(random.choice("0123456789") for _ in range(10))
+    r = env.svc.request("POST", "/v1/employees", {"nip": nip, "name": "Rina Wulandari", "unit_id": unit["id"],
+                                                  "password": "Sementara-2026"}, token=a.admin)
+    check(r.status == 201, f"employee: {r}")
+    return {"url": f"http://127.0.0.1:{env.svc.port}", "nip": nip, "password": "Sementara-2026",
+            "new_password": "Kopi-tubruk-pagi-7", "office": BALAI_KOTA, "far": FAR,
+            "home": (BALAI_KOTA[0] - 0.05, BALAI_KOTA[1] + 0.03)}
+
+
 def missing_tools():
     """What the suite lacks, in one line, or None."""
     if not shutil.which("node"):
@@ -144,12 +171,14 @@ def main(argv):
         print(f"not ok 1 - browser: {missing}")
         print("1..1")
         return 1
+    app = "--app" in argv  # the employee's app (app.test.mjs), else the console (console.test.mjs)
     env = admin_env()
     work = tempfile.mkdtemp(prefix="console-exports-")
     try:
-        settings = seed(env, work)
+        settings = seed_app(env) if app else seed(env, work)
         if "--serve" in argv:
-            print(f"console: {settings['url']}/console/  reviewer.satu / {ADMIN_PASSWORD}", flush=True)
+            print(f"app: {settings['url']}/app/  {settings['nip']} / {settings['password']}" if app else
+                  f"console: {settings['url']}/console/  reviewer.satu / {ADMIN_PASSWORD}", flush=True)
             try:
                 while True:
                     time.sleep(3600)
@@ -160,9 +189,9 @@ def main(argv):
                                                      if os.environ.get("SCREENSHOTS") == "1"
                                                      else os.path.join(work, "screenshots"))
         os.makedirs(shots, exist_ok=True)
-        child_env = dict(os.environ, CONSOLE_TEST=__import__("json").dumps(settings), SCREENSHOT_DIR=shots,
-                         CHROMIUM=CHROMIUM)
-        out = subprocess.run(["node", os.path.join(HERE, "console.test.mjs")], env=child_env, timeout=300)
+        child_env = dict(os.environ, CONSOLE_TEST=json.dumps(settings), SCREENSHOT_DIR=shots, CHROMIUM=CHROMIUM)
+        script = "app.test.mjs" if app else "console.test.mjs"
+        out = subprocess.run(["node", os.path.join(HERE, script)], env=child_env, timeout=300)
         return out.returncode
     finally:
         shutil.rmtree(work, ignore_errors=True)

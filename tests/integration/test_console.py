@@ -109,6 +109,21 @@ def the_console_page_is_served_with_its_type_and_strict_headers(env):
 
 
 @test
+def the_kiosk_and_the_employees_app_are_served_beside_the_console(env):
+    for tree, sub in (("/kiosk", "kiosk"), ("/app", "app")):
+        r = env.svc.request("GET", tree)
+        eq((r.status, r.headers.get("location")), (308, tree + "/"), f"{tree} redirects")
+        r = env.svc.request("GET", tree + "/")
+        with open(os.path.join(CONSOLE_DIR, sub, "index.html"), "rb") as f:
+            eq((r.status, r.body), (200, f.read()), f"{tree}/ is its own index.html")
+        check_security_headers(r, tree + "/")
+    r = env.svc.request("GET", "/app/manifest.webmanifest")
+    eq((r.status, r.headers["content-type"]), (200, "application/manifest+json"), "the app's manifest")
+    for path in ("/app/../index.html", "/app/.x.js", "/apps/index.html", "/appx", "/app/missing.js"):
+        eq(env.svc.request("GET", path).status, 404, f"GET {path}")
+
+
+@test
 def the_api_answers_carry_the_same_security_headers(env):
     r = env.svc.request("GET", "/v1/units")
     eq(r.status, 401, "no token")

@@ -218,3 +218,10 @@ def a_units_day_is_as_documented(env):
     r = env.svc.request("GET", f"/v1/units/{env.unit['id']}/days/{env.today}", token=env.supervisor)
     day = matches(env, "GET", path, 200, r, at_least=12)
     check(day["employees"], "an employee to compare")
+
+
+@test
+def an_employees_own_day_is_as_documented(env):
+    r = env.svc.request("GET", f"/v1/me/day?date={env.today}", token=env.phone.token)
+    day = matches(env, "GET", "/v1/me/day", 200, r, at_least=15)
+    eq((day["mode"], day["start"], day["end"], day["date"]), ("WFO", "07:30", "16:00", env.today))

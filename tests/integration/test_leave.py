@@ -308,6 +308,40 @@ def the_employee_reads_its_own_records_and_explains_a_pending_violation(env):
 
 
 @test
+def the_employee_reads_its_own_day_its_mode_shift_arrival_and_leave(env):
+    """GET /v1/me/day (the employee's app reads it for the mode to sign): today on the unit's clock by default,
+    the roster's mode and shift, the arrival, the leave of the day, the unit's hours; only its own row."""
+    a = env.agency
+    unit = a.unit("%s-D" % a.prefix, "administrative", parent_id=a.unit_a["id"], timezone="Asia/Jayapura")
+    a.office(unit["id"])
+    phone, colleague = Phone(env.svc, env.db, unit["id"], nip=nip()), Phone(env.svc, env.db, unit["id"], nip=nip())
+    wit_today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=9))).date()
+    r = env.svc.request("GET", "/v1/me/day", token=phone.token)
+    eq(r.status, 200, str(r))
+    d = r.json()
+    eq((d["date"], d["timezone"], d["unit_id"], d["employee_id"], d["mode"], d["state"], d["first_in"]),
+       (str(wit_today), "Asia/Jayapura", unit["id"], str(phone.employee_id), "WFO", d["state"], None), str(d))
+    check(d["nip"] == phone.nip and "work_day" in d["hours"], str(d))
+    day = weekday_ahead(3)
+    sup = make_staff(env, "supervisor", unit["id"])
+    r = env.svc.request("PUT", f"/v1/units/{unit['id']}/roster/{day}", {"entries": [
+        {"employee_id": str(phone.employee_id), "mode": "WFH", "start": "10:00", "end": "18:00"}]}, token=sup)
+    eq(r.status, 200, str(r))
+    who = {"id": str(phone.employee_id), "token": phone.token}
+    leave = ask(env, who, "izin", day, day, start="10:00", end="12:00").json()
+    eq(decide(env, sup, leave).status, 200)
+    d = env.svc.request("GET", f"/v1/me/day?date={day}", token=phone.token).json()
+    eq((d["date"], d["mode"], d["start"], d["end"], d["leave"]["kind"], d["leave"]["start"]),
+       (str(day), "WFH", "10:00", "18:00", "izin", "10:00"), str(d))
+    d = env.svc.request("GET", f"/v1/me/day?date={day}", token=colleague.token).json()
+    eq((d["employee_id"], d["mode"], d["leave"]), (str(colleague.employee_id), "WFO", None), "a colleague's own day")
+    r = env.svc.request("GET", "/v1/me/day?date=2026-02-30", token=phone.token)
+    eq((r.status, r.error_code()), (400, "invalid_field"))
+    r = env.svc.request("GET", "/v1/me/day", token=sup)
+    eq(r.status, 403, "staff have no day of their own here")
+
+
+@test
 def a_check_in_on_a_day_of_approved_leave_is_judged_with_it(env):
     """An izin for the morning: arriving at 09:40 is no LATE_ARRIVAL, where a colleague's is; the facts the
     check-in cache held before the approval end with it."""
