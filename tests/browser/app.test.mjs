@@ -3,7 +3,11 @@
 // (its settings in CONSOLE_TEST): the location set by the test, a fake camera
 // for the selfie. One TAP line per step; screenshots go to SCREENSHOT_DIR.
 import { chromium } from 'playwright-core';
-import { noRawJson, tap } from './tap.mjs';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { kioskCode, noRawJson, tap } from './tap.mjs';
+import { qrModules } from '../../attendance-svc/console/kiosk/qr.js';
 
 const cfg = JSON.parse(process.env.CONSOLE_TEST);
 const shots = process.env.SCREENSHOT_DIR;
@@ -31,10 +35,34 @@ async function employeeApi(method, route) {
 
 const place = (point) => ({ latitude: point[0], longitude: point[1], accuracy: 12 });
 
+// The fake camera's picture (a Y4M file chromium plays in a loop): the kiosk's code of this period as a QR code,
+// 6 px a module, on a grey wall, as a phone held at the entrance would see it.
+function kioskVideo(text) {
+  const modules = qrModules(text);
+  const [w, h, scale] = [640, 480, 6];
+  const side = (modules.length + 8) * scale;
+  const left = (w - side) / 2, top = (h - side) / 2;
+  const y = Buffer.alloc(w * h, 140);
+  for (let py = 0; py < side; py++) {
+    for (let px = 0; px < side; px++) {
+      const mx = Math.floor(px / scale) - 4, my = Math.floor(py / scale) - 4;
+      const dark = mx >= 0 && my >= 0 && mx < modules.length && my < modules.length && modules[my][mx];
+      y[(top + py) * w + left + px] = dark ? 20 : 240;
+    }
+  }
+  const file = path.join(os.tmpdir(), `kiosk-${process.pid}.y4m`);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y,
+    Buffer.alloc(w * h / 2, 128)]));
+  return file;
+}
+const kiosk = cfg.kiosk;
+const kioskT = Math.floor(Date.now() / 1000 / kiosk.period_s);
+const code = kioskCode(kiosk.secret, kiosk.kiosk_id, kioskT);
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream'],
+    '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${kioskVideo(code)}`],
 });
 const problems = [];
 try {
@@ -168,6 +196,54 @@ try {
     const after = (await employeeApi('GET', '/v1/me/checkins')).items.length;
     return entry.state === 'accepted' && after === before + 1 && again.status === 200 &&
       again.body.checkin_id === entry.answer.checkin_id;
+  });
+
+  await step("at the office with no network the kiosk's code is read from the camera and the check-in queued; sent later, it is placed and timed by the code", async () => {
+    await page.locator('#kiosk-scan').click();
+    await page.locator('#kiosk-code', { hasText: `Kode kios ${kiosk.kiosk_id} terbaca` }).waitFor();
+    await context.setGeolocation(place(cfg.far)); // a poor fix inside the building: the code places it
+    await context.setOffline(true);
+    await page.click('#checkin-in');
+    await page.locator('#queue li[data-state=waiting]').waitFor();
+    await context.setOffline(false);
+    await page.locator('#queue li[data-state=waiting]').waitFor({ state: 'detached', timeout: 20000 });
+    const entry = await page.evaluate(async () => {
+      const { queued } = await import('/app/store.js');
+      return (await queued()).sort((a, b) => b.queued_at.localeCompare(a.queued_at))[0];
+    });
+    const codes = entry.answer.violations.map((v) => v.code);
+    const shown = await page.locator('#queue li').first().innerText();
+    return JSON.parse(entry.payload).presence === code && entry.answer.geofence.place === `office:${cfg.office_id}` &&
+      !codes.includes('OUTSIDE_GEOFENCE') && !codes.includes('PRESENCE_INVALID') && !codes.includes('LATE_SYNC') &&
+      shown.includes('Diterima');
+  });
+
+  await step("the app's own reader reads a kiosk code turned and shrunk, and refuses one with a module changed", async () => {
+    const read = await page.evaluate(async ({ text }) => {
+      const { qrModules } = await import('/kiosk/qr.js');
+      const { readCode } = await import('/app/scan.js');
+      const frame = (modules, angle, scale) => {
+        const [w, h, n] = [480, 360, modules.length];
+        const img = new ImageData(w, h);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const dx = x - w / 2, dy = y - h / 2;
+            const u = (Math.cos(angle) * dx + Math.sin(angle) * dy) / scale + n / 2;
+            const v = (-Math.sin(angle) * dx + Math.cos(angle) * dy) / scale + n / 2;
+            const inQuiet = u >= -4 && v >= -4 && u < n + 4 && v < n + 4;
+            const dark = u >= 0 && v >= 0 && u < n && v < n && modules[Math.floor(v)][Math.floor(u)];
+            const value = !inQuiet ? 120 : dark ? 35 : 225;
+            img.data.set([value, value, value, 255], 4 * (y * w + x));
+          }
+        }
+        return img;
+      };
+      const modules = qrModules(text);
+      const changed = modules.map((row) => row.slice());
+      changed[modules.length - 2][modules.length - 3] = !changed[modules.length - 2][modules.length - 3];
+      return [readCode(frame(modules, 0.12, 5)), readCode(frame(modules, -0.3, 4)), readCode(frame(changed, 0, 5))];
+    }, { text: code });
+    return read[0] === code && read[1] === code && read[2] === null;
   });
 
   await step('the history lists the violations; an explanation is sent on a pending one and shown', async () => {

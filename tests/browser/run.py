@@ -132,8 +132,9 @@ def seed(env, work):
 
 
 def seed_app(env):
-    """The employee's app's scenario (app.test.mjs): a unit with its office at Balai Kota, whose policy asks for a
-    selfie at the office too, and a new employee whose password the admin set (so it must be changed)."""
+    """The employee's app's scenario (app.test.mjs): a unit with its office at Balai Kota and the office's kiosk,
+    whose policy asks for a selfie at the office too, and a new employee whose password the admin set (so it must
+    be changed)."""
     a = Agency(env.svc, prefix="APP")
     unit = a.unit("APP-KEP", "administrative", parent_id=a.top["id"])
     r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "geofence": {
@@ -146,13 +147,17 @@ def seed_app(env):
                                                  "max_wfh_percent": 50, "selfie_required_for": ["WFH", "WFO"]},
                         token=a.admin)
     check(r.status == 201, f"policy: {r}")
+    office = r.json()["id"]
+    r = env.svc.request("POST", f"/v1/offices/{office}/kiosks", {"label": "Lobi Balai Kota"}, token=a.admin)
+    check(r.status == 201, f"kiosk: {r}")
+    kiosk = r.json()
     nip = "19900101" + "".join(random.choice("0123456789") for _ in range(10))
     r = env.svc.request("POST", "/v1/employees", {"nip": nip, "name": "Rina Wulandari", "unit_id": unit["id"],
                                                   "password": "Sementara-2026"}, token=a.admin)
     check(r.status == 201, f"employee: {r}")
     return {"url": f"http://127.0.0.1:{env.svc.port}", "nip": nip, "password": "Sementara-2026",
             "new_password": "Kopi-tubruk-pagi-7", "office": BALAI_KOTA, "far": FAR,
-            "home": (BALAI_KOTA[0] - 0.05, BALAI_KOTA[1] + 0.03)}
+            "home": (BALAI_KOTA[0] - 0.05, BALAI_KOTA[1] + 0.03), "kiosk": kiosk, "office_id": office}
 
 
 def missing_tools():

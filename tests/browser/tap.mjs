@@ -1,6 +1,8 @@
 // What the browser tests share: TAP lines (one per step, the plan at the end),
 // the screenshots (each screen pictured is also read by axe-core: no serious
-// or critical finding) and the check that a page never shows an API's JSON.
+// or critical finding), the check that a page never shows an API's JSON, and
+// a kiosk's code as the contract defines it.
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { axeFindings } from './axe.mjs';
 
@@ -41,4 +43,10 @@ export function tap(suite, shots, filePrefix = '') {
 export async function noRawJson(page) {
   const text = await page.locator('body').innerText();
   if (text.includes('{"error"') || text.includes('"code":')) throw new Error(`raw JSON on the page: ${text.slice(0, 300)}`);
+}
+
+// ATT1.<kiosk_id>.<t>.<mac> for a kiosk's base64url secret (CONTRACT.md, "Proof of presence").
+export function kioskCode(secret, id, t) {
+  const mac = createHmac('sha256', Buffer.from(secret, 'base64url')).update(`${id}.${t}`).digest().subarray(0, 16);
+  return `ATT1.${id}.${t}.${mac.toString('base64url')}`;
 }

@@ -7,8 +7,8 @@ import { flushQueue } from './queue.js';
 
 const CACHE = 'attendance-app-1';
 const FILES = ['/app/', '/app/app.js', '/app/api.js', '/app/camera.js', '/app/device.js', '/app/queue.js', '/app/records.js',
-  '/app/store.js', '/app/today.js', '/app/words.js', '/app/app.css', '/app/manifest.webmanifest', '/app/icon-192.png',
-  '/app/icon-512.png', '/console/api.js', '/console/dom.js', '/console/format.js', '/console/i18n.js'];
+  '/app/scan.js', '/app/store.js', '/app/today.js', '/app/words.js', '/app/app.css', '/app/manifest.webmanifest', '/app/icon-192.png',
+  '/app/icon-512.png', '/console/api.js', '/console/dom.js', '/console/format.js', '/console/i18n.js', '/kiosk/qr.js'];
 
 self.addEventListener('install', (e) => { e.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES))); });
 

@@ -5,7 +5,7 @@
 // or the check-in kept waiting for the network with its signature unchanged.
 import { ApiError, errorMessage, get, signedIn } from './api.js';
 import { go, notice, session } from './app.js';
-import { takeSelfie } from './camera.js';
+import { scanKiosk, takeSelfie } from './camera.js';
 import { nonce, sha256Hex, signJson } from './device.js';
 import { flushQueue } from './queue.js';
 import { dropQueued, putQueued, queued } from './store.js';
@@ -63,10 +63,15 @@ export function verdict(entry, timeZone) {
   const g = a.geofence || {};
   const kind = t(`app.type.${JSON.parse(entry.payload).type}`);
   const codes = (a.violations || []).map((v) => v.code);
+  const byKiosk = Boolean(JSON.parse(entry.payload).presence) && !codes.includes('PRESENCE_INVALID');
+  const placeText = g.inside ? t('app.verdict.inside')
+    : byKiosk && !codes.includes('PRESENCE_MISMATCH') ? t('app.verdict.kiosk_place', { distance: metres(g.distance_m) })
+      : t('app.verdict.outside', { distance: metres(g.distance_m) });
   return h('div', { class: codes.length ? 'verdict flagged' : 'verdict clean', id: 'verdict-body' },
     h('p', { class: 'verdict-title' }, t('app.verdict.accepted', { kind, time: time(a.judged_at, timeZone) })),
-    h('p', { id: 'verdict-place' }, g.inside ? t('app.verdict.inside') : t('app.verdict.outside', { distance: metres(g.distance_m) })),
+    h('p', { id: 'verdict-place' }, placeText),
     h('p', {}, a.selfie_attached ? t('app.verdict.selfie') : t('app.verdict.no_selfie')),
+    byKiosk ? h('p', { id: 'verdict-kiosk' }, t('app.verdict.kiosk')) : null,
     codes.length ? h('ul', { id: 'verdict-codes' }, codes.map((c) => h('li', { 'data-code': c }, t(`code.${c}`))))
       : h('p', { id: 'verdict-ok' }, t('app.verdict.no_violation')));
 }
@@ -154,13 +159,28 @@ export async function todayView(root) {
       try { showSelfie(await takeSelfie(camera) || state.selfie); } catch { fileInput.click(); }
     },
   }, t('app.selfie.take'));
+  const kioskNote = h('p', { id: 'kiosk-code', class: 'muted' }, t('app.kiosk.none'));
+  const scan = h('button', {
+    type: 'button', id: 'kiosk-scan',
+    onclick: async () => {
+      try {
+        const text = await scanKiosk(camera);
+        if (text) {
+          state.presence = text;
+          kioskNote.textContent = t('app.kiosk.read', { kiosk: text.split('.')[1] });
+        }
+      } catch {
+        notice(t('err.camera_unavailable'), 'error');
+      }
+    },
+  }, t('app.kiosk.scan'));
   const buttons = ['in', 'out'].map((type) => h('button', {
     type: 'button', id: `checkin-${type}`, class: type === 'in' ? 'primary big' : 'big',
     onclick: async (e) => {
       for (const b of buttons) b.disabled = true;
       try {
         const entry = await checkIn(type, modeSelect.value, out);
-        if (entry) { clear(out).append(verdict(entry, tz)); clear(preview); }
+        if (entry) { clear(out).append(verdict(entry, tz)); clear(preview); kioskNote.textContent = t('app.kiosk.none'); }
       } catch (err) {
         clear(out).append(h('p', { class: 'notice error', role: 'alert' }, errorMessage(err)));
       } finally {
@@ -179,7 +199,12 @@ export async function todayView(root) {
       h('p', { class: 'hint' }, t('app.selfie.hint')),
       h('div', { class: 'row' }, take,
         h('label', { for: 'selfie-file', class: 'button' }, t('app.selfie.file')), fileInput),
-      camera, preview),
+      preview),
+    h('div', { class: 'field' },
+      h('span', { class: 'label' }, t('app.kiosk.title')),
+      h('p', { class: 'hint' }, t('app.kiosk.hint')),
+      h('div', { class: 'row' }, scan), kioskNote),
+    camera,
     h('div', { class: 'row' }, buttons),
     out, list));
   if (!session.device) go('/signin');

@@ -1,7 +1,9 @@
 // A QR code encoder (ISO/IEC 18004) for the kiosk's short text: byte mode,
 // error correction level M, versions 1 to 10 (up to 213 bytes), the mask of
 // least penalty. Written for this project (AGPL-3.0-or-later, as the rest).
-// qrModules(text) answers a square array of rows of booleans (true: dark).
+// qrModules(text) answers a square array of rows of booleans (true: dark);
+// qrText(modules) reads such an array back (the employee's app, scanning a
+// kiosk: codes of this encoder only, no error correction, its check instead).
 
 const ECC_PER_BLOCK = [0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26]; // level M, by version
 const BLOCKS = [0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
@@ -244,4 +246,78 @@ export function qrModules(text) {
     if (!best || score < best.score) best = { score, grid };
   }
   return best.grid.dark;
+}
+
+// Reads the codewords in the order drawCodewords wrote them.
+function readCodewords(grid, dark) {
+  const { size } = grid;
+  const count = Math.floor(rawDataModules(grid.ver) / 8);
+  const out = new Array(count).fill(0);
+  let i = 0;
+  for (let right = size - 1; right >= 1; right -= 2) {
+    if (right === 6) right = 5;
+    for (let vert = 0; vert < size; vert++) {
+      for (let j = 0; j < 2; j++) {
+        const x = right - j;
+        const y = ((right + 1) & 2) === 0 ? size - 1 - vert : vert;
+        if (!grid.fixed[y][x] && i < count * 8) {
+          if (dark[y][x]) out[i >>> 3] |= 0x80 >>> (i & 7);
+          i++;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// The data codewords, or null when a block's error correction does not match (a misread, or another mask).
+function withoutErrorCorrection(codewords, ver) {
+  const blocks = BLOCKS[ver];
+  const eccLength = ECC_PER_BLOCK[ver];
+  const raw = codewords.length;
+  const shortBlocks = blocks - (raw % blocks);
+  const shortLength = Math.floor(raw / blocks);
+  const parts = Array.from({ length: blocks }, () => []);
+  let k = 0;
+  for (let i = 0; i <= shortLength; i++) {
+    parts.forEach((block, j) => {
+      block.push(i === shortLength - eccLength && j < shortBlocks ? null : codewords[k++]); // a short block's gap
+    });
+  }
+  const divisor = rsDivisor(eccLength);
+  const data = [];
+  for (const block of parts) {
+    const dat = block.slice(0, block.length - eccLength).filter((b) => b !== null);
+    const ecc = block.slice(block.length - eccLength);
+    if (rsRemainder(dat, divisor).some((b, i) => b !== ecc[i])) return null;
+    data.push(...dat);
+  }
+  return data;
+}
+
+// The text of a module matrix of this encoder's kind (level M, byte mode), or null.
+export function qrText(dark) {
+  const size = dark.length;
+  const ver = (size - 17) / 4;
+  if (!Number.isInteger(ver) || ver < 1 || ver > MAX_VERSION) return null;
+  const grid = new Grid(ver);
+  grid.drawPatterns();
+  for (let mask = 0; mask < 8; mask++) {
+    const plain = dark.map((row, y) => row.map((d, x) => (!grid.fixed[y][x] && MASKS[mask](x, y) ? !d : d)));
+    const data = withoutErrorCorrection(readCodewords(grid, plain), ver);
+    if (!data) continue;
+    let bit = 0;
+    const take = (n) => {
+      let v = 0;
+      for (let i = 0; i < n; i++, bit++) v = (v << 1) | ((data[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+      return v;
+    };
+    if (take(4) !== 0x4) return null;
+    const length = take(ver <= 9 ? 8 : 16);
+    if (bit + length * 8 > data.length * 8) return null;
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = take(8);
+    try { return new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { return null; }
+  }
+  return null;
 }
