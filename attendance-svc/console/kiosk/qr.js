@@ -177,21 +177,27 @@ class Grid {
     this.set(8, size - 8, true);
   }
 
-  drawCodewords(codewords) {
+  // The data modules, in the order the codewords' bits fill them (two columns at a time, up then down).
+  * dataModules() {
     const { size } = this;
-    let i = 0;
     for (let right = size - 1; right >= 1; right -= 2) {
       if (right === 6) right = 5;
       for (let vert = 0; vert < size; vert++) {
         for (let j = 0; j < 2; j++) {
           const x = right - j;
           const y = ((right + 1) & 2) === 0 ? size - 1 - vert : vert;
-          if (!this.fixed[y][x] && i < codewords.length * 8) {
-            this.dark[y][x] = ((codewords[i >>> 3] >>> (7 - (i & 7))) & 1) === 1;
-            i++;
-          }
+          if (!this.fixed[y][x]) yield [x, y];
         }
       }
+    }
+  }
+
+  drawCodewords(codewords) {
+    let i = 0;
+    for (const [x, y] of this.dataModules()) {
+      if (i >= codewords.length * 8) break;
+      this.dark[y][x] = ((codewords[i >>> 3] >>> (7 - (i & 7))) & 1) === 1;
+      i++;
     }
   }
 
@@ -250,22 +256,13 @@ export function qrModules(text) {
 
 // Reads the codewords in the order drawCodewords wrote them.
 function readCodewords(grid, dark) {
-  const { size } = grid;
   const count = Math.floor(rawDataModules(grid.ver) / 8);
   const out = new Array(count).fill(0);
   let i = 0;
-  for (let right = size - 1; right >= 1; right -= 2) {
-    if (right === 6) right = 5;
-    for (let vert = 0; vert < size; vert++) {
-      for (let j = 0; j < 2; j++) {
-        const x = right - j;
-        const y = ((right + 1) & 2) === 0 ? size - 1 - vert : vert;
-        if (!grid.fixed[y][x] && i < count * 8) {
-          if (dark[y][x]) out[i >>> 3] |= 0x80 >>> (i & 7);
-          i++;
-        }
-      }
-    }
+  for (const [x, y] of grid.dataModules()) {
+    if (i >= count * 8) break;
+    if (dark[y][x]) out[i >>> 3] |= 0x80 >>> (i & 7);
+    i++;
   }
   return out;
 }
