@@ -86,6 +86,20 @@ try {
       worker.endsWith('/app/sw.js');
   });
 
+  await step('the keyboard goes through the sign-in page in reading order, with a visible focus', async () => {
+    await page.focus('.skip'); // the first stop of the page
+    const order = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => {
+        const el = document.activeElement;
+        return `${el.id || el.className}:${getComputedStyle(el).outlineStyle !== 'none'}`;
+      }));
+    }
+    return order.join(' ') === 'lang:true nip:true password:true primary:true' ||
+      ok(false, 'focus order', order.join(' '));
+  });
+
   await step('a wrong password gets a friendly message, not JSON', async () => {
     await page.fill('#nip', cfg.nip);
     await page.fill('#password', 'salah sekali');
