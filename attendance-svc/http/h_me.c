@@ -71,8 +71,8 @@ void h_me_day(struct request *req)
     if (!db)
         return;
     long long unit_id = 0;
-    char date[11], timezone[64];
-    enum db_status st = store_me_day_of(db, req->auth.employee_id, day, &unit_id, date, timezone);
+    char date[11], zone[64];
+    enum db_status st = store_me_day_of(db, req->auth.employee_id, day, &unit_id, date, zone);
     json_t *rows = NULL, *hours = NULL;
     if (st == DB_OK && unit_id)
         rows = store_unit_day(db, unit_id, date, req->auth.employee_id, &st);
@@ -88,7 +88,7 @@ void h_me_day(struct request *req)
         snprintf(unit, sizeof unit, "%lld", unit_id);
         json_object_set_new(row, "date", json_string(date));
         json_object_set_new(row, "unit_id", json_string(unit));
-        json_object_set_new(row, "timezone", json_string(timezone));
+        json_object_set_new(row, "timezone", json_string(zone));
         json_object_set(row, "hours", hours ? hours : json_null());
         reply_json(req, 200, json_incref(row));
     }
