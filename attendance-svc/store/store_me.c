@@ -50,7 +50,7 @@ json_t *store_me_violations(struct db_conn *db, long long employee_id, const cha
 }
 
 enum db_status store_me_day_of(struct db_conn *db, long long employee_id, const char *day, long long *unit_id,
-                               char date[11], char timezone[64])
+                               char date[11], char zone[64])
 {
     char emp[24];
     const char *params[] = {id_text(emp, employee_id), day};
@@ -62,7 +62,7 @@ enum db_status store_me_day_of(struct db_conn *db, long long employee_id, const 
     if (PQntuples(r) == 1) {
         *unit_id = atoll(PQgetvalue(r, 0, 0));
         snprintf(date, 11, "%s", PQgetvalue(r, 0, 1));
-        snprintf(timezone, 64, "%s", PQgetvalue(r, 0, 2));
+        snprintf(zone, 64, "%s", PQgetvalue(r, 0, 2));
     }
     PQclear(r);
     return st;

@@ -15,6 +15,6 @@ json_t *store_me_violations(struct db_conn *db, long long employee_id, const cha
 /* The employee's unit (0: no such employee), the day (day, else today on the unit's clock, as YYYY-MM-DD) and
  * the unit's time zone. */
 enum db_status store_me_day_of(struct db_conn *db, long long employee_id, const char *day, long long *unit_id,
-                               char date[11], char timezone[64]);
+                               char date[11], char zone[64]);
 
 #endif
