@@ -69,6 +69,7 @@ ROUTES = [
     ("GET", "/v1/me", {EMPLOYEE}),
     ("GET", "/v1/me/checkins", {EMPLOYEE}),
     ("GET", "/v1/me/violations", {EMPLOYEE}),
+    ("GET", "/v1/me/day", {EMPLOYEE}),
     ("GET", "/v1/me/discipline", {EMPLOYEE}),
     ("GET", "/v1/me/leave", {EMPLOYEE}),
     ("POST", "/v1/discipline/cases", {SUPERVISOR}),
