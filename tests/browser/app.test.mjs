@@ -3,11 +3,15 @@
 // (its settings in CONSOLE_TEST): the location set by the test, a fake camera
 // for the selfie. One TAP line per step; screenshots go to SCREENSHOT_DIR.
 import { chromium } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { kioskCode, noRawJson, tap } from './tap.mjs';
-import { qrModules } from '../../attendance-svc/console/kiosk/qr.js';
+
+// The kiosk's own encoder, loaded as the ES module it is (as a data: URL: beside no package.json saying so, an
+// older node would read the .js file as CommonJS).
+const qrSource = readFileSync(new URL('../../attendance-svc/console/kiosk/qr.js', import.meta.url), 'utf8');
+const { qrModules } = await import(`data:text/javascript,${encodeURIComponent(qrSource)}`);
 
 const cfg = JSON.parse(process.env.CONSOLE_TEST);
 const shots = process.env.SCREENSHOT_DIR;
