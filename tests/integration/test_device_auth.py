@@ -223,8 +223,10 @@ def a_burst_of_logins_does_not_hold_up_a_check_in(env):
 @test
 def a_login_that_waits_too_long_for_a_hash_is_503_and_not_counted(env):
     from harness import Service
+    # The address's limit is lifted: the module's earlier tests failed logins from 127.0.0.1 too, how many
+    # depending on which of theirs waited (a 503 is forgiven), and this test is about the wait.
     svc = Service(env.db.url, ATTENDANCE_PASSWORD_HASHES="1", ATTENDANCE_PASSWORD_WAIT_MS="10",
-                  ATTENDANCE_LOGIN_MAX_FAILURES="50")
+                  ATTENDANCE_LOGIN_MAX_FAILURES="50", ATTENDANCE_LOGIN_MAX_FAILURES_PER_ADDRESS="100000")
     try:
         p = Phone(svc, env.db, env.agency.unit_a["id"])
         answers, threads = logins_at_once(svc, p.nip, 8, password="not-" + ADMIN_PASSWORD)
