@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 
+struct day_reader;
 struct password_pool;
 struct rate_limiter;
 
@@ -22,6 +23,7 @@ struct app {
     struct rate_limiter *address_rate; /* every request, per client address; NULL: no limit */
     struct rate_limiter *checkin_rate; /* check-ins, per device (its employee's account); NULL: no limit */
     struct password_pool *passwords;   /* the logins' Argon2id hashes, off the HTTP threads */
+    struct day_reader *day_reader;     /* units' days read ahead into the check-in cache; NULL: cache off */
 };
 
 #endif

@@ -24,6 +24,7 @@
 #include "checkin/context.h"
 #include "closure.h"
 #include "dates.h"
+#include "day_reader.h"
 #include "export/export.h"
 #include "export/export_key.h"
 #include "export/manifest.h"
@@ -495,7 +496,10 @@ static int cmd_serve(void)
     if (!(app.passwords = password_pool_start(app.cfg.password_hashes, app.cfg.password_wait_ms)))
         goto done;
     context_cache_init(app.cfg.context_cache_employees);
+    if (app.cfg.context_cache_employees)
+        app.day_reader = day_reader_start(app.pool, app.cfg.day_read_ahead_s);
     rc = server_run(&app);
+    day_reader_stop(app.day_reader); /* after the server: no request asks it any more */
     context_cache_shutdown();
 done:
     password_pool_stop(app.passwords); /* after the server: no request waits for it any more */

@@ -43,6 +43,7 @@ struct config {
     unsigned connection_timeout_s;
     unsigned shutdown_grace_s;
     unsigned context_cache_employees; /* 0: no check-in context cache */
+    unsigned day_read_ahead_s;        /* how often the day reader looks for units' new days; 0: never */
     unsigned rate_per_address;         /* requests a minute per client address; 0: no limit */
     unsigned rate_per_address_burst;
     unsigned checkin_rate_per_device;  /* check-ins a minute per device (employee account); 0: no limit */

@@ -64,7 +64,7 @@ static void unit_day_release_locked(struct unit_day *day)
         unit_day_free(day);
 }
 
-static void unit_day_release(struct unit_day *day)
+void context_cache_unit_day_release(struct unit_day *day)
 {
     if (!day)
         return;
@@ -207,6 +207,20 @@ static bool unit_day_remember_locked(struct unit_day *day)
     e->next = *head;
     *head = e;
     return true;
+}
+
+/* The unit's cached day whose span holds at_ms (of any generation), with a reference; under the lock. */
+static struct unit_day *unit_day_at_locked(long long unit_id, int64_t at_ms)
+{
+    if (!cache.units)
+        return NULL;
+    for (struct unit_entry *e = cache.units[bucket(unit_id)]; e; e = e->next) {
+        if (e->day->unit_id == unit_id && at_ms >= e->day->start_ms && at_ms < e->day->end_ms) {
+            e->day->refs++;
+            return e->day;
+        }
+    }
+    return NULL;
 }
 
 /* ---- employees ---- */
@@ -476,6 +490,45 @@ int checkin_context_from_json(const json_t *doc, long long account_id, int64_t j
     return 0;
 }
 
+struct unit_day *context_cache_unit_day_at(long long unit_id, int64_t at_ms)
+{
+    pthread_mutex_lock(&cache.lock);
+    struct unit_day *day = unit_day_at_locked(unit_id, at_ms);
+    pthread_mutex_unlock(&cache.lock);
+    return day;
+}
+
+struct unit_day *context_cache_remember_unit_day(const json_t *doc, char *err, size_t err_len)
+{
+    struct unit_day *day = unit_day_from_json(doc, err, err_len);
+    if (!day)
+        return NULL;
+    if (day->end_ms - day->start_ms != DAY_MS) { /* a day with a clock change: read at each check-in */
+        snprintf(err, err_len, "the unit's day %s is not 24 hours long", day->local_day);
+        unit_day_free(day);
+        return NULL;
+    }
+    pthread_mutex_lock(&cache.lock);
+    if (!cache.units || !unit_day_remember_locked(day)) {
+        /* The cache is off, or has this day already (or a newer reading of it): that one, if it is this day. */
+        struct unit_day *cached = unit_day_at_locked(day->unit_id, day->start_ms);
+        unit_day_release_locked(day);
+        day = cached;
+        if (!day)
+            snprintf(err, err_len, "the cache keeps no day of this unit now");
+    }
+    pthread_mutex_unlock(&cache.lock);
+    return day;
+}
+
+size_t context_cache_room(void)
+{
+    pthread_mutex_lock(&cache.lock);
+    size_t room = cache.employees ? cache.max_employees - cache.employee_count : 0;
+    pthread_mutex_unlock(&cache.lock);
+    return room;
+}
+
 void context_cache_remember_unit(struct unit_day *unit, const json_t *employees)
 {
     size_t i, n = 0;
@@ -496,6 +549,6 @@ void context_cache_remember_unit(struct unit_day *unit, const json_t *employees)
 
 void checkin_context_clear(struct checkin_context *ctx)
 {
-    unit_day_release(ctx->unit);
+    context_cache_unit_day_release(ctx->unit);
     ctx->unit = NULL;
 }

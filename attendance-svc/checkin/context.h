@@ -117,6 +117,24 @@ int checkin_context_from_json(const json_t *doc, long long account_id, int64_t j
 void context_cache_remember_unit(struct unit_day *unit, const json_t *employees);
 
 /*
+ * Caches a unit's day from store_unit_day_context's document (read ahead of its
+ * check-ins) unless the cache has that day already, under the same or a newer
+ * generation; the day cached then, with a reference for the caller to
+ * release (context_cache_unit_day_release), or NULL with the reason in err
+ * (the cache is off, a day with a clock change, a document it cannot make).
+ */
+struct unit_day *context_cache_remember_unit_day(const json_t *doc, char *err, size_t err_len);
+
+/* The unit's cached day whose span holds the instant at_ms (of any generation), with a reference; NULL: none. */
+struct unit_day *context_cache_unit_day_at(long long unit_id, int64_t at_ms);
+
+/* Gives back a reference to a unit's day; day may be NULL. */
+void context_cache_unit_day_release(struct unit_day *day);
+
+/* How many more employees the cache takes before it is full (and emptied); 0 when it is off. */
+size_t context_cache_room(void);
+
+/*
  * Fills ctx from a record's context document (store_record_context), read for
  * the instant judged_ms, without caching it: a record an account vouched for
  * (POST /v1/checkins/import) has no device, and no phone follows it.

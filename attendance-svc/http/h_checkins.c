@@ -17,6 +17,7 @@
 #include "app.h"
 #include "checkin/context.h"
 #include "checkin/payload.h"
+#include "day_reader.h"
 #include "digest.h"
 #include "handlers.h"
 #include "log.h"
@@ -352,23 +353,6 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
 }
 
 /*
- * The first check-in of a unit's day reads the facts of all its employees for
- * the cache: one query for the unit instead of a context query for each
- * employee's first check-in. Only a gain: without it, each reads its own.
- */
-static void remember_unit_day_employees(struct unit_day *unit, struct db_conn *db)
-{
-    enum db_status st;
-    json_t *employees = store_unit_day_employees(db, unit->unit_id, unit->local_day, &st);
-    if (employees)
-        context_cache_remember_unit(unit, employees);
-    else
-        log_warn("checkin: the facts of unit %lld's employees for %s were not read (db status %d)", unit->unit_id,
-                 unit->local_day, (int)st);
-    json_decref(employees);
-}
-
-/*
  * Loads the context of the instant judged_ms, on its calendar day or the day
  * before (day_offset -1), from the database into w->ctx; false after answering.
  */
@@ -404,8 +388,9 @@ static bool load_context_at(struct request *req, struct checkin_work *w, struct 
         reply_error(req, ERR_INTERNAL, "the check-in cannot be judged now");
         return false;
     }
+    /* The facts of all the unit's employees, read off this request's path: their first check-ins find them. */
     if (first_of_unit_day)
-        remember_unit_day_employees(w->ctx.unit, db);
+        day_reader_ask(req->app->day_reader, w->ctx.unit->unit_id, 0);
     return true;
 }
 

@@ -4,6 +4,8 @@
  * supervisors their unit's, admins all) and DELETE /v1/devices/{device_id}
  * (the supervisor of the employee's unit, or an admin, revokes it).
  */
+#include "app.h"
+#include "day_reader.h"
 #include "handlers.h"
 #include "json.h"
 #include "paging.h"
@@ -92,6 +94,8 @@ void h_device_enrol(struct request *req)
         reply_db_error(req, st);
         goto done;
     }
+    /* Its first check-in, today's too, finds the employee's facts cached (day_reader.h). */
+    day_reader_ask(req->app->day_reader, req->auth.unit_id, req->auth.employee_id);
     /* The contract's {"device_id"}, then the rest of the device's document. */
     json_t *created = json_pack("{s:O}", "device_id", json_object_get(doc, "id"));
     json_object_update(created, doc);

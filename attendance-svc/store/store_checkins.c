@@ -28,10 +28,12 @@
 #define CONTEXT_FROM(emp_cte, day_offset)                                                                       \
     "WITH RECURSIVE"                                                                                           \
     " emp AS (" emp_cte "),"                                                                                   \
-    " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id),"                                       \
+    " unit AS (SELECT u.* FROM units u JOIN emp ON u.id = emp.unit_id)," CONTEXT_DAY("$4", day_offset)
+/* After the CTE unit: its chain of parents (up) and the local time (t.local) and day (t.day) of the instant. */
+#define CONTEXT_DAY(instant_ms, day_offset)                                                                     \
     " up (id, parent_id) AS (SELECT id, parent_id FROM unit"                                                   \
     "      UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id),"                  \
-    " l AS (SELECT to_timestamp($4::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit),"           \
+    " l AS (SELECT to_timestamp(" instant_ms "::bigint / 1000.0) AT TIME ZONE unit.timezone AS local FROM unit)," \
     " t AS (SELECT l.local, l.local::date + " day_offset "::int AS day FROM l)"
 /* The unit's part of the context for the day t.day: shared by its employees (struct unit_day). */
 #define CONTEXT_UNIT_FIELDS                                                                                     \
@@ -77,6 +79,14 @@
     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.day - " PREVIOUS_DAYS \
     "              ORDER BY c.captured_at DESC LIMIT 1)"
 #define CONTEXT_FIELDS "  'employee_id', emp.id::text," CONTEXT_UNIT_FIELDS "," CONTEXT_EMPLOYEE_FIELDS
+/* The kiosks of the unit's offices, revoked ones too. */
+#define CONTEXT_KIOSKS                                                                                          \
+    "  'kiosks', (SELECT json_agg(json_build_object('id', k.id::text, 'office_id', k.office_id::text,"        \
+    "                                               'secret', encode(k.secret, 'hex'), 'period_s', k.period_s," \
+    "                                               'created_ms', (extract(epoch FROM k.created_at) * 1000)::bigint," \
+    "                                               'revoked_ms', (extract(epoch FROM k.revoked_at) * 1000)::bigint)" \
+    "                             ORDER BY k.id)"                                                             \
+    "             FROM kiosks k JOIN offices o ON o.id = k.office_id WHERE o.unit_id = unit.id)"
 /* A device's part of the context. */
 #define DEVICE_DOC(d)                                                                                           \
     "json_build_object('id', " d ".id::text, 'employee_id', " d ".employee_id::text, 'active', " d ".active,"      \
@@ -102,14 +112,21 @@ const struct db_statement store_checkins_statements[] = {
      "  'selfie_first_use_id', (SELECT s.checkin_id::text FROM selfie_uses s WHERE s.sha256 = $7),"
      "  'selfie_near', CASE WHEN $8::bigint IS NOT NULL THEN"
      "    selfie_near_copy($8::bigint, $9::integer[], $10::integer[], $11::integer[], t.local::date - 90, $12::integer)"
-     "  END,"
-     "  'kiosks', (SELECT json_agg(json_build_object('id', k.id::text, 'office_id', k.office_id::text,"
-     "                                               'secret', encode(k.secret, 'hex'), 'period_s', k.period_s,"
-     "                                               'created_ms', (extract(epoch FROM k.created_at) * 1000)::bigint,"
-     "                                               'revoked_ms', (extract(epoch FROM k.revoked_at) * 1000)::bigint)"
-     "                             ORDER BY k.id)"
-     "             FROM kiosks k JOIN offices o ON o.id = k.office_id WHERE o.unit_id = unit.id))"
+     "  END," CONTEXT_KIOSKS ")"
      " FROM emp, unit, t"},
+    /* The unit's part of checkin_context's document alone, for unit $1's local day at the instant $2. */
+    {"unit_day_context",
+     "WITH RECURSIVE unit AS (SELECT * FROM units WHERE id = $1)," CONTEXT_DAY("$2", "0")
+     " SELECT json_build_object(" CONTEXT_UNIT_FIELDS "," CONTEXT_KIOSKS ") FROM unit, t"},
+    /*
+     * The units whose days are worth reading ahead, with how many of their
+     * active employees have an active device.
+     */
+    {"units_to_read",
+     "SELECT coalesce(json_agg(json_build_object('unit_id', u.unit_id::text, 'employees', u.n) ORDER BY u.unit_id),"
+     "                '[]')"
+     "  FROM (SELECT e.unit_id, count(*) AS n FROM employees e JOIN devices d ON d.employee_id = e.id AND d.active"
+     "         WHERE e.active GROUP BY e.unit_id) u"},
     /*
      * A vouched record's: $1-$3 the caller (SCOPE_SQL: the employee's unit must
      * be in its scope), $5 the NIP of an active employee, $6 the code of an
@@ -134,7 +151,8 @@ const struct db_statement store_checkins_statements[] = {
      " SELECT coalesce(json_agg(json_build_object('employee_id', emp.id::text, 'unit_id', unit.id::text,"
      "   'account_id', emp.account_id::text, 'device', " DEVICE_DOC("d") "," CONTEXT_EMPLOYEE_FIELDS ")), '[]')"
      " FROM (SELECT e.id, a.id AS account_id FROM employees e JOIN accounts a ON a.employee_id = e.id"
-     "        WHERE e.unit_id = $1 AND e.active AND a.role = 'employee' AND NOT a.disabled) emp"
+     "        WHERE e.unit_id = $1 AND ($3::bigint[] IS NULL OR e.id = ANY ($3::bigint[]))"
+     "          AND e.active AND a.role = 'employee' AND NOT a.disabled) emp"
      " JOIN devices d ON d.employee_id = emp.id AND d.active, unit, t"},
     /*
      * The guard g repeats, as cheap index look-ups, every fact the check-in was
@@ -274,11 +292,39 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
     return doc;
 }
 
-json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day, enum db_status *status)
+json_t *store_unit_day_context(struct db_conn *db, long long unit_id, int64_t at_ms, enum db_status *status)
+{
+    char unit[24], at[24];
+    snprintf(at, sizeof at, "%" PRId64, at_ms);
+    const char *params[] = {id_text(unit, unit_id), at};
+    return store_doc_exec(db, "unit_day_context", 2, params, status);
+}
+
+json_t *store_units_to_read(struct db_conn *db, enum db_status *status)
+{
+    return store_doc_exec(db, "units_to_read", 0, NULL, status);
+}
+
+json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day,
+                                 const long long *employee_ids, size_t employee_count, enum db_status *status)
 {
     char unit[24];
-    const char *params[] = {id_text(unit, unit_id), local_day};
-    return store_doc_exec(db, "unit_day_employees", 2, params, status);
+    char *ids = NULL; /* a PostgreSQL array literal: {1,2,3} */
+    if (employee_ids) {
+        size_t cap = 2 + employee_count * 21, len = 0;
+        if (!(ids = malloc(cap))) {
+            *status = DB_ERROR;
+            return NULL;
+        }
+        ids[len++] = '{';
+        for (size_t i = 0; i < employee_count; i++)
+            len += (size_t)snprintf(ids + len, cap - len, i ? ",%lld" : "%lld", employee_ids[i]);
+        snprintf(ids + len, cap - len, "}");
+    }
+    const char *params[] = {id_text(unit, unit_id), local_day, ids};
+    json_t *doc = store_doc_exec(db, "unit_day_employees", 3, params, status);
+    free(ids);
+    return doc;
 }
 
 enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,

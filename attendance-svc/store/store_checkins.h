@@ -47,9 +47,24 @@ json_t *store_checkin_context(struct db_conn *db, long long account_id, long lon
  * The employee's part of store_checkin_context's document (employee_id, unit_id, account_id,
  * device, home, roster, roster_before, leave, arrival_second, previous) for the local day
  * local_day (YYYY-MM-DD) of every employee of unit unit_id that can check in without a token
- * (an enabled employee login, an active device), as one JSON array.
+ * (an enabled employee login, an active device), or of those of them in employee_ids (NULL: all),
+ * as one JSON array.
  */
-json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day, enum db_status *status);
+json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const char *local_day,
+                                 const long long *employee_ids, size_t employee_count, enum db_status *status);
+
+/*
+ * The unit's part of store_checkin_context's document alone (unit_id, local_day, work hours,
+ * offices, policies, kiosks, generation, ...) for unit unit_id's local day at the instant at_ms;
+ * NULL with DB_OK when there is no such unit.
+ */
+json_t *store_unit_day_context(struct db_conn *db, long long unit_id, int64_t at_ms, enum db_status *status);
+
+/*
+ * The units worth reading ahead, as a JSON array of {unit_id, employees}: how many of the unit's
+ * active employees have an active device (at least one).
+ */
+json_t *store_units_to_read(struct db_conn *db, enum db_status *status);
 
 struct checkin_row {
     long long employee_id, unit_id, device_id;

@@ -28,7 +28,9 @@ def far_from_midnight():
 
 
 def setup():
-    env = admin_env()
+    # Units' days are read ahead only when asked (a check-in that found none, an enrolment): a scan between a
+    # test's making of its phones and their first check-ins would make those first check-ins cache hits.
+    env = admin_env(ATTENDANCE_DAY_READ_AHEAD_S="0")
     a = env.agency = Agency(env.svc)
     tz = far_from_midnight()
     env.unit = a.unit(a.prefix + "-C", "administrative", timezone=tz, work_hours={})
@@ -46,9 +48,22 @@ def teardown(env):
 
 
 def contexts(env):
-    """The service's attendance_checkin_contexts_total counters."""
-    text = env.svc.request("GET", "/metrics").body.decode()
+    """The attendance_checkin_contexts_total counters of env's service (or of the service env)."""
+    text = getattr(env, "svc", env).request("GET", "/metrics").body.decode()
     return {m[0]: int(m[1]) for m in re.findall(r'attendance_checkin_contexts_total\{source="(\w+)"\} (\d+)', text)}
+
+
+def unit_reads(svc, unit):
+    """How many times the service has read unit's day for its employees (its log says so each time)."""
+    return len(re.findall(rf"unit {unit['id']}'s day \S+ read for", svc.log_text()))
+
+
+def wait_unit_read(svc, unit, before):
+    """Waits until the day reader has read unit's day once more than before (it reads off the requests' path)."""
+    deadline = time.monotonic() + 10
+    while unit_reads(svc, unit) <= before:
+        check(time.monotonic() < deadline, f"unit {unit['id']}'s day was not read within 10 s")
+        time.sleep(0.02)
 
 
 def codes(r):
@@ -129,9 +144,10 @@ def a_units_first_check_in_of_the_day_brings_its_colleagues_facts(env):
     # others' first check-ins come from the cache; a fact changed after that read is still judged fresh.
     unit = unit_with_office(env, "-MORN")
     first, plain, rostered, revoked = (Phone(env.svc, env.db, unit["id"]) for _ in range(4))
-    before = contexts(env)
+    before, reads = contexts(env), unit_reads(env.svc, unit)
     eq(codes(first.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "the unit's first check-in of the day")
     eq(contexts(env)["database"] - before["database"], 1, "read from the database")
+    wait_unit_read(env.svc, unit, reads)
     env.db.sql("INSERT INTO roster_entries (employee_id, day, unit_id, mode) VALUES (:'e', :'d', :'u', 'WFH')",
                f"e={rostered.employee_id}", f"d={local_day(unit)}", f"u={unit['id']}")
     env.db.sql("UPDATE devices SET active = false, revoked_at = now() WHERE id = :'d'", f"d={revoked.device_id}")
@@ -158,9 +174,10 @@ def a_units_new_read_replaces_its_employees_older_facts(env):
     eq(codes(a.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=minutes_ago(10))), [], "a's first")
     eq(codes(b.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=minutes_ago(10))), [], "b's first")
     env.db.sql("UPDATE offices SET name = 'Kantor Baru' WHERE unit_id = :'u'", f"u={unit['id']}")
-    before = contexts(env)
+    before, reads = contexts(env), unit_reads(env.svc, unit)
     eq(codes(a.checkin(type="out", lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "a after the change")
     eq(contexts(env)["stale"] - before["stale"], 1, "a's cached facts were of the old setup")
+    wait_unit_read(env.svc, unit, reads)
     before = contexts(env)
     eq(codes(b.checkin(type="out", lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "b after a's new read")
     after = contexts(env)
@@ -239,3 +256,97 @@ def without_the_cache_every_check_in_reads_the_database(env):
         eq((got["cache"], got["database"]), (0, 3), "three reads, no cache")
     finally:
         cold.close()
+
+
+def enrol(env, p):
+    """p's device revoked and a new key enrolled through the API (POST /v1/devices, p's fresh password login)."""
+    import nacl.signing
+    from harness import b64url
+    env.db.sql("UPDATE devices SET active = false, revoked_at = now() WHERE id = :'d'", f"d={p.device_id}")
+    key = nacl.signing.SigningKey.generate()
+    r = env.svc.request("POST", "/v1/devices", {"public_key": b64url(key.verify_key.encode()), "label": "new phone"},
+                        token=p.token)
+    eq(r.status, 201, f"enrolment: {r}")
+    p.key, p.device_id = key, r.json()["device_id"]
+
+
+@test
+def a_device_enrolled_today_checks_in_first_from_the_cache(env):
+    # The unit's day was read (a colleague checked in); an employee enrols a phone after it: the day reader reads
+    # that employee's facts, so the new phone's first check-in of the day is a cache hit as well.
+    unit = unit_with_office(env, "-ENROL")
+    colleague, p = Phone(env.svc, env.db, unit["id"]), Phone(env.svc, env.db, unit["id"])
+    reads = unit_reads(env.svc, unit)
+    eq(codes(colleague.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "the colleague's first")
+    wait_unit_read(env.svc, unit, reads)
+    reads = unit_reads(env.svc, unit)
+    enrol(env, p)
+    wait_unit_read(env.svc, unit, reads)
+    check(re.search(rf"unit {unit['id']}'s day \S+ read for 1 employees", env.svc.log_text()),
+          "the enrolment read the one employee's facts, not the unit's")
+    before = contexts(env)
+    r = p.post(p.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)
+    eq(codes(r), [], "the new phone's first check-in, without a token")
+    eq(contexts(env)["cache"] - before["cache"], 1, "its facts came from the cache")
+    eq(env.db.sql("SELECT device_id FROM checkins WHERE id = :'c'", f"c={r.json()['checkin_id']}"),
+       [[str(p.device_id)]], "stored for the new device")
+
+
+@test
+def an_enrolment_in_a_unit_not_read_today_reads_the_unit(env):
+    unit = unit_with_office(env, "-ENROL2")
+    p, other = Phone(env.svc, env.db, unit["id"]), Phone(env.svc, env.db, unit["id"])
+    reads = unit_reads(env.svc, unit)
+    enrol(env, p)
+    wait_unit_read(env.svc, unit, reads)
+    before = contexts(env)
+    for phone in (p, other):
+        eq(codes(phone.post(phone.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)), [], "first")
+    eq(contexts(env)["cache"] - before["cache"], 2, "both first check-ins came from the cache")
+
+
+@test
+def the_service_reads_its_units_days_when_it_starts(env):
+    # The morning after a restart (or after the unit's local midnight: the same scan, every
+    # ATTENDANCE_DAY_READ_AHEAD_S): every unit with devices is read before anyone checks in.
+    from harness import Service
+    unit = unit_with_office(env, "-START")
+    phones = [Phone(env.svc, env.db, unit["id"]) for _ in range(3)]
+    svc = Service(env.db.url, migrate=False, ATTENDANCE_DAY_READ_AHEAD_S="3600")
+    try:
+        deadline = time.monotonic() + 10
+        while not re.search(r"units' days read ahead", svc.log_text()):
+            check(time.monotonic() < deadline, "no scan within 10 s of the start")
+            time.sleep(0.05)
+        check(unit_reads(svc, unit) == 1, "the unit's day was read once")
+        for p in phones:
+            p.svc = svc
+            r = p.post(p.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)
+            eq(codes(r), [], "a first check-in after the start")
+        got = contexts(svc)
+        eq((got["cache"], got["database"]), (3, 0), "every first check-in came from the cache")
+    finally:
+        svc.close()
+
+
+@test
+def a_unit_the_cache_has_no_room_for_is_not_read_ahead(env):
+    # Reading more employees than the cache holds would empty it (its crude bound): such a unit is left to its
+    # check-ins, and the scan says so.
+    from harness import Service
+    unit = unit_with_office(env, "-ROOM")
+    phones = [Phone(env.svc, env.db, unit["id"]) for _ in range(3)]
+    svc = Service(env.db.url, migrate=False, ATTENDANCE_DAY_READ_AHEAD_S="3600", ATTENDANCE_CONTEXT_CACHE_EMPLOYEES="2")
+    try:
+        deadline = time.monotonic() + 10
+        while not re.search(r"units' days read ahead", svc.log_text()):
+            check(time.monotonic() < deadline, "no scan within 10 s of the start")
+            time.sleep(0.05)
+        check(re.search(r"[1-9]\d* not, for want of room in the cache", svc.log_text()), "the scan says what it left")
+        eq(unit_reads(svc, unit), 0, "the unit of three was not read into a cache of two")
+        p = phones[0]
+        p.svc = svc
+        eq(codes(p.post(p.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1]), no_token=True)), [], "its check-in")
+        eq(contexts(svc)["database"], 1, "read its own facts")
+    finally:
+        svc.close()
