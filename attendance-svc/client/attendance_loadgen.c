@@ -498,7 +498,8 @@ static int enrol_devices(struct loadgen *g)
     for (size_t i = 0; rc == 0 && i < m; i++) {
         struct employee *e = &g->employees[i];
         e->device_id = strdup(api_answer_string(calls[i], "device_id") ?: "");
-        e->employee_id = strdup(api_answer_string(calls[i], "employee_id") ?: "");
+        if (!e->employee_id) /* the home pool's are known from their homes */
+            e->employee_id = strdup(api_answer_string(calls[i], "employee_id") ?: "");
         if (!e->device_id || !e->employee_id)
             rc = out_of_memory();
     }
@@ -520,6 +521,11 @@ static int approve_homes(struct loadgen *g)
                             "/v1/homes");
     }
     int rc = calls ? run_batch(g, calls, n, 201, "registering a home") : out_of_memory();
+    for (size_t i = 0; rc == 0 && i < n; i++) { /* the employee's id, which the roster needs, from its home */
+        struct employee *e = &g->employees[first + i];
+        if (!(e->employee_id = strdup(api_answer_string(calls[i], "employee_id") ?: "")))
+            rc = out_of_memory();
+    }
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct api_call *approve = api_call_json("POST", g->supervisor_token, NULL, "/v1/homes/%s/approve",
                                                  api_answer_string(calls[i], "home_id") ?: "");
@@ -581,16 +587,22 @@ static int prepare(struct loadgen *g)
                 g->unit_code, g->unit_id, g->o.employees, mono_s() - began);
     if (rc == 0)
         rc = login_employees(g);
+    /*
+     * The homes and their roster before the devices, as they are older than
+     * the morning on a real one: the service reads an employee's facts of the
+     * day when its device is enrolled (attendance-svc/day_reader.h), and a
+     * fact changed after it would send the first check-in to the database.
+     */
     double step = mono_s();
+    if (rc == 0)
+        rc = approve_homes(g);
+    if (rc == 0)
+        roster_homes(g, curl);
     if (rc == 0)
         rc = enrol_devices(g);
     if (rc == 0)
-        rc = approve_homes(g);
-    if (rc == 0) {
-        fprintf(stderr, "enrolled %u devices and approved %zu homes in %.1f s\n", g->o.employees,
-                g->pool_size[POOL_HOME], mono_s() - step);
-        roster_homes(g, curl);
-    }
+        fprintf(stderr, "approved %zu homes and enrolled %u devices in %.1f s\n", g->pool_size[POOL_HOME],
+                g->o.employees, mono_s() - step);
     curl_easy_cleanup(curl);
     return rc;
 }
