@@ -29,6 +29,7 @@ struct ask {
 struct day_reader {
     struct db_pool *pool;
     unsigned scan_s;
+    size_t last_no_room; /* units the last scan left for want of room: said again only when it changes */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -131,10 +132,11 @@ static void scan(struct day_reader *r)
             break;
         read++;
     }
-    if (read || no_room)
+    if (read || no_room != r->last_no_room)
         log_info("day reader: %zu of %zu units' days read ahead in %lld ms; %zu not, for want of room in the cache "
                  "(ATTENDANCE_CONTEXT_CACHE_EMPLOYEES)",
                  read, json_array_size(units), (long long)(wall_ms() - began), no_room);
+    r->last_no_room = no_room;
     json_decref(units);
 }
 
