@@ -227,6 +227,7 @@ int config_load(struct config *cfg, unsigned needs)
     UNSIGNED_SETTING(per_ip_connection_limit, "ATTENDANCE_PER_IP_CONNECTION_LIMIT",
                      cfg->trusted_proxies ? 0 : (cfg->connection_limit + 9) / 10, 0, 60000)
     UNSIGNED_SETTING(connection_timeout_s, "ATTENDANCE_CONNECTION_TIMEOUT_S", 30, 1, 3600)
+    UNSIGNED_SETTING(connection_memory_kb, "ATTENDANCE_CONNECTION_MEMORY_KB", 64, 16, 1024)
     UNSIGNED_SETTING(shutdown_grace_s, "ATTENDANCE_SHUTDOWN_GRACE_S", 20, 0, 600)
     UNSIGNED_SETTING(context_cache_employees, "ATTENDANCE_CONTEXT_CACHE_EMPLOYEES", 200000, 0, 10000000)
     UNSIGNED_SETTING(day_read_ahead_s, "ATTENDANCE_DAY_READ_AHEAD_S", 30, 0, 86400)

@@ -41,6 +41,7 @@ struct config {
     unsigned connection_limit;
     unsigned per_ip_connection_limit;
     unsigned connection_timeout_s;
+    unsigned connection_memory_kb; /* libmicrohttpd's memory pool per connection (headers, read buffer) */
     unsigned shutdown_grace_s;
     unsigned context_cache_employees; /* 0: no check-in context cache */
     unsigned day_read_ahead_s;        /* how often the day reader looks for units' new days; 0: never */

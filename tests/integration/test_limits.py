@@ -3,8 +3,10 @@ The limits of docs/configuration.md, each enforced: request rate per client addr
 device, open connections in all and per address, body and upload sizes, header size, and the database
 pool (a request waits a bounded time for a connection, then 503; it never hangs).
 """
+import hashlib
 import http.client
 import json
+import secrets
 import socket
 import subprocess
 import threading
@@ -221,6 +223,31 @@ def bodies_uploads_and_headers_over_their_limits_are_refused():
         with socket.create_connection(("127.0.0.1", svc.port), timeout=10) as s:
             s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n")
             eq(s.recv(100).split(b" ", 2)[1], b"431", "headers too large")
+        eq(svc.request("GET", "/healthz").status, 200, "still up")
+    finally:
+        env.close()
+
+
+@test
+def a_connection_of_16_kib_still_takes_a_selfie_and_refuses_headers_beyond_it():
+    # ATTENDANCE_CONNECTION_MEMORY_KB bounds what each connection holds: an upload streams through the smaller
+    # read buffer, and the headers must fit in it.
+    env = admin_env(ATTENDANCE_CONNECTION_MEMORY_KB="16")
+    try:
+        svc = env.svc
+        a = Agency(svc)
+        a.office(a.unit_a["id"])
+        p = Phone(svc, env.db, a.unit_a["id"])
+        selfie = b"\xff\xd8\xff" + secrets.token_bytes(200 * 1024)
+        r = p.post(p.payload(selfie=selfie), selfie=selfie)
+        eq(r.status, 201, f"a check-in with a 200 KB selfie: {r}")
+        eq(env.db.sql("SELECT size_bytes FROM selfies WHERE sha256 = :'s'", f"s={hashlib.sha256(selfie).hexdigest()}"),
+           [[str(len(selfie))]], "the whole selfie stored")
+        r = svc.request("GET", "/healthz", headers={"X-Padding": "a" * 4000})
+        eq(r.status, 200, "4 KB of headers fit")
+        with socket.create_connection(("127.0.0.1", svc.port), timeout=10) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+            eq(s.recv(100).split(b" ", 2)[1], b"431", "20 KB of headers do not")
         eq(svc.request("GET", "/healthz").status, 200, "still up")
     finally:
         env.close()
