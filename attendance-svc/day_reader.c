@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,12 @@ struct day_reader *day_reader_start(struct db_pool *pool, unsigned scan_s)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&r->wake, &attr);
     pthread_condattr_destroy(&attr);
+    /* The thread takes no signal: SIGTERM is the main thread's, by sigwait (this thread would die of it). */
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
     int err = pthread_create(&r->thread, NULL, day_reader_main, r);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     if (err != 0) {
         log_error("day reader: cannot start its thread: %s; units' days are read at their first check-ins",
                   strerror(err));
