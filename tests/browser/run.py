@@ -78,7 +78,10 @@ def seed(env, work):
     """The scenario's agency and export runs; returns the settings console.test.mjs reads."""
     a = Agency(env.svc, prefix="BKD")
     env.db.sql("UPDATE units SET name = 'Pemprov DKI Jakarta' WHERE id = :'u'", f"u={a.top['id']}")
-    unit = a.unit("BKD-KEP", "administrative", parent_id=a.top["id"])
+    # Every day a work day of 07:30-16:00: the unit's day shows its hours whichever day the suite runs (the default
+    # week's Saturday, in WIB, said "bukan hari kerja" and failed it).
+    unit = a.unit("BKD-KEP", "administrative", parent_id=a.top["id"],
+                  work_hours={d: ["07:30", "16:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
     env.db.sql("UPDATE units SET name = 'Bidang Kepegawaian' WHERE id = :'u'", f"u={unit['id']}")
     r = env.svc.request("POST", "/v1/offices", {"unit_id": unit["id"], "name": "Balai Kota", "code": "BKD-GERBANG",
                                                 "geofence": {"type": "circle", "lat": BALAI_KOTA[0],
