@@ -6,6 +6,7 @@
 #include "day_reader.h"
 
 #include "checkin/context.h"
+#include "dates.h"
 #include "ids.h"
 #include "log.h"
 #include "store/store_checkins.h"
@@ -39,13 +40,6 @@ struct day_reader {
     struct ask asks[ASKS_MAX];
 };
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Reads the ask's unit's day of now and its employees' facts (all, or the
  * ask's) into the cache. Employees' facts need the unit's day: when the cache
@@ -53,7 +47,7 @@ static int64_t wall_ms(void)
  */
 static void read_unit(struct db_conn *db, const struct ask *a)
 {
-    int64_t at_ms = wall_ms();
+    int64_t at_ms = wall_clock_ms();
     long long unit_id = a->unit_id;
     bool all = a->employee_count == 0;
     enum db_status st = DB_OK;
@@ -116,11 +110,11 @@ static void scan(struct day_reader *r)
     }
     size_t i, read = 0, no_room = 0;
     json_t *unit;
-    int64_t began = wall_ms();
+    int64_t began = wall_clock_ms();
     json_array_foreach(units, i, unit) {
         long long unit_id = id_parse(json_string_value(json_object_get(unit, "unit_id")));
         json_int_t employees = json_integer_value(json_object_get(unit, "employees"));
-        struct unit_day *day = context_cache_unit_day_at(unit_id, wall_ms());
+        struct unit_day *day = context_cache_unit_day_at(unit_id, wall_clock_ms());
         context_cache_unit_day_release(day);
         if (day || !unit_id)
             continue;
@@ -136,7 +130,7 @@ static void scan(struct day_reader *r)
     if (read || no_room != r->last_no_room)
         log_info("day reader: %zu of %zu units' days read ahead in %lld ms; %zu not, for want of room in the cache "
                  "(ATTENDANCE_CONTEXT_CACHE_EMPLOYEES)",
-                 read, json_array_size(units), (long long)(wall_ms() - began), no_room);
+                 read, json_array_size(units), (long long)(wall_clock_ms() - began), no_room);
     r->last_no_room = no_room;
     json_decref(units);
 }

@@ -104,6 +104,13 @@ int rfc3339_parse_us(const char *s, int64_t *us)
     return 0;
 }
 
+int64_t wall_clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t date_today(long offset_s)
 {
     time_t now = time(NULL) + offset_s;

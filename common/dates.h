@@ -31,4 +31,7 @@ int date_weekday(int64_t days);
 /* Today's date in UTC as days since 1970-01-01, shifted by offset_s. */
 int64_t date_today(long offset_s);
 
+/* The wall clock now, in milliseconds since 1970-01-01T00:00Z. */
+int64_t wall_clock_ms(void);
+
 #endif

@@ -35,6 +35,7 @@
 #include "app.h"
 #include "authn.h"
 #include "checkin/payload.h"
+#include "dates.h"
 #include "handlers.h"
 #include "json.h"
 #include "log.h"
@@ -253,13 +254,6 @@ void h_login(struct request *req) { login_start(req, answer_login); }
 
 /* ---- POST /v1/auth/device ---- */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Decodes {"payload": base64url of the signed bytes, "signature": base64url}
  * into payload_bytes (payload_len of them), the payload and the signature;
@@ -338,7 +332,7 @@ void h_device_sign_in(struct request *req)
         reply_error(req, ERR_BAD_SIGNATURE, "the signature does not verify with the device's key");
         return;
     }
-    if (sign_in_clock_skewed(&payload, now_ms())) {
+    if (sign_in_clock_skewed(&payload, wall_clock_ms())) {
         reply_error(req, ERR_CLOCK_SKEW, "signed_at is more than 5 minutes away from the server's clock");
         return;
     }

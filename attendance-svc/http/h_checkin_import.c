@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define RECORD_HEADER "nip,type,time,office_code,source"
 #define RECORD_FIELDS 5
@@ -284,9 +283,7 @@ void h_checkin_import(struct request *req)
                     "\"");
         return;
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    int64_t received_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    int64_t received_ms = wall_clock_ms();
     struct record_file f = {.rejected = json_array(), .now_ms = received_ms};
     json_t *created = json_array(), *audited = NULL;
     long duplicates = 0;

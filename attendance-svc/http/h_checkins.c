@@ -17,6 +17,7 @@
 #include "app.h"
 #include "checkin/context.h"
 #include "checkin/payload.h"
+#include "dates.h"
 #include "day_reader.h"
 #include "digest.h"
 #include "handlers.h"
@@ -37,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define SIGNATURE_TEXT_MAX 128
 #define SELFIE_MAX_BYTES (2u << 20)
@@ -119,13 +119,6 @@ static void reply_replay(struct request *req, json_t *stored)
                               json_number_value(json_object_get(stored, "distance_m")), place,
                               json_is_true(json_object_get(stored, "selfie_attached")),
                               json_incref(json_object_get(stored, "violations")), json_object_get(stored, "times")));
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the handler ---- */
@@ -507,7 +500,7 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
  */
 void h_checkin_create(struct request *req)
 {
-    int64_t received_ms = now_ms();
+    int64_t received_ms = wall_clock_ms();
     struct checkin_work w = {0};
     if (!read_parts(req, w.parts) || !decode(req, &w)) {
         if (req->status != 415 && req->status != 413)
