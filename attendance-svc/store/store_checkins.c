@@ -196,16 +196,17 @@ const struct db_statement store_checkins_statements[] = {
      "       RETURNING id, code)"
      " SELECT g.fresh, c.id, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
      "                                             ORDER BY v.id), '[]') FROM v),"
-     "        checkin_times_doc(c.captured_at, c.received_at, c.judged_at, $2::bigint)"
-     "   FROM g LEFT JOIN c ON true"},
+     "        checkin_times_doc(c.captured_at, c.received_at, c.judged_at, u.timezone)"
+     "   FROM g LEFT JOIN c ON true LEFT JOIN units u ON u.id = $2::bigint"},
     {"checkin_replay",
      "SELECT json_build_object('checkin_id', c.id::text, 'inside', c.inside, 'distance_m', c.distance_m,"
      "        'place', c.place, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
      "        'violations', (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
      "                                                ORDER BY v.id), '[]')"
      "                       FROM violations v WHERE v.checkin_id = c.id AND v.day = c.local_day),"
-     "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, c.unit_id))"
+     "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, u.timezone))"
      "  FROM checkin_nonces n JOIN checkins c ON c.id = n.checkin_id AND c.local_day = n.local_day"
+     "  JOIN units u ON u.id = c.unit_id"
      " WHERE n.device_id = $1 AND n.nonce = $2 AND c.payload = $3 AND c.signature = $4"},
     /* A record an account vouched for; once (checkins_vouched_once_idx): a second import of it stores nothing. */
     {"record_insert",

@@ -9,13 +9,14 @@
 const struct db_statement store_me_statements[] = {
     {"me_checkins",
      "SELECT json_build_object('id', c.id::text, 'type', c.type, 'mode', c.mode, 'local_day', c.local_day,"
-     "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, c.unit_id),"
+     "        'times', checkin_times_doc(c.captured_at, c.received_at, c.judged_at, u.timezone),"
      "        'inside', c.inside, 'distance_m', c.distance_m, 'place', c.place, 'source', c.source,"
      "        'counts_for_day', c.counts_for_day, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
      "        'violations', (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code,"
      "                                                                  'status', v.status) ORDER BY v.id), '[]')"
      "                       FROM violations v WHERE v.checkin_id = c.id AND v.day = c.local_day))"
-     "  FROM checkins c WHERE c.employee_id = $1 AND ($2::date IS NULL OR c.local_day >= $2)"
+     "  FROM checkins c JOIN units u ON u.id = c.unit_id WHERE c.employee_id = $1"
+     "   AND ($2::date IS NULL OR c.local_day >= $2)"
      "   AND ($3::date IS NULL OR c.local_day <= $3) AND ($4::bigint IS NULL OR c.id < $4)"
      " ORDER BY c.id DESC LIMIT $5"},
     {"me_violations",
