@@ -359,7 +359,9 @@ void context_cache_note_checkin(const struct checkin_context *ctx, long long che
     if (cache.employees) {
         struct employee_entry *e = *employee_slot_locked(ctx->emp.device_id);
         /* Only facts this check-in was judged by move on; anything else is left to the guard. */
-        if (e && e->unit == ctx->unit && e->facts.previous_id == ctx->emp.previous_id) {
+        if (e && e->unit == ctx->unit && e->facts.previous_id == ctx->emp.previous_id &&
+            e->facts.last_seq == ctx->emp.last_seq) {
+            e->facts.last_seq++; /* this check-in's claim */
             if (!e->facts.previous_id || p->captured_at_ms >= e->facts.previous_captured_at_ms) {
                 e->facts.previous_id = checkin_id;
                 e->facts.previous_captured_at_ms = p->captured_at_ms;
@@ -432,6 +434,8 @@ static void employee_facts_from_json(const json_t *doc, long long account_id, co
     f->previous_lat = json_number_value(json_object_get(previous, "lat"));
     f->previous_lon = json_number_value(json_object_get(previous, "lon"));
     f->previous_accuracy_m = json_number_value(json_object_get(previous, "accuracy_m"));
+    const json_t *last_seq = json_object_get(doc, "last_seq");
+    f->last_seq = json_is_integer(last_seq) ? (long long)json_integer_value(last_seq) : 0;
 }
 
 /* Fills ctx from the document, its unit's day shared with the cache's when the cache has it. */

@@ -66,6 +66,7 @@ struct employee_facts {
     long long previous_id;    /* the latest check-in by captured_at; 0: none */
     int64_t previous_captured_at_ms;
     double previous_lat, previous_lon, previous_accuracy_m;
+    long long last_seq;       /* the highest number the employee's check-ins claimed (sql/0035); 0: none */
 };
 
 struct checkin_context {

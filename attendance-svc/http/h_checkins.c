@@ -481,6 +481,7 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .selfie_phash = &w->selfie_phash,
         .rostered = emp->rostered,
         .had_arrival = emp->had_arrival,
+        .employee_seq = emp->last_seq + 1,
         .roster_mode = emp->roster_off ? "OFF" : work_mode_name(emp->roster_mode),
         .roster_start_min = emp->roster_start_min,
         .roster_end_min = emp->roster_end_min,

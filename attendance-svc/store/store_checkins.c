@@ -77,7 +77,8 @@
     "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint," \
     "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"         \
     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.day - " PREVIOUS_DAYS \
-    "              ORDER BY c.captured_at DESC LIMIT 1)"
+    "              ORDER BY c.captured_at DESC LIMIT 1),"                                                         \
+    "  'last_seq', (SELECT max(n.employee_seq) FROM checkin_nonces n WHERE n.employee_id = emp.id)"
 #define CONTEXT_FIELDS "  'employee_id', emp.id::text," CONTEXT_UNIT_FIELDS "," CONTEXT_EMPLOYEE_FIELDS
 /* The kiosks of the unit's offices, revoked ones too. */
 #define CONTEXT_KIOSKS                                                                                          \
@@ -157,7 +158,9 @@ const struct db_statement store_checkins_statements[] = {
     /*
      * The guard g repeats, as cheap index look-ups, every fact the check-in was
      * judged by. A check-in whose nonce is taken is not stored: the trigger
-     * checkins_take_nonce (sql/0015) skips the row, and c returns none.
+     * checkins_take_nonce (sql/0015) skips the row, and c returns none. The
+     * trigger also claims the employee's number $41 (sql/0035): a check-in
+     * judged at the same time on the same history fails on the claim.
      */
     {"checkin_insert",
      "WITH g AS (SELECT"
@@ -185,10 +188,11 @@ const struct db_statement store_checkins_statements[] = {
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
      "         payload, signature, judged_at, counts_for_day, after_closure, presence_kiosk_id, presence_t,"
-     "         selfie_phash)"
+     "         selfie_phash, employee_seq)"
      "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
      "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21,"
-     "              to_timestamp($30::bigint / 1000.0), $31, $32, $33::bigint, $34::bigint, $35::bigint"
+     "              to_timestamp($30::bigint / 1000.0), $31, $32, $33::bigint, $34::bigint, $35::bigint,"
+     "              $41::bigint"
      "         FROM g WHERE g.fresh RETURNING id, local_day, captured_at, received_at, judged_at),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
      "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
@@ -333,7 +337,7 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
 {
     char emp[24], unit[24], dev[24], captured[24], received[24], judged[24], lat[32], lon[32], acc[32], dist[32],
         size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24], kiosk[24],
-        window[24], near_id[24];
+        window[24], near_id[24], seq[24];
     struct near_copy_params near;
     *stored = NULL;
     if (near_copy_params_make(row->selfie_phash, &near, status) != 0) {
@@ -350,6 +354,7 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
     snprintf(size, sizeof size, "%zu", row->selfie_size);
     snprintf(generation, sizeof generation, "%lld", row->generation);
     snprintf(window, sizeof window, "%" PRId64, row->presence_t);
+    snprintf(seq, sizeof seq, "%lld", row->employee_seq);
     /* The guard's form of the roster entry: "mode start end", -1 for the unit's hours. */
     snprintf(roster, sizeof roster, "%s %d %d", row->roster_mode ? row->roster_mode : "", row->roster_start_min,
              row->roster_end_min);
@@ -363,13 +368,18 @@ enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checki
         row->had_arrival ? "true" : "false", id_text(first_use, row->selfie_first_use_id), judged,
         row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false",
         id_text(kiosk, row->presence_kiosk_id), row->presence_kiosk_id ? window : NULL, or_null(near.hash),
-        near.probes[0], near.probes[1], near.probes[2], or_null(near.match_bits), id_text(near_id, row->selfie_near_id)};
-    int lengths[40] = {0};
-    int formats[40] = {0};
+        near.probes[0], near.probes[1], near.probes[2], or_null(near.match_bits), id_text(near_id, row->selfie_near_id),
+        seq};
+    int lengths[41] = {0};
+    int formats[41] = {0};
     lengths[19] = (int)row->payload_len, formats[19] = 1;
     lengths[20] = (int)row->signature_len, formats[20] = 1;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 40, values, lengths, formats, status);
+    PGresult *r = db_exec_binary(db, "checkin_insert", 41, values, lengths, formats, status);
     near_copy_params_free(&near);
+    if (!r && *status == DB_UNIQUE_VIOLATION && strcmp(db_conn_constraint(db), "checkin_nonces_employee_seq_idx") == 0) {
+        *status = DB_OK; /* another check-in claimed the number first: the history changed */
+        return CHECKIN_STALE;
+    }
     if (!r)
         return CHECKIN_NOT_STORED;
     enum checkin_stored result = CHECKIN_STALE;

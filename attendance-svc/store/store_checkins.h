@@ -91,6 +91,7 @@ struct checkin_row {
     long long account_id, generation, home_id, previous_id, selfie_first_use_id, selfie_near_id; /* 0: none */
     bool rostered, had_arrival;
     const char *roster_mode;
+    long long employee_seq; /* the employee's number the check-in claims: last_seq + 1 (sql/0035) */
     int roster_start_min, roster_end_min; /* -1: none */
 };
 
@@ -102,7 +103,8 @@ enum checkin_stored { CHECKIN_STORED, CHECKIN_NOT_STORED, CHECKIN_STALE };
  * device, setup_generation, the home, the roster entry, the latest check-in,
  * had_arrival, the selfie's first use and its nearest near copy): CHECKIN_STORED with *stored =
  * [checkin_id, [{"violation_id", "code"}...], {"captured_at", "received_at", "judged_at"}];
- * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts);
+ * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts),
+ * or when another check-in of the employee claimed row->employee_seq first;
  * CHECKIN_NOT_STORED when the nonce was taken meanwhile. With *status not DB_OK,
  * the result means nothing.
  */

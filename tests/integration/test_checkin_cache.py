@@ -350,3 +350,36 @@ def a_unit_the_cache_has_no_room_for_is_not_read_ahead(env):
         eq(contexts(svc)["database"], 1, "read its own facts")
     finally:
         svc.close()
+
+
+@test
+def two_check_ins_judged_at_once_are_stored_one_after_the_other(env):
+    # A phone sends two check-ins at the same instant from two places 720 m apart (say, one from a spoofed
+    # position): one after the other, the second is IMPOSSIBLE_TRAVEL. Here both are judged on the same facts
+    # before either is stored (a lock held on checkin_nonces stops both inside their inserts, after their
+    # guards have read): they must still be stored one after the other, the second judged after the first.
+    p = warm(env)
+    now = rfc3339(time.time())
+    payloads = [p.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=now),
+                p.payload(lat=MONAS[0], lon=MONAS[1], captured_at=now)]
+    locked, results = threading.Event(), []
+
+    def hold_lock():
+        env.db.sql("BEGIN; LOCK TABLE checkin_nonces IN SHARE MODE; SELECT pg_sleep(0.1); "
+                   "SELECT pg_sleep(1.5); COMMIT")
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    time.sleep(0.5)  # the lock is taken
+    threads = [threading.Thread(target=lambda b=b: results.append(p.post(b))) for b in payloads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    holder.join()
+    eq(sorted(r.status for r in results), [201, 201], "both stored")
+    flagged = [r for r in results if "IMPOSSIBLE_TRAVEL" in codes(r)]
+    eq(len(flagged), 1, "the one stored second is judged after the first: 720 m in no time")
+    eq(flagged[0].json()["checkin_id"], max((r.json()["checkin_id"] for r in results), key=int), "flagged: the later")
+    rows = env.db.sql("SELECT employee_seq FROM checkins WHERE employee_id = :'e' ORDER BY id", f"e={p.employee_id}")
+    eq(rows, [["1"], ["2"], ["3"], ["4"]], "each check-in claimed the employee's next number")
