@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 
+struct checkin_writer;
 struct day_reader;
 struct password_pool;
 struct rate_limiter;
@@ -24,6 +25,7 @@ struct app {
     struct rate_limiter *checkin_rate; /* check-ins, per device (its employee's account); NULL: no limit */
     struct password_pool *passwords;   /* the logins' Argon2id hashes, off the HTTP threads */
     struct day_reader *day_reader;     /* units' days read ahead into the check-in cache; NULL: cache off */
+    struct checkin_writer *checkin_writer; /* judged check-ins, stored together when they arrive together */
 };
 
 #endif

@@ -24,6 +24,7 @@
 #include "checkin/context.h"
 #include "closure.h"
 #include "dates.h"
+#include "checkin_writer.h"
 #include "day_reader.h"
 #include "export/export.h"
 #include "export/export_key.h"
@@ -493,7 +494,8 @@ static int cmd_serve(void)
         goto done;
     }
     password_hashes_limit(app.cfg.password_hashes);
-    if (!(app.passwords = password_pool_start(app.cfg.password_hashes, app.cfg.password_wait_ms)))
+    if (!(app.passwords = password_pool_start(app.cfg.password_hashes, app.cfg.password_wait_ms)) ||
+        !(app.checkin_writer = checkin_writer_new()))
         goto done;
     context_cache_init(app.cfg.context_cache_employees);
     if (app.cfg.context_cache_employees)
@@ -503,6 +505,7 @@ static int cmd_serve(void)
     context_cache_shutdown();
 done:
     password_pool_stop(app.passwords); /* after the server: no request waits for it any more */
+    checkin_writer_free(app.checkin_writer);
     rate_limiter_free(app.address_rate);
     rate_limiter_free(app.checkin_rate);
     db_pool_free(app.read_pool);

@@ -27,6 +27,7 @@ struct route_metrics {
 
 static struct route_metrics route_metrics[MAX_ROUTES + 1];
 static atomic_ullong replica_fallbacks;
+static atomic_ullong checkin_batches, checkin_batch_rows;
 
 void metrics_request_done(const struct route *route, unsigned status, uint64_t duration_ns)
 {
@@ -155,6 +156,12 @@ static void add_pool(struct text *t, const char *prefix, const char *what, struc
         prefix, what, prefix, prefix, st.acquire_timeouts);
 }
 
+void metrics_checkin_batch(size_t rows)
+{
+    atomic_fetch_add_explicit(&checkin_batches, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&checkin_batch_rows, rows, memory_order_relaxed);
+}
+
 void metrics_replica_fallback(void) { atomic_fetch_add_explicit(&replica_fallbacks, 1, memory_order_relaxed); }
 
 char *metrics_render(struct db_pool *pool, struct db_pool *read_pool, size_t *len)
@@ -216,6 +223,15 @@ char *metrics_render(struct db_pool *pool, struct db_pool *read_pool, size_t *le
     for (size_t i = 0; i < sizeof context_sources / sizeof context_sources[0] - 1; i++)
         add(&t, "attendance_checkin_contexts_total{source=\"%s\"} %llu\n", context_sources[i].label,
             atomic_load_explicit(&context_sources[i].count, memory_order_relaxed));
+    add(&t, "# HELP attendance_checkin_batches_total Statements that stored judged check-ins, each a batch of those "
+            "that arrived together.\n"
+            "# TYPE attendance_checkin_batches_total counter\n"
+            "attendance_checkin_batches_total %llu\n"
+            "# HELP attendance_checkin_batch_rows_total Check-ins in those statements (rows / batches: the mean batch).\n"
+            "# TYPE attendance_checkin_batch_rows_total counter\n"
+            "attendance_checkin_batch_rows_total %llu\n",
+        atomic_load_explicit(&checkin_batches, memory_order_relaxed),
+        atomic_load_explicit(&checkin_batch_rows, memory_order_relaxed));
     add(&t, "# HELP attendance_violations_total Violations flagged, by code.\n"
             "# TYPE attendance_violations_total counter\n");
     for (size_t i = 0; i < sizeof violation_codes / sizeof violation_codes[0]; i++)

@@ -19,6 +19,8 @@ void metrics_request_done(const struct route *route, unsigned status, uint64_t d
 void metrics_checkin_result(const char *result);
 /* Where a check-in's facts came from: cache, database, or stale (found changed when it was stored). */
 void metrics_checkin_context(const char *source);
+/* A statement of the check-in writer that stored (or tried to store) rows check-ins at once. */
+void metrics_checkin_batch(size_t rows);
 /* A violation flagged, by its code. */
 void metrics_violation(const char *code);
 

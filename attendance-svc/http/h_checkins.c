@@ -29,6 +29,7 @@
 #include "selfie/image.h"
 #include "selfie/phash.h"
 #include "selfie_store.h"
+#include "checkin_writer.h"
 #include "store/store_checkins.h"
 
 #include <errno.h>
@@ -123,8 +124,13 @@ static void reply_replay(struct request *req, json_t *stored)
 
 /* ---- the handler ---- */
 
-/* A check-in judged on cached facts may find them stale; it is judged again on fresh ones, this often at most. */
-#define CHECKIN_ATTEMPTS 3
+/*
+ * A check-in judged on cached facts may find them stale; it is judged again on
+ * fresh ones, this often at most. Check-ins of one employee sent at once are
+ * stored one after the other (sql/0035), each finding its facts stale once per
+ * one stored before it: a burst of five still gets five 201s.
+ */
+#define CHECKIN_ATTEMPTS 5
 
 struct checkin_work {
     struct multipart_part parts[PART_COUNT];
@@ -140,7 +146,7 @@ struct checkin_work {
     bool counts_for_day;
     struct violation violations[CHECKIN_VIOLATIONS_MAX];
     size_t violation_count;
-    char *violations_text;
+    json_t *violation_list; /* [{"code", "evidence", "ord"}], as the store takes them */
     json_t *stored;
 };
 
@@ -151,8 +157,8 @@ static void work_clear_judgement(struct checkin_work *w)
     for (size_t i = 0; i < w->violation_count; i++)
         json_decref(w->violations[i].evidence);
     w->violation_count = 0;
-    free(w->violations_text);
-    w->violations_text = NULL;
+    json_decref(w->violation_list);
+    w->violation_list = NULL;
 }
 
 static void work_free(struct checkin_work *w)
@@ -334,11 +340,13 @@ static bool judge(struct request *req, struct checkin_work *w, int64_t received_
 
     json_t *list = json_array();
     for (size_t i = 0; list && i < w->violation_count; i++)
-        json_array_append_new(list, json_pack("{s:s, s:O, s:i}", "code", w->violations[i].code, "evidence",
-                                              w->violations[i].evidence, "ord", (int)i));
-    w->violations_text = list ? json_dumps(list, JSON_COMPACT) : NULL;
-    json_decref(list);
-    if (!w->violations_text) {
+        if (json_array_append_new(list, json_pack("{s:s, s:O, s:i}", "code", w->violations[i].code, "evidence",
+                                                  w->violations[i].evidence, "ord", (int)i)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    w->violation_list = list;
+    if (!w->violation_list) {
         reply_error(req, ERR_INTERNAL, "out of memory");
         return false;
     }
@@ -441,8 +449,8 @@ static void answer_taken_nonce(struct request *req, struct checkin_work *w, stru
 }
 
 /* Stores the judged check-in under the guard of the facts it was judged by. */
-static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int64_t received_ms,
-                                 enum db_status *st)
+static enum checkin_stored store(struct request *req, struct checkin_work *w, struct db_conn *db,
+                                 int64_t received_ms, enum db_status *st)
 {
     const struct checkin_payload *p = &w->payload;
     const struct employee_facts *emp = &w->ctx.emp;
@@ -471,7 +479,7 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .payload_len = w->parts[PART_PAYLOAD].len,
         .signature = w->signature,
         .signature_len = sizeof w->signature,
-        .violations_json = w->violations_text,
+        .violations = w->violation_list,
         .account_id = emp->account_id,
         .generation = w->ctx.unit->generation,
         .home_id = emp->home_id,
@@ -488,7 +496,7 @@ static enum checkin_stored store(struct checkin_work *w, struct db_conn *db, int
         .presence_kiosk_id = w->ctx.presence.result == PRESENCE_VALID ? w->ctx.presence.kiosk_id : 0,
         .presence_t = w->ctx.presence.t,
     };
-    return store_checkin_insert(db, &row, &w->stored, st);
+    return checkin_writer_store(req->app->checkin_writer, db, &row, &w->stored, st);
 }
 
 /*
@@ -560,7 +568,7 @@ void h_checkin_create(struct request *req)
         if (!(db = request_db(req)))
             goto done;
         enum db_status st;
-        enum checkin_stored result = store(&w, db, received_ms, &st);
+        enum checkin_stored result = store(req, &w, db, received_ms, &st);
         if (st != DB_OK) {
             reply_db_error(req, st);
             goto done;

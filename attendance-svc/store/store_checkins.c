@@ -5,6 +5,8 @@
 
 #include "selfie/phash.h"
 
+#include <sodium.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -77,7 +79,7 @@
     "                                        'captured_at_ms', (extract(epoch FROM c.captured_at) * 1000)::bigint," \
     "                                        'lat', c.lat, 'lon', c.lon, 'accuracy_m', c.accuracy_m)"         \
     "               FROM checkins c WHERE c.employee_id = emp.id AND c.local_day >= t.day - " PREVIOUS_DAYS \
-    "              ORDER BY c.captured_at DESC LIMIT 1),"                                                         \
+    "              ORDER BY c.captured_at DESC, c.id DESC LIMIT 1),"                                            \
     "  'last_seq', (SELECT max(n.employee_seq) FROM checkin_nonces n WHERE n.employee_id = emp.id)"
 #define CONTEXT_FIELDS "  'employee_id', emp.id::text," CONTEXT_UNIT_FIELDS "," CONTEXT_EMPLOYEE_FIELDS
 /* The kiosks of the unit's offices, revoked ones too. */
@@ -156,52 +158,74 @@ const struct db_statement store_checkins_statements[] = {
      "          AND e.active AND a.role = 'employee' AND NOT a.disabled) emp"
      " JOIN devices d ON d.employee_id = emp.id AND d.active, unit, t"},
     /*
-     * The guard g repeats, as cheap index look-ups, every fact the check-in was
-     * judged by. A check-in whose nonce is taken is not stored: the trigger
-     * checkins_take_nonce (sql/0015) skips the row, and c returns none. The
-     * trigger also claims the employee's number $41 (sql/0035): a check-in
-     * judged at the same time on the same history fails on the claim.
+     * A batch of check-ins, $1 a JSON array of rows (store_checkin_insert's
+     * fields, each with its ord), of as many employees. The guard g repeats,
+     * as cheap index look-ups, every fact each check-in was judged by; only the
+     * rows whose facts all still hold are stored. A check-in whose nonce is
+     * taken is not stored: the trigger checkins_take_nonce (sql/0015) skips the
+     * row, and c returns none for it. The trigger also claims the employee's
+     * number (sql/0035): a check-in judged at the same time on the same history
+     * fails the statement on the claim.
      */
     {"checkin_insert",
-     "WITH g AS (SELECT"
-     "   EXISTS (SELECT 1 FROM accounts a JOIN employees e ON e.id = a.employee_id"
-     "           WHERE a.id = $23 AND a.role = 'employee' AND NOT a.disabled AND e.active"
-     "             AND e.id = $1 AND e.unit_id = $2)"
-     "   AND EXISTS (SELECT 1 FROM devices d WHERE d.id = $3 AND d.active AND d.employee_id = $1)"
-     "   AND (SELECT n FROM setup_generation) = $24::bigint"
-     "   AND (SELECT h.id FROM homes h WHERE h.employee_id = $1 AND h.status = 'approved')"
-     "       IS NOT DISTINCT FROM $25::bigint"
-     "   AND (SELECT r.mode || ' ' || coalesce(r.start_min, -1) || ' ' || coalesce(r.end_min, -1)"
-     "          FROM roster_entries r WHERE r.employee_id = $1 AND r.day = $9::date) IS NOT DISTINCT FROM $26::text"
-     "   AND (SELECT c.id FROM checkins c WHERE c.employee_id = $1 AND c.local_day >= $9::date - " PREVIOUS_DAYS
-     "         ORDER BY c.captured_at DESC LIMIT 1)"
-     "       IS NOT DISTINCT FROM $27::bigint"
-     "   AND EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = $1 AND c.local_day = $9::date"
-     "               AND c.type = 'in' AND c.counts_for_day) = $28::boolean"
-     "   AND (SELECT s.checkin_id FROM selfie_uses s WHERE s.sha256 = $17) IS NOT DISTINCT FROM $29::bigint"
-     "   AND (CASE WHEN $35::bigint IS NOT NULL THEN"
-     "          selfie_near_copy($35::bigint, $36::integer[], $37::integer[], $38::integer[], $9::date - 90, $39::integer)"
-     "          ->> 'checkin_id' END) IS NOT DISTINCT FROM $40::text AS fresh),"
+     "WITH r AS (SELECT * FROM json_to_recordset($1::json) AS r (ord int, employee_id bigint, unit_id bigint,"
+     "     device_id bigint, nonce text, type text, mode text, captured_ms bigint, received_ms bigint, judged_ms bigint,"
+     "     local_day date, lat float8, lon float8, accuracy_m float8, mock_location boolean, inside boolean,"
+     "     distance_m float8, place text, selfie_sha256 text, selfie_type text, selfie_size int, payload text,"
+     "     signature text, violations json, account_id bigint, generation bigint, home_id bigint, roster text,"
+     "     previous_id bigint, had_arrival boolean, selfie_first_use_id bigint, counts_for_day boolean,"
+     "     after_closure boolean, kiosk_id bigint, presence_t bigint, phash bigint, probes0 integer[],"
+     "     probes1 integer[], probes2 integer[], match_bits int, near_id text, employee_seq bigint)),"
+     " g AS (SELECT r.*,"
+     "   (SELECT true FROM accounts a JOIN employees e ON e.id = a.employee_id"
+     "     WHERE a.id = r.account_id AND a.role = 'employee' AND NOT a.disabled AND e.active"
+     "       AND e.id = r.employee_id AND e.unit_id = r.unit_id LIMIT 1) IS NOT NULL"
+     "   AND (SELECT true FROM devices d WHERE d.id = r.device_id AND d.active AND d.employee_id = r.employee_id"
+     "         LIMIT 1) IS NOT NULL"
+     "   AND (SELECT n FROM setup_generation) = r.generation"
+     "   AND (SELECT h.id FROM homes h WHERE h.employee_id = r.employee_id AND h.status = 'approved')"
+     "       IS NOT DISTINCT FROM r.home_id"
+     "   AND (SELECT o.mode || ' ' || coalesce(o.start_min, -1) || ' ' || coalesce(o.end_min, -1)"
+     "          FROM roster_entries o WHERE o.employee_id = r.employee_id AND o.day = r.local_day)"
+     "       IS NOT DISTINCT FROM r.roster"
+     "   AND (SELECT c.id FROM checkins c WHERE c.employee_id = r.employee_id AND c.local_day >= r.local_day - " PREVIOUS_DAYS
+     "         ORDER BY c.captured_at DESC, c.id DESC LIMIT 1)"
+     "       IS NOT DISTINCT FROM r.previous_id"
+     "   AND ((SELECT true FROM checkins c WHERE c.employee_id = r.employee_id AND c.local_day = r.local_day"
+     "          AND c.type = 'in' AND c.counts_for_day LIMIT 1) IS NOT NULL) = r.had_arrival"
+     "   AND (SELECT s.checkin_id FROM selfie_uses s WHERE s.sha256 = r.selfie_sha256)"
+     "       IS NOT DISTINCT FROM r.selfie_first_use_id"
+     "   AND (CASE WHEN r.phash IS NOT NULL THEN"
+     "          selfie_near_copy(r.phash, r.probes0, r.probes1, r.probes2, r.local_day - 90, r.match_bits)"
+     "          ->> 'checkin_id' END) IS NOT DISTINCT FROM r.near_id AS fresh"
+     "   FROM r),"
      " s AS (INSERT INTO selfies (sha256, day, content_type, size_bytes)"
-     "       SELECT $17::text, $9::date, $18::text, $19::int FROM g WHERE g.fresh AND $17 IS NOT NULL"
+     "       SELECT g.selfie_sha256, g.local_day, g.selfie_type, g.selfie_size FROM g"
+     "        WHERE g.fresh AND g.selfie_sha256 IS NOT NULL"
      "       ON CONFLICT (sha256, day) DO NOTHING),"
      " c AS (INSERT INTO checkins (employee_id, unit_id, device_id, nonce, type, mode, captured_at, received_at,"
      "         local_day, lat, lon, accuracy_m, mock_location, inside, distance_m, place, selfie_sha256,"
      "         payload, signature, judged_at, counts_for_day, after_closure, presence_kiosk_id, presence_t,"
      "         selfie_phash, employee_seq)"
-     "       SELECT $1::bigint, $2::bigint, $3::bigint, $4, $5, $6, to_timestamp($7::bigint / 1000.0),"
-     "              to_timestamp($8::bigint / 1000.0), $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $20, $21,"
-     "              to_timestamp($30::bigint / 1000.0), $31, $32, $33::bigint, $34::bigint, $35::bigint,"
-     "              $41::bigint"
-     "         FROM g WHERE g.fresh RETURNING id, local_day, captured_at, received_at, judged_at),"
+     "       SELECT g.employee_id, g.unit_id, g.device_id, g.nonce, g.type, g.mode, to_timestamp(g.captured_ms / 1000.0),"
+     "              to_timestamp(g.received_ms / 1000.0), g.local_day, g.lat, g.lon, g.accuracy_m, g.mock_location,"
+     "              g.inside, g.distance_m, g.place, g.selfie_sha256, decode(g.payload, 'hex'),"
+     "              decode(g.signature, 'hex'), to_timestamp(g.judged_ms / 1000.0), g.counts_for_day,"
+     "              g.after_closure, g.kiosk_id, g.presence_t, g.phash, g.employee_seq"
+     "         FROM g WHERE g.fresh ORDER BY g.ord"
+     "       RETURNING id, device_id, nonce, local_day, captured_at, received_at, judged_at),"
      " v AS (INSERT INTO violations (employee_id, unit_id, checkin_id, day, code, evidence)"
-     "       SELECT $1::bigint, $2::bigint, c.id, c.local_day, x.code, x.evidence"
-     "         FROM c, json_to_recordset($22::json) AS x (code text, evidence jsonb, ord int) ORDER BY x.ord"
-     "       RETURNING id, code)"
-     " SELECT g.fresh, c.id, (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code)"
-     "                                             ORDER BY v.id), '[]') FROM v),"
+     "       SELECT g.employee_id, g.unit_id, c.id, c.local_day, x.code, x.evidence"
+     "         FROM c JOIN g ON g.device_id = c.device_id AND g.nonce = c.nonce,"
+     "              json_to_recordset(g.violations) AS x (code text, evidence jsonb, ord int)"
+     "        ORDER BY g.ord, x.ord"
+     "       RETURNING id, checkin_id, code)"
+     " SELECT g.ord, g.fresh, c.id,"
+     "        (SELECT coalesce(json_agg(json_build_object('violation_id', v.id::text, 'code', v.code) ORDER BY v.id),"
+     "                         '[]') FROM v WHERE v.checkin_id = c.id),"
      "        checkin_times_doc(c.captured_at, c.received_at, c.judged_at, u.timezone)"
-     "   FROM g LEFT JOIN c ON true LEFT JOIN units u ON u.id = $2::bigint"},
+     "   FROM g LEFT JOIN c ON c.device_id = g.device_id AND c.nonce = g.nonce LEFT JOIN units u ON u.id = g.unit_id"
+     "  ORDER BY g.ord"},
     {"checkin_replay",
      "SELECT json_build_object('checkin_id', c.id::text, 'inside', c.inside, 'distance_m', c.distance_m,"
      "        'place', c.place, 'selfie_attached', c.selfie_sha256 IS NOT NULL,"
@@ -332,69 +356,144 @@ json_t *store_unit_day_employees(struct db_conn *db, long long unit_id, const ch
     return doc;
 }
 
-enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,
-                                         enum db_status *status)
+static json_t *id_or_null(long long id) { return id ? json_integer(id) : json_null(); }
+static json_t *text_or_null(const char *text) { return text ? json_string(text) : json_null(); }
+
+/* Bytes as a JSON string of hex; NULL out of memory. */
+static json_t *hex_string(const void *bytes, size_t len)
 {
-    char emp[24], unit[24], dev[24], captured[24], received[24], judged[24], lat[32], lon[32], acc[32], dist[32],
-        size[24], account[24], generation[24], home[24], previous[24], roster[32], first_use[24], kiosk[24],
-        window[24], near_id[24], seq[24];
-    struct near_copy_params near;
-    *stored = NULL;
-    if (near_copy_params_make(row->selfie_phash, &near, status) != 0) {
-        near_copy_params_free(&near);
-        return CHECKIN_NOT_STORED;
-    }
-    snprintf(captured, sizeof captured, "%" PRId64, row->captured_at_ms);
-    snprintf(received, sizeof received, "%" PRId64, row->received_at_ms);
-    snprintf(judged, sizeof judged, "%" PRId64, row->judged_at_ms);
-    snprintf(lat, sizeof lat, "%.17g", row->lat);
-    snprintf(lon, sizeof lon, "%.17g", row->lon);
-    snprintf(acc, sizeof acc, "%.17g", row->accuracy_m);
-    snprintf(dist, sizeof dist, "%.17g", row->distance_m);
-    snprintf(size, sizeof size, "%zu", row->selfie_size);
-    snprintf(generation, sizeof generation, "%lld", row->generation);
-    snprintf(window, sizeof window, "%" PRId64, row->presence_t);
-    snprintf(seq, sizeof seq, "%lld", row->employee_seq);
+    char *hex = malloc(len * 2 + 1);
+    if (!hex)
+        return NULL;
+    sodium_bin2hex(hex, len * 2 + 1, bytes, len);
+    json_t *s = json_stringn_nocheck(hex, len * 2);
+    free(hex);
+    return s;
+}
+
+/* The probes of the near-copy search's part i as a JSON array of integers (phash_probes). */
+static json_t *probes_array(const struct selfie_phash *phash, int part)
+{
+    uint32_t probes[PHASH_PROBES_MAX];
+    size_t n = phash_probes(phash->hash, part, phash->match_bits, probes);
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < n; k++)
+        if (json_array_append_new(a, json_integer(probes[k])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* Row ord of checkin_insert's $1; NULL out of memory. */
+static json_t *row_doc(const struct checkin_row *row, int ord)
+{
+    char roster[32];
     /* The guard's form of the roster entry: "mode start end", -1 for the unit's hours. */
     snprintf(roster, sizeof roster, "%s %d %d", row->roster_mode ? row->roster_mode : "", row->roster_start_min,
              row->roster_end_min);
-    const char *values[] = {
-        id_text(emp, row->employee_id), id_text(unit, row->unit_id), id_text(dev, row->device_id), row->nonce,
-        row->type, row->mode, captured, received, row->local_day, lat, lon, acc,
-        row->mock_location ? "true" : "false", row->inside ? "true" : "false", dist, row->place,
-        row->selfie_sha256, row->selfie_content_type, row->selfie_sha256 ? size : NULL, row->payload,
-        (const char *)row->signature, row->violations_json, id_text(account, row->account_id), generation,
-        id_text(home, row->home_id), row->rostered ? roster : NULL, id_text(previous, row->previous_id),
-        row->had_arrival ? "true" : "false", id_text(first_use, row->selfie_first_use_id), judged,
-        row->counts_for_day ? "true" : "false", row->after_closure ? "true" : "false",
-        id_text(kiosk, row->presence_kiosk_id), row->presence_kiosk_id ? window : NULL, or_null(near.hash),
-        near.probes[0], near.probes[1], near.probes[2], or_null(near.match_bits), id_text(near_id, row->selfie_near_id),
-        seq};
-    int lengths[41] = {0};
-    int formats[41] = {0};
-    lengths[19] = (int)row->payload_len, formats[19] = 1;
-    lengths[20] = (int)row->signature_len, formats[20] = 1;
-    PGresult *r = db_exec_binary(db, "checkin_insert", 41, values, lengths, formats, status);
-    near_copy_params_free(&near);
+    const struct selfie_phash *phash = row->selfie_phash && row->selfie_phash->present ? row->selfie_phash : NULL;
+    json_t *doc = json_object();
+    if (!doc)
+        return NULL;
+    char near_id[24];
+    int failed = 0;
+    failed |= json_object_set_new(doc, "ord", json_integer(ord));
+    failed |= json_object_set_new(doc, "employee_id", json_integer(row->employee_id));
+    failed |= json_object_set_new(doc, "unit_id", json_integer(row->unit_id));
+    failed |= json_object_set_new(doc, "device_id", json_integer(row->device_id));
+    failed |= json_object_set_new(doc, "nonce", json_string(row->nonce));
+    failed |= json_object_set_new(doc, "type", json_string(row->type));
+    failed |= json_object_set_new(doc, "mode", json_string(row->mode));
+    failed |= json_object_set_new(doc, "captured_ms", json_integer(row->captured_at_ms));
+    failed |= json_object_set_new(doc, "received_ms", json_integer(row->received_at_ms));
+    failed |= json_object_set_new(doc, "judged_ms", json_integer(row->judged_at_ms));
+    failed |= json_object_set_new(doc, "local_day", json_string(row->local_day));
+    failed |= json_object_set_new(doc, "lat", json_real(row->lat));
+    failed |= json_object_set_new(doc, "lon", json_real(row->lon));
+    failed |= json_object_set_new(doc, "accuracy_m", json_real(row->accuracy_m));
+    failed |= json_object_set_new(doc, "mock_location", json_boolean(row->mock_location));
+    failed |= json_object_set_new(doc, "inside", json_boolean(row->inside));
+    failed |= json_object_set_new(doc, "distance_m", json_real(row->distance_m));
+    failed |= json_object_set_new(doc, "place", text_or_null(row->place));
+    failed |= json_object_set_new(doc, "selfie_sha256", text_or_null(row->selfie_sha256));
+    failed |= json_object_set_new(doc, "selfie_type", text_or_null(row->selfie_content_type));
+    failed |= json_object_set_new(doc, "selfie_size",
+                                  row->selfie_sha256 ? json_integer((json_int_t)row->selfie_size) : json_null());
+    failed |= json_object_set_new(doc, "payload", hex_string(row->payload, row->payload_len));
+    failed |= json_object_set_new(doc, "signature", hex_string(row->signature, row->signature_len));
+    failed |= json_object_set(doc, "violations", row->violations);
+    failed |= json_object_set_new(doc, "account_id", json_integer(row->account_id));
+    failed |= json_object_set_new(doc, "generation", json_integer(row->generation));
+    failed |= json_object_set_new(doc, "home_id", id_or_null(row->home_id));
+    failed |= json_object_set_new(doc, "roster", row->rostered ? json_string(roster) : json_null());
+    failed |= json_object_set_new(doc, "previous_id", id_or_null(row->previous_id));
+    failed |= json_object_set_new(doc, "had_arrival", json_boolean(row->had_arrival));
+    failed |= json_object_set_new(doc, "selfie_first_use_id", id_or_null(row->selfie_first_use_id));
+    failed |= json_object_set_new(doc, "counts_for_day", json_boolean(row->counts_for_day));
+    failed |= json_object_set_new(doc, "after_closure", json_boolean(row->after_closure));
+    failed |= json_object_set_new(doc, "kiosk_id", id_or_null(row->presence_kiosk_id));
+    failed |= json_object_set_new(doc, "presence_t",
+                                  row->presence_kiosk_id ? json_integer(row->presence_t) : json_null());
+    failed |= json_object_set_new(doc, "phash", phash ? json_integer((json_int_t)phash->hash) : json_null());
+    for (int i = 0; i < PHASH_PARTS; i++) {
+        static const char *const names[PHASH_PARTS] = {"probes0", "probes1", "probes2"};
+        failed |= json_object_set_new(doc, names[i], phash ? probes_array(phash, i) : json_null());
+    }
+    failed |= json_object_set_new(doc, "match_bits", phash ? json_integer(phash->match_bits) : json_null());
+    failed |= json_object_set_new(doc, "near_id", text_or_null(id_text(near_id, row->selfie_near_id)));
+    failed |= json_object_set_new(doc, "employee_seq", json_integer(row->employee_seq));
+    if (failed) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void store_checkin_insert_batch(struct db_conn *db, const struct checkin_row *const *rows, size_t n,
+                                struct checkin_outcome *out, enum db_status *status)
+{
+    *status = DB_OK;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (struct checkin_outcome){.result = CHECKIN_STALE};
+    json_t *batch = json_array();
+    for (size_t i = 0; batch && i < n; i++)
+        if (json_array_append_new(batch, row_doc(rows[i], (int)i)) != 0) {
+            json_decref(batch);
+            batch = NULL;
+        }
+    char *text = batch ? json_dumps(batch, JSON_COMPACT) : NULL;
+    json_decref(batch);
+    if (!text) {
+        *status = DB_UNAVAILABLE; /* out of memory: the phones retry */
+        return;
+    }
+    const char *values[] = {text};
+    PGresult *r = db_exec(db, "checkin_insert", 1, values, status);
+    free(text);
     if (!r && *status == DB_UNIQUE_VIOLATION && strcmp(db_conn_constraint(db), "checkin_nonces_employee_seq_idx") == 0) {
-        *status = DB_OK; /* another check-in claimed the number first: the history changed */
-        return CHECKIN_STALE;
+        /* Another check-in claimed an employee's number first: that history changed. With one row, it is stale;
+         * with more, the caller finds which by storing them one by one. */
+        if (n == 1)
+            *status = DB_OK;
+        return;
     }
     if (!r)
-        return CHECKIN_NOT_STORED;
-    enum checkin_stored result = CHECKIN_STALE;
-    if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
-        result = CHECKIN_NOT_STORED;
-        if (!PQgetisnull(r, 0, 1)) {
-            /* Stored and committed: out of memory here leaves the phone to retry, and the retry is a replay. */
-            *stored = json_pack("[s, o, o]", PQgetvalue(r, 0, 1), store_doc(r, 0, 2), store_doc(r, 0, 3));
-            result = CHECKIN_STORED;
-            if (!*stored)
-                *status = DB_UNAVAILABLE;
+        return;
+    for (int k = 0; k < PQntuples(r); k++) {
+        long ord = strtol(PQgetvalue(r, k, 0), NULL, 10);
+        if (ord < 0 || (size_t)ord >= n || strcmp(PQgetvalue(r, k, 1), "t") != 0)
+            continue; /* stale: left CHECKIN_STALE */
+        struct checkin_outcome *o = &out[ord];
+        o->result = CHECKIN_NOT_STORED;
+        if (!PQgetisnull(r, k, 2)) {
+            /* Stored and committed; out of memory here: NOT_STORED, and the caller answers it as a replay. */
+            o->stored = json_pack("[s, o, o]", PQgetvalue(r, k, 2), store_doc(r, k, 3), store_doc(r, k, 4));
+            if (o->stored)
+                o->result = CHECKIN_STORED;
         }
     }
     PQclear(r);
-    return result;
 }
 
 json_t *store_checkin_replay(struct db_conn *db, long long device_id, const char *nonce, const char *payload,

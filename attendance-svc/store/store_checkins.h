@@ -82,7 +82,7 @@ struct checkin_row {
     size_t payload_len;
     const unsigned char *signature;
     size_t signature_len;
-    const char *violations_json; /* [{"code", "evidence", "ord"}] */
+    json_t *violations; /* [{"code", "evidence", "ord"}]; the caller's */
     const struct selfie_phash *selfie_phash; /* kept with the row; its near copy is a fact (selfie_near_id) */
     long long presence_kiosk_id; /* the kiosk whose valid code proved the check-in; 0: none */
     int64_t presence_t;          /* that code's window */
@@ -97,19 +97,28 @@ struct checkin_row {
 
 enum checkin_stored { CHECKIN_STORED, CHECKIN_NOT_STORED, CHECKIN_STALE };
 
+/* What became of one row of a batch. */
+struct checkin_outcome {
+    enum checkin_stored result;
+    json_t *stored; /* CHECKIN_STORED: [checkin_id, [{"violation_id", "code"}...], {"captured_at", "received_at",
+                       "judged_at"}], the caller's */
+};
+
 /*
- * Stores the check-in, its selfie record and its violations atomically, if the
- * facts it was judged by still hold (the account, the employee's unit, the active
- * device, setup_generation, the home, the roster entry, the latest check-in,
- * had_arrival, the selfie's first use and its nearest near copy): CHECKIN_STORED with *stored =
- * [checkin_id, [{"violation_id", "code"}...], {"captured_at", "received_at", "judged_at"}];
- * CHECKIN_STALE when a fact changed (nothing stored; judge again on fresh facts),
- * or when another check-in of the employee claimed row->employee_seq first;
- * CHECKIN_NOT_STORED when the nonce was taken meanwhile. With *status not DB_OK,
- * the result means nothing.
+ * Stores each of n check-ins (of n different employees), its selfie record and
+ * its violations, in one statement, if the facts it was judged by still hold
+ * (the account, the employee's unit, the active device, setup_generation, the
+ * home, the roster entry, the latest check-in, had_arrival, the selfie's first
+ * use and its nearest near copy): out[i] is CHECKIN_STORED with its stored
+ * answer; CHECKIN_STALE when a fact changed (nothing stored; judge again on
+ * fresh facts); CHECKIN_NOT_STORED when the nonce was taken meanwhile (or the
+ * row was stored but its answer could not be made: it is answered as a replay). With
+ * *status not DB_OK nothing was stored and out means nothing: with
+ * DB_UNIQUE_VIOLATION (n > 1 only), another check-in claimed one row's
+ * employee_seq first, and which one is found by storing the rows one by one.
  */
-enum checkin_stored store_checkin_insert(struct db_conn *db, const struct checkin_row *row, json_t **stored,
-                                         enum db_status *status);
+void store_checkin_insert_batch(struct db_conn *db, const struct checkin_row *const *rows, size_t n,
+                                struct checkin_outcome *out, enum db_status *status);
 
 /*
  * The stored answer facts of the check-in with this device and nonce if its

@@ -1,7 +1,7 @@
 /*
  * guarded-insert: PostgreSQL alone fed the service's warm check-in statement
- * (checkin_insert, through store_checkin_insert: the same SQL, parameters and
- * guard), for tests/bench/run's phase (g). Each of N threads holds one
+ * (checkin_insert, through the service's checkin_writer: the same SQL, guard
+ * and batches), for tests/bench/run's phase (g). Each of N threads holds one
  * connection and inserts check-ins for its own share of a unit's employees,
  * keeping each employee's facts (latest check-in, arrival) as the service's
  * cache does, so that every guard holds and every insert stores a row: the
@@ -13,8 +13,8 @@
  * The unit's employees need an enabled employee login and an active device.
  * Prints one JSON line: {"inserts", "seconds", "per_s", "stale", "not_stored", "failed"}.
  */
+#include "checkin_writer.h"
 #include "store/store.h"
-#include "store/store_checkins.h"
 
 #include "dates.h"
 #include "db.h"
@@ -34,9 +34,10 @@ static const struct db_statement bench_statements[] = {
      "WITH t AS (SELECT (now() AT TIME ZONE u.timezone)::date AS day FROM units u WHERE u.id = $1)"
      " SELECT e.id, d.id, a.id, t.day::text, (SELECT n FROM setup_generation),"
      "        (SELECT c.id FROM checkins c WHERE c.employee_id = e.id AND c.local_day >= t.day - 7"
-     "          ORDER BY c.captured_at DESC LIMIT 1),"
+     "          ORDER BY c.captured_at DESC, c.id DESC LIMIT 1),"
      "        EXISTS (SELECT 1 FROM checkins c WHERE c.employee_id = e.id AND c.local_day = t.day"
-     "                AND c.type = 'in' AND c.counts_for_day)"
+     "                AND c.type = 'in' AND c.counts_for_day),"
+     "        (SELECT coalesce(max(n.employee_seq), 0) FROM checkin_nonces n WHERE n.employee_id = e.id)"
      "   FROM t, employees e JOIN devices d ON d.employee_id = e.id AND d.active"
      "   JOIN accounts a ON a.employee_id = e.id AND a.role = 'employee' AND NOT a.disabled"
      "  WHERE e.unit_id = $1 AND e.active ORDER BY e.id"},
@@ -50,6 +51,8 @@ struct employee {
 
 struct bench {
     struct db_pool *pool;
+    struct checkin_writer *writer;
+    json_t *no_violations;
     long long unit_id, generation;
     char local_day[16];
     struct employee *employees;
@@ -105,7 +108,7 @@ static enum checkin_stored insert_one(struct bench *b, struct db_conn *db, struc
         .payload_len = (size_t)payload_len,
         .signature = signature,
         .signature_len = sizeof signature,
-        .violations_json = "[]",
+        .violations = b->no_violations,
         .account_id = e->account_id,
         .generation = b->generation,
         .previous_id = e->previous_id,
@@ -115,7 +118,7 @@ static enum checkin_stored insert_one(struct bench *b, struct db_conn *db, struc
         .roster_end_min = -1,
     };
     json_t *stored = NULL;
-    enum checkin_stored result = store_checkin_insert(db, &row, &stored, st);
+    enum checkin_stored result = checkin_writer_store(b->writer, db, &row, &stored, st);
     if (*st == DB_OK && result == CHECKIN_STORED) {
         e->previous_id = strtoll(json_string_value(json_array_get(stored, 0)), NULL, 10);
         e->had_arrival = true;
@@ -217,9 +220,13 @@ int main(int argc, char **argv)
     sets[n_sets] = NULL;
     struct db_pool_options opts = {.conninfo = argv[1], .size = b.connections, .acquire_timeout_ms = 10000,
                                    .statement_timeout_ms = 30000, .statement_sets = sets};
-    if (!(b.pool = db_pool_new(&opts)) || load_employees(&b) != 0) {
+    b.writer = checkin_writer_new();
+    b.no_violations = json_array();
+    if (!b.writer || !b.no_violations || !(b.pool = db_pool_new(&opts)) || load_employees(&b) != 0) {
         fprintf(stderr, "guarded-insert: cannot read the unit's employees from the database\n");
         db_pool_free(b.pool);
+        checkin_writer_free(b.writer);
+        json_decref(b.no_violations);
         return 1;
     }
     int rc = 0;
@@ -252,5 +259,7 @@ int main(int argc, char **argv)
 out:
     free(b.employees);
     db_pool_free(b.pool);
+    checkin_writer_free(b.writer);
+    json_decref(b.no_violations);
     return rc;
 }

@@ -53,6 +53,13 @@ def contexts(env):
     return {m[0]: int(m[1]) for m in re.findall(r'attendance_checkin_contexts_total\{source="(\w+)"\} (\d+)', text)}
 
 
+def batches(env):
+    """The service's attendance_checkin_batches_total and attendance_checkin_batch_rows_total."""
+    text = env.svc.request("GET", "/metrics").body.decode()
+    return tuple(int(re.search(rf"^attendance_checkin_{name}_total (\d+)$", text, re.M).group(1))
+                 for name in ("batches", "batch_rows"))
+
+
 def unit_reads(svc, unit):
     """How many times the service has read unit's day for its employees (its log says so each time)."""
     return len(re.findall(rf"unit {unit['id']}'s day \S+ read for", svc.log_text()))
@@ -371,15 +378,71 @@ def two_check_ins_judged_at_once_are_stored_one_after_the_other(env):
     holder = threading.Thread(target=hold_lock)
     holder.start()
     time.sleep(0.5)  # the lock is taken
-    threads = [threading.Thread(target=lambda b=b: results.append(p.post(b))) for b in payloads]
+    # Colleagues check in meanwhile: a batch that holds the second of the pair and fails on its claim stores
+    # them one by one (attendance-svc/checkin_writer.c), and theirs are stored all the same.
+    colleagues = [warm(env) for _ in range(2)]
+    payloads += [c.payload(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1], captured_at=now) for c in colleagues]
+    phones = [p, p] + colleagues
+    threads = [threading.Thread(target=lambda b=b, ph=ph: results.append((ph, ph.post(b))))
+               for b, ph in zip(payloads, phones)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     holder.join()
-    eq(sorted(r.status for r in results), [201, 201], "both stored")
-    flagged = [r for r in results if "IMPOSSIBLE_TRAVEL" in codes(r)]
+    eq(sorted(r.status for _, r in results), [201] * 4, "all stored")
+    pair = [r for ph, r in results if ph is p]
+    flagged = [r for r in pair if "IMPOSSIBLE_TRAVEL" in codes(r)]
     eq(len(flagged), 1, "the one stored second is judged after the first: 720 m in no time")
-    eq(flagged[0].json()["checkin_id"], max((r.json()["checkin_id"] for r in results), key=int), "flagged: the later")
+    eq(flagged[0].json()["checkin_id"], max((r.json()["checkin_id"] for r in pair), key=int), "flagged: the later")
+    eq([codes(r) for ph, r in results if ph is not p], [[], []], "the colleagues' check-ins, as they were")
     rows = env.db.sql("SELECT employee_seq FROM checkins WHERE employee_id = :'e' ORDER BY id", f"e={p.employee_id}")
     eq(rows, [["1"], ["2"], ["3"], ["4"]], "each check-in claimed the employee's next number")
+
+
+@test
+def check_ins_stored_together_each_get_their_own_answer(env):
+    # Check-ins that arrive while the writers are busy are stored in one statement (checkin_writer.c): a lock
+    # on checkin_nonces holds the first writers inside their inserts while the others queue behind them. Each
+    # answer must be its own check-in's: its id, its place, its violations.
+    phones = [warm(env) for _ in range(12)]
+    before = batches(env)
+    now = rfc3339(time.time())
+    places = [BALAI_KOTA if i % 2 == 0 else MONAS for i in range(len(phones))]  # Monas: outside the geofence
+    payloads = [ph.payload(lat=place[0], lon=place[1], captured_at=now) for ph, place in zip(phones, places)]
+    results = {}
+
+    def hold_lock():
+        env.db.sql("BEGIN; LOCK TABLE checkin_nonces IN SHARE MODE; SELECT pg_sleep(1.5); COMMIT")
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    time.sleep(0.5)
+    threads = [threading.Thread(target=lambda i=i: results.update({i: phones[i].post(payloads[i])}))
+               for i in range(len(phones))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    holder.join()
+    for i, ph in enumerate(phones):
+        r = results[i]
+        eq(codes(r), [] if places[i] is BALAI_KOTA else ["OUTSIDE_GEOFENCE"], f"phone {i}'s violations")
+        eq(r.json()["geofence"]["inside"], places[i] is BALAI_KOTA, f"phone {i}'s place")
+        stored = env.db.sql("SELECT device_id, lat FROM checkins WHERE id = :'c'", f"c={r.json()['checkin_id']}")
+        eq(stored, [[str(ph.device_id), str(places[i][0])]], f"phone {i}'s answer names its own check-in")
+    statements, rows = (a - b for a, b in zip(batches(env), before))
+    eq(rows, 12, "twelve check-ins written")
+    check(statements < rows, f"some were stored together: {rows} in {statements} statements")
+
+
+@test
+def of_two_check_ins_captured_in_one_millisecond_the_later_stored_is_the_previous(env):
+    # warm() sends an "in" and an "out" captured at the same instant. The cache takes the later stored as the
+    # latest check-in; the guard, ordering by captured_at alone, found the earlier one, and every such
+    # employee's next check-in was judged twice. Ties now go to the higher id in both.
+    p = warm(env)
+    before = contexts(env)
+    eq(codes(p.checkin(lat=BALAI_KOTA[0], lon=BALAI_KOTA[1])), [], "stored")
+    after = contexts(env)
+    eq((after["cache"] - before["cache"], after["stale"] - before["stale"]), (1, 0), "from the cache, not stale")
