@@ -4,19 +4,21 @@
  * (contract, "Devices are the employee's credential in the morning"), and a
  * token, when given, must be that employee's.
  *
- * The path (see h_checkin_create): the multipart body is split by
- * libmicrohttpd's post processor (payload, signature, optional selfie) → the
- * payload is decoded → the context the rules need (device key, unit in its time
- * zone, offices, home, roster, policies, history) comes from the cache, or from
- * one query → the Ed25519 signature is checked with the device's key → the place
+ * The path (see h_checkin_create): the multipart body is split
+ * (multipart_split: payload, signature, optional selfie) → the payload is
+ * decoded → the context the rules need (device key, unit in its time zone,
+ * offices, home, roster, policies, history) comes from the cache, or from one
+ * query → the Ed25519 signature is checked with the device's key → the place
  * verdict and the rules run (pure) → the selfie is stored on disk → one guarded
- * statement stores the check-in, its selfie record and its violations → 201.
- * A warm check-in is one database round trip; none holds a transaction open
- * while the signature and geometry are computed.
+ * statement stores the check-in, its selfie record and its violations, with
+ * the other check-ins that arrived with it (checkin_writer.h) → 201. A warm
+ * check-in is one database round trip; none holds a transaction open while the
+ * signature and geometry are computed.
  */
 #include "app.h"
 #include "checkin/context.h"
 #include "checkin/payload.h"
+#include "checkin_writer.h"
 #include "dates.h"
 #include "day_reader.h"
 #include "digest.h"
@@ -29,7 +31,6 @@
 #include "selfie/image.h"
 #include "selfie/phash.h"
 #include "selfie_store.h"
-#include "checkin_writer.h"
 #include "store/store_checkins.h"
 
 #include <errno.h>
@@ -504,8 +505,8 @@ static enum checkin_stored store(struct request *req, struct checkin_work *w, st
  * or from the database → a retry of stored bytes is answered (200) → the device
  * and the signature are verified → the rules run (pure) and the selfie is
  * written → one guarded statement stores the check-in, its selfie record and
- * its violations → 201. When a cached fact proved stale, the check-in is judged
- * again on the database's facts.
+ * its violations, in a batch with those that arrived with it → 201. When a
+ * cached fact proved stale, the check-in is judged again on the database's facts.
  */
 void h_checkin_create(struct request *req)
 {

@@ -572,6 +572,14 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("libmicrohttpd: %s", msg);
 }
 
+/* libmicrohttpd found its own state broken: said in the log (its default writes to stderr alone), then abort. */
+static void mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+    (void)cls;
+    log_error("libmicrohttpd: fatal error at %s:%u: %s", file ? file : "?", line, reason ? reason : "unknown");
+    abort();
+}
+
 /* ---- start and stop ---- */
 
 static int resolve_listen(const struct config *cfg, struct sockaddr_storage *addr, bool *ipv6)
@@ -641,6 +649,7 @@ int server_run(struct app *app)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    MHD_set_panic_func(mhd_panic, NULL);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;

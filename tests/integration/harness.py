@@ -370,9 +370,10 @@ class Service(HttpEndpoint):
 
     def close(self):
         code = self.stop()
+        text = self.log_text() if code != 0 else ""
         os.unlink(self.log.name)
         if code != 0:
-            raise Failure(f"attendance-svc exited with {code} on SIGTERM")
+            raise Failure(f"attendance-svc exited with {code} on SIGTERM; its log ends:\n{text[-3000:]}")
 
 
 class Env:
