@@ -27,7 +27,11 @@ const struct db_statement store_accounts_statements[] = {
      * ($1), whose next try must wait login_delay (sql/0017) after its last one;
      * a key idle for a window starts again. The row locks of ON CONFLICT order
      * concurrent attempts, each seeing the count of those before it, so that
-     * they cannot all pass. Says which key took the attempt.
+     * they cannot all pass. now() is an attempt's transaction start: one that
+     * waited for the row may have started before the last failure it then
+     * sees, so with no delay due (login_delay 0) it is compared with that
+     * failure, not with its own start (such attempts got 429 while free). Says
+     * which key took the attempt.
      */
     {"login_attempt",
      "WITH addr AS ("
@@ -48,7 +52,7 @@ const struct db_statement store_accounts_statements[] = {
      "                         THEN f.window_started ELSE now() END,"
      "   last_failure = now()"
      "  WHERE f.last_failure <= now() - make_interval(secs => $3)"
-     "     OR f.last_failure + login_delay(f.failures, $4, $5, $6) <= now()"
+     "     OR f.last_failure + login_delay(f.failures, $4, $5, $6) <= greatest(now(), f.last_failure)"
      "  RETURNING key)"
      " SELECT EXISTS (SELECT 1 FROM addr), EXISTS (SELECT 1 FROM usr)"},
     /* Seconds (at least 1) until both keys would take an attempt again. */
