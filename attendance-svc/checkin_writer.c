@@ -14,6 +14,7 @@ struct slot {
     const struct checkin_row *row;
     struct checkin_outcome outcome;
     enum db_status status;
+    bool taken; /* in a batch being written: it waits for done alone */
     bool done;
     pthread_cond_t wake; /* done, or the slot is first in the queue and may write */
     struct slot *next;
@@ -57,6 +58,7 @@ static size_t take_batch_locked(struct checkin_writer *w, struct slot **batch)
             continue;
         }
         *at = s->next;
+        s->taken = true;
         batch[n++] = s;
     }
     w->tail = &w->head;
@@ -99,7 +101,8 @@ enum checkin_stored checkin_writer_store(struct checkin_writer *w, struct db_con
     *w->tail = &me;
     w->tail = &me.next;
     while (!me.done) {
-        if (w->writing >= CHECKIN_WRITERS) {
+        /* A slot woken to write may have been taken meanwhile by another writer, with the queue now empty. */
+        if (me.taken || w->writing >= CHECKIN_WRITERS) {
             pthread_cond_wait(&me.wake, &w->lock);
             continue;
         }

@@ -154,6 +154,7 @@ def annual_leave_is_twelve_working_days_after_a_year_of_service(env):
     today = datetime.date.today()
     newcomer = employee(env, env.agency.unit_a["id"], appointed=today.strftime("%Y%m"))
     start = today + datetime.timedelta(days=7)
+    start += datetime.timedelta(days=max(0, 7 - start.weekday()))  # a Saturday or Sunday has no working day
     r = ask(env, newcomer, "cuti_tahunan", start, start)
     eq((r.status, r.error_code()), (422, "leave_service_too_short"), str(r))
     senior = employee(env, env.agency.unit_a["id"])
