@@ -453,6 +453,7 @@ static int cmd_serve(void)
         .acquire_timeout_ms = app.cfg.db_acquire_timeout_ms,
         .statement_timeout_ms = app.cfg.db_statement_timeout_ms,
         .statement_sets = store_statement_sets,
+        .warm_ups = store_warm_ups,
     };
     app.pool = db_pool_new(&opts);
     if (!app.pool) {
@@ -466,6 +467,7 @@ static int cmd_serve(void)
     if (app.cfg.read_database_url) {
         /* The same statements on the replica (a standby prepares writes too; it refuses only to run them). */
         opts.conninfo = app.cfg.read_database_url;
+        opts.warm_ups = NULL; /* the warm-ups write (to nothing), which a standby refuses */
         if (!(app.read_pool = db_pool_new(&opts))) {
             log_error("serve: out of memory");
             goto done;

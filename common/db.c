@@ -105,6 +105,30 @@ static bool prepare_all(struct db_pool *pool, PGconn *pg)
     return true;
 }
 
+/* Executions that take a statement past PostgreSQL's custom plans to its choice (plancache.c: five). */
+#define WARM_UP_EXECUTIONS 6
+
+/* Runs the warm-ups on a new connection; a failure is logged and costs only the warming. */
+static void warm_up(struct db_pool *pool, PGconn *pg)
+{
+    if (!pool->opts.warm_ups)
+        return;
+    PQclear(PQexec(pg, "BEGIN"));
+    for (const struct db_warm_up *w = pool->opts.warm_ups; w->name; w++) {
+        for (int i = 0; i < WARM_UP_EXECUTIONS; i++) {
+            PGresult *r = PQexecPrepared(pg, w->name, 1, &w->param, NULL, NULL, 0);
+            ExecStatusType st = PQresultStatus(r);
+            if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+                log_warn("database: cannot warm statement %s: %s", w->name, PQresultErrorMessage(r));
+                PQclear(r);
+                break;
+            }
+            PQclear(r);
+        }
+    }
+    PQclear(PQexec(pg, "ROLLBACK"));
+}
+
 /*
  * What the server says outside a statement's result (a NOTICE, a WARNING, the
  * FATAL of "terminating connection due to administrator command" before a
@@ -148,6 +172,7 @@ static PGconn *connect_one(struct db_pool *pool)
         atomic_store(&pool->last_connect_failure_ms, monotonic_ms());
         return NULL;
     }
+    warm_up(pool, pg);
     return pg;
 }
 
@@ -363,9 +388,18 @@ int db_pool_warm(struct db_pool *pool)
 {
     atomic_store(&pool->last_connect_failure_ms, -CONNECT_BACKOFF_MS * 2LL);
     enum db_status status;
-    struct db_conn *conn = db_acquire(pool, &status);
-    if (!conn)
+    struct db_conn **taken = calloc(pool->opts.size, sizeof *taken);
+    if (!taken)
         return -1;
-    db_release(pool, conn);
-    return 0;
+    unsigned n = 0;
+    /* Taken all at once, each is a different connection. */
+    while (n < pool->opts.size && (taken[n] = db_acquire(pool, &status)))
+        n++;
+    for (unsigned i = 0; i < n; i++)
+        db_release(pool, taken[i]);
+    free(taken);
+    if (n > 0 && n < pool->opts.size)
+        log_warn("database: %u of the pool's %u connections opened at start; the others when needed", n,
+                 pool->opts.size);
+    return n > 0 ? 0 : -1;
 }

@@ -20,6 +20,18 @@ struct db_statement {
     const char *sql;
 };
 
+/*
+ * A prepared statement a new connection runs, with one text parameter that
+ * changes nothing (in a transaction rolled back), until PostgreSQL has settled
+ * on its plan: it plans a statement's first five executions for their
+ * parameters before it weighs a generic plan (plancache.c), milliseconds each
+ * for a large statement, which the connection's first requests would pay.
+ */
+struct db_warm_up {
+    const char *name;
+    const char *param;
+};
+
 enum db_status {
     DB_OK,
     DB_UNAVAILABLE,      /* cannot connect, connection lost, or no free connection in time */
@@ -39,6 +51,7 @@ struct db_pool_options {
     unsigned acquire_timeout_ms;
     unsigned statement_timeout_ms;
     const struct db_statement *const *statement_sets; /* NULL-terminated; each set ends with {NULL, NULL} */
+    const struct db_warm_up *warm_ups;                /* may be NULL; ends with {NULL, NULL} */
 };
 
 struct db_pool *db_pool_new(const struct db_pool_options *opts);
@@ -92,7 +105,12 @@ struct db_pool_stats {
 };
 void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
 
-/* Connects one connection and prepares every statement; 0 on success (used at start-up). */
+/*
+ * Connects every connection of the pool, each with its statements prepared
+ * and warmed, so that the first requests after a start do not pay for it; 0
+ * when at least the first connects (used at start-up). Those that cannot are
+ * connected when first taken, as always.
+ */
 int db_pool_warm(struct db_pool *pool);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 
 extern const struct db_statement *const store_statement_sets[];
+/* What each new connection runs before its first request (db.h): the check-in's batch, empty. */
+extern const struct db_warm_up store_warm_ups[];
 
 /* Shared by the store files. */
 /* id as decimal text in buf, or NULL (SQL NULL) when id is 0. */

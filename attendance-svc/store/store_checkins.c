@@ -95,6 +95,12 @@
     "json_build_object('id', " d ".id::text, 'employee_id', " d ".employee_id::text, 'active', " d ".active,"      \
     "                  'public_key', encode(" d ".public_key, 'hex'))"
 
+/* An empty batch stores nothing; it is planned as a full one (json_to_recordset is estimated at 100 rows). */
+const struct db_warm_up store_warm_ups[] = {
+    {"checkin_insert", "[]"},
+    {NULL, NULL},
+};
+
 const struct db_statement store_checkins_statements[] = {
     /*
      * $1 is the token's account, or NULL for a check-in without a token: then

@@ -219,7 +219,8 @@ int main(int argc, char **argv)
     sets[n_sets++] = bench_statements;
     sets[n_sets] = NULL;
     struct db_pool_options opts = {.conninfo = argv[1], .size = b.connections, .acquire_timeout_ms = 10000,
-                                   .statement_timeout_ms = 30000, .statement_sets = sets};
+                                   .statement_timeout_ms = 30000, .statement_sets = sets,
+                                   .warm_ups = store_warm_ups};
     b.writer = checkin_writer_new();
     b.no_violations = json_array();
     if (!b.writer || !b.no_violations || !(b.pool = db_pool_new(&opts)) || load_employees(&b) != 0) {

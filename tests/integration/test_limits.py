@@ -257,6 +257,22 @@ def a_connection_of_16_kib_still_takes_a_selfie_and_refuses_headers_beyond_it():
 
 
 @test
+def the_service_opens_its_whole_pool_warmed_before_it_is_ready():
+    # db_pool_warm: every connection is connected, its statements prepared and the check-in's batch statement
+    # taken past PostgreSQL's custom plans (store_warm_ups), before the service says it is ready.
+    env = admin_env(ATTENDANCE_DB_POOL_SIZE=3)
+    try:
+        n = env.db.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = :'d'"
+                       " AND application_name = 'attendance-svc'", f"d={env.db.name}")
+        eq(n, [["3"]], "the pool's three connections, before any request")
+        failed = [r["msg"] for r in env.svc.log_records() if "cannot warm" in r.get("msg", "")]
+        eq(failed, [], "every warm-up ran")
+        eq(env.db.sql("SELECT count(*) FROM checkins"), [["0"]], "the warm-ups stored nothing")
+    finally:
+        env.close()
+
+
+@test
 def an_exhausted_pool_answers_503_after_the_acquire_timeout_and_never_hangs():
     env = admin_env(ATTENDANCE_DB_POOL_SIZE=1, ATTENDANCE_DB_ACQUIRE_TIMEOUT_MS=300)
     try:
