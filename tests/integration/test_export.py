@@ -485,7 +485,7 @@ def every_run_is_recorded_with_its_outcome_and_files(env):
        "no file's rows: each holds every agency's")
     as_seen = next(r for r in seen if r["id"] == succeeded["id"])
     eq([f["sha256"] for f in as_seen["files"]], [f["sha256"] for f in succeeded["files"]], "the files' hashes")
-    other = Agency(env.svc, prefix="EXO" + secrets.token_hex(2).upper())
+    other = Agency(env.svc, prefix="EXO" + secrets.token_hex(4).upper())
     outsider = make_staff(env, "reviewer", other.top["id"])
     eq(runs(env, f"&date={DAY}", token=outsider)[-1]["closure"], {"absent": 0, "no_checkout": 0},
        "another agency's reviewer sees none of this agency's flags")

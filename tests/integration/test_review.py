@@ -546,7 +546,7 @@ def the_trigger_takes_the_time_and_the_actor_not_the_callers_columns(env):
                      "RETURNING at > now() - interval '1 minute', actor_account_id IS NULL, actor", f"a={admin_id}")
     eq(row, [["t", "t", "system"]], "the time is the append's, the actor the session's (none: system)")
     # The service names its caller for the statement: an admin's change is the admin's.
-    unit = env.svc.request("POST", "/v1/units", {"code": "AUD-" + secrets.token_hex(2).upper(), "name": "Audited",
+    unit = env.svc.request("POST", "/v1/units", {"code": "AUD-" + secrets.token_hex(4).upper(), "name": "Audited",
                                                  "category": "administrative", "timezone": "Asia/Jakarta"},
                            token=env.admin).json()
     eq(env.db.sql("SELECT actor, actor_account_id FROM audit_log WHERE entity = 'unit' AND entity_id = :'i'",

@@ -1,4 +1,5 @@
 """The roster: PUT/GET/suggest per unit and day, within the caps of the policies in force (CONTRACT.md "Roster")."""
+import itertools
 import secrets
 import threading
 
@@ -15,10 +16,14 @@ def teardown(env):
     env.close()
 
 
+UNIT_NUMBERS = itertools.count(1)
+
+
 def unit_with(env, category, headcount, parent=None, **extra):
-    """A new unit under the agency (or parent) with headcount employees; returns (unit, [employee ids])."""
+    """A new unit under the agency (or parent) with headcount employees; returns (unit, [employee ids]).
+    Its code is numbered, not random: two random codes in one agency can meet (a 409 in CI)."""
     a = env.agency
-    unit = a.unit(f"{a.prefix}-{secrets.token_hex(2).upper()}", category,
+    unit = a.unit(f"{a.prefix}-U{next(UNIT_NUMBERS)}", category,
                   parent_id=(parent or a.top)["id"], **extra)
     ids = [str(make_employee(env.db, unit["id"])[0]) for _ in range(headcount)]
     return unit, ids

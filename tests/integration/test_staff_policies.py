@@ -10,8 +10,8 @@ PASSWORD = "staff-password-1"
 
 def setup():
     env = admin_env()
-    env.jakarta = Agency(env.svc, "JKT" + secrets.token_hex(2).upper())
-    env.malang = Agency(env.svc, "MLG" + secrets.token_hex(2).upper())
+    env.jakarta = Agency(env.svc, "JKT" + secrets.token_hex(4).upper())
+    env.malang = Agency(env.svc, "MLG" + secrets.token_hex(4).upper())
     env.admin = env.jakarta.admin
     env.admin_id = env.db.sql("SELECT id FROM accounts WHERE username = 'admin'")[0][0]
     env.employee_id, env.employee_nip = make_employee(env, env.jakarta.unit_a["id"])
